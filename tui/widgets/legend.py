@@ -1,0 +1,58 @@
+"""The legend: which colour means which label, with counts for the open article."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotate.model import Annotations, Status
+from tui.labels import LABEL_CLASSES, label_class
+
+
+class Legend(Static):
+    """Label swatches with the number of (not rejected) entities of each label."""
+
+    COMPONENT_CLASSES = {*LABEL_CLASSES, "legend--quote"}
+
+    DEFAULT_CSS = """
+    Legend {
+        height: auto;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self._annotations = Annotations()
+
+    def show(self, annotations: Annotations) -> None:
+        """Update the legend for the open article."""
+        self._annotations = annotations
+        self.update(self._render_legend())
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if self.is_mounted:
+            self.update(self._render_legend())
+
+    def _render_legend(self) -> Text:
+        counts = Counter(
+            s.label for s in self._annotations.entities if s.status is not Status.REJECTED
+        )
+        quotes = sum(1 for q in self._annotations.quotes if q.status is not Status.REJECTED)
+        text = Text()
+        if not counts and not quotes:
+            text.append("no highlights yet", style="dim")
+            return text
+        for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+            style = self.get_component_rich_style(label_class(label), partial=True)
+            text.append(f" {label} ", style=style)
+            text.append(f" {count}\n")
+        if quotes:
+            style = self.get_component_rich_style("legend--quote", partial=True)
+            text.append(" “QUOTE” ", style=style)
+            text.append(f" {quotes}\n")
+        text.rstrip()
+        return text
