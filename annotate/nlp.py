@@ -44,9 +44,7 @@ def resolve_model_name(name: str | None) -> str:
 
 def install_hint(name: str) -> str:
     """The command that installs ``name`` (a generic hint for other packages)."""
-    return INSTALL_HINTS.get(
-        name, f"pip install {name.replace('_', '-')} (or pick another with --model)"
-    )
+    return INSTALL_HINTS.get(name, f"pip install {name.replace('_', '-')}")
 
 
 def check_model(name: str | None) -> str:
@@ -59,8 +57,11 @@ def check_model(name: str | None) -> str:
     except (ImportError, ValueError):
         found = False
     if not found:
+        installed = [m for m in PREFERRED_MODELS if importlib.util.find_spec(m) is not None]
+        alternative = f", or use the installed --model {installed[0]}" if installed else ""
         raise ModelNotAvailable(
-            f"spaCy model '{resolved}' is not installed; install it with: {install_hint(resolved)}"
+            f"spaCy model '{resolved}' is not installed; install it with: "
+            f"{install_hint(resolved)}{alternative}"
         )
     return resolved
 

@@ -10,6 +10,7 @@ from tui.app import NewsreadApp
 from tui.config import Settings
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
+from tui.widgets.palette import LabelPalette
 
 SEED_TITLES = (
     "Colombia accuses Russia of “interfering” on its border with Venezuela",
@@ -39,7 +40,10 @@ async def test_list_shows_seed_titles_and_reader_highlights_entities(
         await wait_for(lambda: all(s.analysed for s in seeded_store.list_articles()))
         await pilot.pause()
 
-        person = reader.get_component_rich_style("label--PERSON", partial=True)
+        await wait_for(lambda: reader.palette is not None)
+        await pilot.pause()
+        person = app.query_one(LabelPalette).style("label--PERSON")
+        assert person.bgcolor is not None
         painted = screen_segments(reader)
         molano = [style for text, style in painted if "Diego Molano" in text]
         assert molano, "Diego Molano is not on screen"

@@ -14,10 +14,12 @@ import threading
 import time
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Static
 
 from annotate.model import Annotations, Article
@@ -28,6 +30,8 @@ from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.legend import Legend
+from tui.widgets.palette import LabelPalette
+from tui.widgets.text_layout import visible
 
 
 class NewsreadApp(App[None]):
@@ -77,12 +81,9 @@ class NewsreadApp(App[None]):
         return self.query_one(ArticleView)
 
     def on_mount(self) -> None:
+        trace.mark("mount")
         if self.store.readonly:
-            self.notify(
-                "Another newsread is writing to this store: opened read-only.",
-                severity="warning",
-                timeout=10,
-            )
+            self.say("Another newsread is writing to this store: opened read-only.", "warning")
         summaries = self.store.list_articles()
         self.article_list.set_rows(summaries)
         start = self.store.last_touched() or (summaries[0].id if summaries else None)
@@ -95,8 +96,19 @@ class NewsreadApp(App[None]):
 
     def _after_first_paint(self) -> None:
         trace.mark("first_paint")
+        self.mount(LabelPalette())
         if self.analyze_in_background and not self.store.readonly:
             self.run_analysis()
+
+    def say(self, message: str, severity: SeverityLevel = "information") -> None:
+        """A notification whose text is shown literally (file names, errors are data)."""
+        timeout = 4 if severity == "information" else 12
+        self.notify(message, severity=severity, timeout=timeout, markup=False)
+
+    def on_label_palette_changed(self, message: LabelPalette.Changed) -> None:
+        palette = self.query_one(LabelPalette)
+        self.reader.use_palette(palette)
+        self.query_one(Legend).use_palette(palette.label_style)
 
     # -- opening articles -------------------------------------------------------------
     def open_article(self, article_id: str) -> None:
@@ -104,11 +116,11 @@ class NewsreadApp(App[None]):
         try:
             article, annotations = self.store.get(article_id)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.say(str(exc), "error")
             return
         self.article, self.annotations = article, annotations
         self.reader.show(article.text, annotations)
-        self.reader.border_title = article.title
+        self.reader.border_title = Text(visible(article.title).replace("\n", " "))
         self.query_one(Legend).show(annotations)
         self.article_list.mark_open(article_id)
         self.update_details()
@@ -146,8 +158,6 @@ class NewsreadApp(App[None]):
                 f"{len(self.annotations.entities)} entities · {len(self.annotations.quotes)} quotes"
             )
         )
-        from rich.text import Text
-
         details.update(Text(f"{summary.status}\n{analysed}\n{summary.pending} pending"))
 
     def update_status(self, message: str | None = None) -> None:
@@ -161,8 +171,6 @@ class NewsreadApp(App[None]):
             parts.append("READ-ONLY")
         if message:
             parts.append(message)
-        from rich.text import Text
-
         self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
 
     # -- analysis worker ------------------------------------------------------------------
@@ -221,7 +229,7 @@ class NewsreadApp(App[None]):
                 message.article_id, message.annotations, message.analysis
             )
         except StoreError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.say(str(exc), "error")
             return
         self.article_list.update_row(self.store.summary(message.article_id))
         if self.article is not None and self.article.id == message.article_id:
@@ -233,5 +241,5 @@ class NewsreadApp(App[None]):
         self.update_status()
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
-        self.notify(message.error, severity="error", timeout=15)
+        self.say(message.error, "error")
         self.update_status("analysis failed")

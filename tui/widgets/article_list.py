@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from annotate.model import ArticleStatus
 from store import ArticleSummary
-from tui.widgets.text_layout import visible
+from tui.widgets.text_layout import line_strip, visible
 
 STATUS_MARKS = {
     ArticleStatus.NEW: "○",
@@ -198,8 +198,7 @@ class ArticleList(ScrollView, can_focus=True):
             row.stylize(self.get_component_rich_style("article-list--open", partial=True))
         if index == self.cursor:
             row.stylize(self.get_component_rich_style("article-list--cursor", partial=True))
-        strip = Strip(row.render(self.app.console), cell_len(row.plain))
-        strip = strip.extend_cell_length(width).crop(0, width).apply_style(self.rich_style)
+        strip = line_strip(row, self.app.console, width, self.rich_style)
         self._cache[index] = strip
         return strip
 

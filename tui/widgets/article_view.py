@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Region, Size
 from textual.reactive import reactive
@@ -18,22 +17,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotate.model import Annotations, Quote, Span, Status
-from tui.labels import LABEL_CLASSES, label_class
-from tui.widgets.text_layout import Mark, TextLayout, build_layout
+from tui.labels import label_class
+from tui.widgets.palette import LabelPalette
+from tui.widgets.text_layout import Mark, TextLayout, build_layout, line_strip
 
 
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article; ``show`` swaps the text, ``highlight`` the annotations."""
-
-    COMPONENT_CLASSES = {
-        *LABEL_CLASSES,
-        "article-view--quote",
-        "article-view--speaker",
-        "article-view--cue",
-        "article-view--rejected",
-        "article-view--focused",
-        "article-view--tag",
-    }
 
     DEFAULT_CSS = """
     ArticleView {
@@ -48,9 +38,11 @@ class ArticleView(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.text = ""
         self.annotations = Annotations()
+        self.palette: LabelPalette | None = None
         self._layout: TextLayout | None = None
         self._layout_width = -1
         self._line_cache: dict[int, Strip] = {}
+        self._base: Style | None = None
 
     # -- public API -------------------------------------------------------------
     def show(self, text: str, annotations: Annotations | None = None) -> None:
@@ -76,6 +68,14 @@ class ArticleView(ScrollView, can_focus=True):
         last = layout.line_of(max(offset, (end or offset) - 1))
         self.scroll_to_region(Region(0, first, 1, last - first + 1), animate=False, spacing=None)
 
+    def use_palette(self, palette: LabelPalette) -> None:
+        """Take colours from ``palette`` (until then highlights show as text tags only)."""
+        self.palette = palette
+        self._invalidate()
+
+    def _style(self, component: str) -> Style:
+        return self.palette.style(component) if self.palette is not None else Style()
+
     @property
     def rendered_text(self) -> str:
         """The text as laid out on screen, tags included (for tests and debugging)."""
@@ -93,40 +93,35 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._invalidate()
-
     def _marks(self) -> Iterable[Mark]:
-        style = self.get_component_rich_style
-        focused = style("article-view--focused", partial=True)
+        style = self._style
+        focused = style("palette--focused")
+        tag_style = style("palette--tag")
         for quote in self.annotations.quotes:
             yield from self._quote_marks(quote, focused)
         for span in self.annotations.entities:
-            mark_style = style(label_class(span.label), partial=True)
+            mark_style = style(label_class(span.label))
             if span.status is Status.REJECTED:
-                mark_style = style("article-view--rejected", partial=True)
+                mark_style = style("palette--rejected")
             if span.id == self.focused_id:
                 mark_style += focused
             tag = span.label if span.status is not Status.REJECTED else ""
-            yield Mark(
-                span.start, span.end, mark_style, tag, style("article-view--tag", partial=True)
-            )
+            yield Mark(span.start, span.end, mark_style, tag, tag_style)
 
     def _quote_marks(self, quote: Quote, focused: Style) -> Iterable[Mark]:
-        style = self.get_component_rich_style
+        style = self._style
         if quote.status is Status.REJECTED:
             return
-        quote_style = style("article-view--quote", partial=True)
+        quote_style = style("palette--quote")
         is_focused = quote.id == self.focused_id
         yield Mark(quote.start, quote.end, quote_style + focused if is_focused else quote_style)
         parts: tuple[tuple[Span | None, str], ...] = (
-            (quote.cue, "article-view--cue"),
-            (quote.speaker, "article-view--speaker"),
+            (quote.cue, "palette--cue"),
+            (quote.speaker, "palette--speaker"),
         )
         for span, component in parts:
             if span is not None and is_focused:
-                yield Mark(span.start, span.end, style(component, partial=True))
+                yield Mark(span.start, span.end, style(component))
 
     def _ensure_layout(self) -> TextLayout:
         width = max(1, self.scrollable_content_region.width)
@@ -137,8 +132,19 @@ class ArticleView(ScrollView, can_focus=True):
             self.virtual_size = Size(width, len(self._layout.lines))
         return self._layout
 
-    def on_resize(self) -> None:
-        self._invalidate()
+    def _base_style(self) -> Style:
+        # ``rich_style`` walks the ancestors to blend backgrounds: compute it once.
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        base = self.rich_style if self.is_mounted else None
+        if base != self._base:
+            self._base = base
+            self._line_cache.clear()
+            self.refresh()
 
     # -- Line API ---------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -146,12 +152,10 @@ class ArticleView(ScrollView, can_focus=True):
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
         if index >= len(layout.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         strip = self._line_cache.get(index)
         if strip is None:
-            segments = list(layout.line_text(index).render(self.app.console))
-            segments = [Segment(s.text.rstrip("\n"), s.style) for s in segments]
-            strip = Strip(segments).extend_cell_length(width).crop(0, width)
-            strip = strip.apply_style(self.rich_style)
+            line = layout.line_text(index)
+            strip = line_strip(line, self.app.console, width, self._base_style())
             self._line_cache[index] = strip
         return strip

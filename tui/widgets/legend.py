@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
 from annotate.model import Annotations, Status
-from tui.labels import LABEL_CLASSES, label_class
 
 
 class Legend(Static):
-    """Label swatches with the number of (not rejected) entities of each label."""
+    """Label swatches with the number of (not rejected) entities of each label.
 
-    COMPONENT_CLASSES = {*LABEL_CLASSES, "legend--quote"}
+    The colours come from the shared palette, so a label looks the same in the
+    reader and here.
+    """
 
     DEFAULT_CSS = """
     Legend {
@@ -26,16 +29,17 @@ class Legend(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._annotations = Annotations()
+        self._style_for: Callable[[str], Style] = lambda label: Style()
+
+    def use_palette(self, style_for: Callable[[str], Style]) -> None:
+        """Take label colours from the palette (until then the legend is uncoloured)."""
+        self._style_for = style_for
+        self.show(self._annotations)
 
     def show(self, annotations: Annotations) -> None:
         """Update the legend for the open article."""
         self._annotations = annotations
         self.update(self._render_legend())
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        if self.is_mounted:
-            self.update(self._render_legend())
 
     def _render_legend(self) -> Text:
         counts = Counter(
@@ -47,11 +51,11 @@ class Legend(Static):
             text.append("no highlights yet", style="dim")
             return text
         for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
-            style = self.get_component_rich_style(label_class(label), partial=True)
+            style = self._style_for(label)
             text.append(f" {label} ", style=style)
             text.append(f" {count}\n")
         if quotes:
-            style = self.get_component_rich_style("legend--quote", partial=True)
+            style = self._style_for("QUOTE")
             text.append(" “QUOTE” ", style=style)
             text.append(f" {quotes}\n")
         text.rstrip()

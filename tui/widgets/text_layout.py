@@ -18,8 +18,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.cells import get_character_cell_size
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.strip import Strip
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -82,6 +85,7 @@ class TextLayout:
     display: Text
     to_display: list[int]
     lines: list[tuple[int, int]]
+    _texts: list[Text] | None = None
 
     @property
     def line_starts(self) -> list[int]:
@@ -97,8 +101,12 @@ class TextLayout:
 
     def line_text(self, index: int) -> Text:
         """The styled text of one screen line."""
-        start, end = self.lines[index]
-        return self.display[start:end]
+        if self._texts is None:
+            # One divide pass for all lines: slicing a Text per line re-scans its spans.
+            cuts = [offset for line in self.lines for offset in line]
+            pieces = self.display.divide(cuts)
+            self._texts = [pieces[2 * i + 1] for i in range(len(self.lines))]
+        return self._texts[index]
 
 
 def build_layout(
@@ -148,3 +156,14 @@ def build_layout(
     return TextLayout(
         display=display, to_display=to_display, lines=wrap_offsets(display.plain, width)
     )
+
+
+def line_strip(line: Text, console: Console, width: int, base: Style) -> Strip:
+    """One screen line as a Strip of exactly ``width`` cells on the ``base`` style.
+
+    Built in one go because every ``Strip`` allocates caches: chaining
+    ``extend``/``crop``/``apply_style`` made four per line and dominated first paint.
+    """
+    segments = [s for s in line.render(console) if s.text != "\n"]
+    segments = Segment.adjust_line_length(segments, width, style=Style())
+    return Strip(Segment.apply_style(segments, base), width)
