@@ -74,11 +74,11 @@ class Edit:
 
 
 def _item_dict(item: Item) -> dict[str, Any]:
-    return {"kind": kind_of(item), **item.to_dict()}
+    return {"item": kind_of(item), **item.to_dict()}
 
 
 def _item_from_dict(data: Mapping[str, Any]) -> Item:
-    return _CLASSES[str(data["kind"])].from_dict(data)
+    return _CLASSES[str(data["item"])].from_dict(data)
 
 
 def stamp(item: T, annotator: str | None, timestamp: float) -> T:

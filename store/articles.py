@@ -5,7 +5,7 @@ keystroke rewrites only the file of the article being annotated (a few kB), neve
 the whole dataset.  Tables of an article file:
 
 ``article``  one document, the :class:`~annotate.model.Article`;
-``items``    one document per entity, quote or statement (``kind`` says which);
+``items``    one document per entity, quote or statement (``item`` says which);
 ``state``    one document: sentence boundaries, list order, undo cursor;
 ``history``  one document per decision (an :class:`~annotate.edits.Edit`), in order.
 
@@ -66,7 +66,7 @@ class ArticleFile:
         groups: dict[str, list[Any]] = {"entity": [], "quote": [], "statement": []}
         try:
             for doc in self.db.table("items").all():
-                kind = doc["kind"]
+                kind = doc["item"]
                 groups[kind].append(_CLASSES[kind].from_dict(doc))
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(self.path, f"an annotation is malformed ({exc})") from exc
@@ -145,7 +145,7 @@ class ArticleFile:
     def _apply_items(self, edit: Edit) -> None:
         items = self.db.table("items")
         for item in edit.before:
-            items.remove((where("kind") == kind_of(item)) & (where("id") == item.id))
+            items.remove((where("item") == kind_of(item)) & (where("id") == item.id))
         items.insert_multiple(_item_doc(i) for i in edit.after)
 
     def _put_state(self, state: dict[str, Any]) -> None:
@@ -159,7 +159,7 @@ def _sort_key(item: Item) -> tuple[int, int, str]:
 
 
 def _item_doc(item: Item) -> dict[str, Any]:
-    return {"kind": kind_of(item), **item.to_dict()}
+    return {"item": kind_of(item), **item.to_dict()}
 
 
 def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:

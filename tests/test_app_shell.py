@@ -61,11 +61,11 @@ async def test_keyboard_moves_between_articles_and_scrolls(
     app = NewsreadApp(seeded_store, settings, analyze=False)
     async with app.run_test(size=(100, 24)) as pilot:
         first, second = (s.id for s in seeded_store.list_articles())
-        assert app.article is not None and app.article.id == first
+        assert app.main.article is not None and app.main.article.id == first
         await pilot.press("j")
-        assert app.article.id == second
+        assert app.main.article.id == second
         await pilot.press("k")
-        assert app.article.id == first
+        assert app.main.article.id == first
         reader = app.query_one(ArticleView)
         assert reader.scroll_offset.y == 0
         await pilot.press("pagedown")

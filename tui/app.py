@@ -1,37 +1,41 @@
-"""The newsread Textual app: article list, reader, side panel, status line and footer.
+"""The newsread Textual app: owns the store, the settings and the analysis worker.
 
-Data flow: the :class:`~store.Store` is the truth and is only written from the UI
-thread.  The spaCy pipeline never loads in ``compose``/``on_mount``: after the first
-paint a thread worker loads it and analyses the articles that have no suggestions
-yet (the open one first), posting an :class:`~tui.messages.AnalysisReady` per
-article; the UI thread stores it and repaints.  So the list and the text appear at
-once and the highlights follow.
+Data flow: the :class:`~store.Store` is the truth and is written only from the UI
+thread (TinyDB is not thread-safe).  The screen (:mod:`tui.screens.annotate`) turns
+keys into edits and calls :meth:`NewsreadApp.commit`, which returns only once the
+decision is on disk.  The spaCy pipeline never loads in ``compose``/``on_mount``:
+after the first paint a thread worker loads it and analyses the articles that have
+no suggestions yet (the open one first), posting an
+:class:`~tui.messages.AnalysisReady` per article; the UI thread stores and repaints.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 from rich.text import Text
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+from textual.worker import get_current_worker
 
-from annotate.model import Annotations, Article
-from store import Store, StoreError
+from annotate.edits import Edit, EditConflict
+from annotate.model import Annotations, ArticleStatus
+from store import ArticleSummary, Store, StoreError
 from tui import trace
+from tui.commands import ArticleCommands
 from tui.config import Settings
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
-from tui.widgets.article_list import ArticleList
+from tui.screens.annotate import AnnotateScreen
+from tui.screens.help import HelpScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
-from tui.widgets.text_layout import visible
 
 
 class NewsreadApp(App[None]):
@@ -39,58 +43,50 @@ class NewsreadApp(App[None]):
 
     CSS_PATH = Path(__file__).with_name("newsread.tcss")
     TITLE = "newsread"
+    COMMANDS = App.COMMANDS | {ArticleCommands}
 
     BINDINGS: list[BindingType] = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit (every decision is saved)"),
-        Binding("ctrl+d,pagedown", "scroll_reader(1)", "Page down", id="reader.page_down",
-                show=False),
-        Binding("ctrl+u,pageup", "scroll_reader(-1)", "Page up", id="reader.page_up",
-                show=False),
-    ]  # fmt: skip
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit (every decision is saved)"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+    ]
 
     def __init__(self, store: Store, settings: Settings, *, analyze: bool = True) -> None:
         super().__init__()
         self.store = store
         self.settings = settings
         self.analyze_in_background = analyze
-        self.article: Article | None = None
-        self.annotations = Annotations()
         self._priority: str | None = None
         self._wake = threading.Event()
-        self._model_ready = False
+        self._model_state = "model not loaded" if analyze else "analysis off"
+        self._status_counts: Counter[ArticleStatus] = Counter()
 
-    # -- layout -----------------------------------------------------------------------
-    def compose(self) -> ComposeResult:
-        with Horizontal(id="body"):
-            yield ArticleList(id="articles")
-            yield ArticleView(id="reader")
-            with Vertical(id="side"):
-                yield Static("", id="details")
-                yield Legend(id="legend")
-        yield Static("", id="status")
-        yield Footer()
+    def get_default_screen(self) -> AnnotateScreen:
+        return AnnotateScreen()
 
     @property
-    def article_list(self) -> ArticleList:
-        """The list widget."""
-        return self.query_one(ArticleList)
-
-    @property
-    def reader(self) -> ArticleView:
-        """The reader widget."""
-        return self.query_one(ArticleView)
+    def main(self) -> AnnotateScreen:
+        """The annotation screen (always the bottom of the screen stack)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, AnnotateScreen)
+        return screen
 
     def on_mount(self) -> None:
         trace.mark("mount")
+
+    def populate(self) -> None:
+        """Fill the main screen once it is composed (called from its ``on_mount``)."""
+        if self.settings.keys:
+            self.set_keymap(dict(self.settings.keys))
         if self.store.readonly:
             self.say("Another newsread is writing to this store: opened read-only.", "warning")
         summaries = self.store.list_articles()
-        self.article_list.set_rows(summaries)
+        self._status_counts = Counter(s.status for s in summaries)
+        self.main.set_rows(summaries)
         start = self.store.last_touched() or (summaries[0].id if summaries else None)
         if start is not None:
-            self.article_list.move_to(start)
+            self.main.article_list.move_to(start)
             self.open_article(start)
-        self.article_list.focus()
+        self.main.article_list.focus()
         self.update_status()
         self.call_after_refresh(self._after_first_paint)
 
@@ -98,80 +94,101 @@ class NewsreadApp(App[None]):
         trace.mark("first_paint")
         self.mount(LabelPalette())
         if self.analyze_in_background and not self.store.readonly:
+            self._model_state = "model loading…"
+            self.update_status()
             self.run_analysis()
+
+    def on_label_palette_changed(self, message: LabelPalette.Changed) -> None:
+        palette = self.query_one(LabelPalette)
+        self.main.query_one(ArticleView).use_palette(palette)
+        self.main.query_one(Legend).use_palette(palette.label_style)
 
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is shown literally (file names, errors are data)."""
         timeout = 4 if severity == "information" else 12
         self.notify(message, severity=severity, timeout=timeout, markup=False)
 
-    def on_label_palette_changed(self, message: LabelPalette.Changed) -> None:
-        palette = self.query_one(LabelPalette)
-        self.reader.use_palette(palette)
-        self.query_one(Legend).use_palette(palette.label_style)
+    def action_help(self) -> None:
+        """Show every key."""
+        self.push_screen(HelpScreen(self.main))
 
-    # -- opening articles -------------------------------------------------------------
+    # -- articles and decisions ---------------------------------------------------------
     def open_article(self, article_id: str) -> None:
         """Show an article in the reader (its text at once, highlights if analysed)."""
         try:
             article, annotations = self.store.get(article_id)
-        except StoreError as exc:
-            self.say(str(exc), "error")
+        except (StoreError, KeyError) as exc:
+            self.say(f"cannot open article {article_id}: {exc}", "error")
             return
-        self.article, self.annotations = article, annotations
-        self.reader.show(article.text, annotations)
-        self.reader.border_title = Text(visible(article.title).replace("\n", " "))
-        self.query_one(Legend).show(annotations)
-        self.article_list.mark_open(article_id)
-        self.update_details()
+        self.main.show_article(article, annotations)
         if article.analysis is None:
             self._priority = article_id
             self._wake.set()
+        self.update_status()
 
-    def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
-        self.open_article(message.article_id)
+    def commit(self, article_id: str, edit: Edit) -> Annotations | None:
+        """Save a decision; ``None`` (and a visible notification) if it was not saved."""
+        old = self.store.summary(article_id)
+        try:
+            annotations = self.store.commit(article_id, edit)
+        except EditConflict as exc:
+            self.say(f"not saved: {exc}; the article was reloaded", "warning")
+            self.open_article(article_id)
+            return None
+        except StoreError as exc:
+            self.say(f"NOT SAVED: {exc}", "error")
+            return None
+        self._summary_changed(old, self.store.summary(article_id))
+        return annotations
 
-    def on_article_list_selected(self, message: ArticleList.Selected) -> None:
-        if self.article is None or self.article.id != message.article_id:
-            self.open_article(message.article_id)
-        self.reader.focus()
-
-    def action_scroll_reader(self, direction: int) -> None:
-        """Scroll the reader by a page, wherever the focus is."""
-        reader = self.reader
-        reader.scroll_relative(
-            y=direction * max(1, reader.scrollable_content_region.height - 1), animate=False
-        )
-
-    # -- side panel and status ----------------------------------------------------------
-    def update_details(self) -> None:
-        """The side panel: what the open article holds."""
-        details = self.query_one("#details", Static)
-        if self.article is None:
-            details.update("")
+    def step_history(self, *, back: bool) -> None:
+        """Undo (or redo) the open article's last decision, also after a restart."""
+        article = self.main.article
+        if article is None:
             return
-        summary = self.store.summary(self.article.id)
-        analysed = (
-            "analysing…"
-            if self.article.analysis is None
-            else (
-                f"{len(self.annotations.entities)} entities · {len(self.annotations.quotes)} quotes"
-            )
-        )
-        details.update(Text(f"{summary.status}\n{analysed}\n{summary.pending} pending"))
+        old = self.store.summary(article.id)
+        try:
+            result = self.store.undo(article.id) if back else self.store.redo(article.id)
+        except (StoreError, EditConflict) as exc:
+            self.say(f"{'undo' if back else 'redo'} failed: {exc}", "error")
+            return
+        if result is None:
+            self.say(f"nothing to {'undo' if back else 'redo'} in this article")
+            return
+        annotations, edit = result
+        self._summary_changed(old, self.store.summary(article.id))
+        touched = [i.id for i in edit.after if not hasattr(i, "tags")]
+        self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
+        self.say(edit.action.replace("undo undo ", "redo "))
 
-    def update_status(self, message: str | None = None) -> None:
-        """The status line: model state and corpus progress."""
-        summaries = self.store.list_articles()
-        done = sum(1 for s in summaries if s.status == "done")
-        analysed = sum(1 for s in summaries if s.analysed)
-        model = "model ready" if self._model_ready else "model loading…"
-        parts = [f"{done}/{len(summaries)} done", f"{analysed}/{len(summaries)} analysed", model]
+    def _summary_changed(self, old: ArticleSummary, new: ArticleSummary) -> None:
+        self._status_counts[old.status] -= 1
+        self._status_counts[new.status] += 1
+        self.main.article_list.update_row(new)
+        self.update_status()
+
+    # -- status line ----------------------------------------------------------------------
+    def update_status(self) -> None:
+        """Progress of the open article and of the corpus, model state, annotator."""
+        parts = []
+        article = self.main.article
+        if article is not None and article.id in self.store:
+            summary = self.store.summary(article.id)
+            total = summary.pending + summary.decided
+            parts.append(f"article {summary.decided}/{total}")
+        total_articles = len(self.store)
+        done = self._status_counts[ArticleStatus.DONE]
+        in_progress = self._status_counts[ArticleStatus.IN_PROGRESS]
+        percent = f" ({100 * done // total_articles}%)" if total_articles else ""
+        parts.append(f"done {done}/{total_articles}{percent} · {in_progress} started")
+        shown = len(self.main.article_list.rows)
+        if shown != total_articles:
+            parts.append(f"{shown} shown")
+        parts.append(self._model_state)
+        parts.append(f"@{self.settings.annotator}")
         if self.store.readonly:
             parts.append("READ-ONLY")
-        if message:
-            parts.append(message)
-        self.query_one("#status", Static).update(Text("  ·  ".join(parts)))
+        self.main.query_one("#status", Static).update(Text(" · ".join(parts)))
 
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")
@@ -180,7 +197,7 @@ class NewsreadApp(App[None]):
         from annotate.nlp import ModelNotAvailable, load_model, model_label, resolve_model_name
         from annotate.pipeline import analyze
 
-        worker = self._current_worker()
+        worker = get_current_worker()
         started = time.perf_counter()
         name = resolve_model_name(self.settings.model)
         try:
@@ -190,19 +207,15 @@ class NewsreadApp(App[None]):
             return
         self.post_message(ModelLoaded(name, time.perf_counter() - started))
         info = model_label(nlp)
-        pending = [s.id for s in self.store.list_articles() if not s.analysed]
+        queue = [s.id for s in self.store.list_articles() if not s.analysed]
         done: set[str] = set()
         while not worker.is_cancelled:
-            article_id = self._priority if self._priority not in done else None
-            self._priority = None
+            article_id, self._priority = self._priority, None
+            if article_id is None or article_id in done:
+                article_id = next((i for i in queue if i not in done), None)
             if article_id is None:
-                article_id = next((i for i in pending if i not in done), None)
-            if article_id is None:
+                self._wake.wait(0.5)
                 self._wake.clear()
-                if self._wake.wait(0.5) and self._priority:
-                    continue
-                if worker.is_cancelled:
-                    return
                 continue
             done.add(article_id)
             try:
@@ -214,16 +227,12 @@ class NewsreadApp(App[None]):
             except Exception as exc:  # one bad article must not stop the others
                 self.post_message(AnalysisFailed(f"{type(exc).__name__}: {exc}", article_id))
 
-    def _current_worker(self):  # type: ignore[no-untyped-def]
-        from textual.worker import get_current_worker
-
-        return get_current_worker()
-
     def on_model_loaded(self, message: ModelLoaded) -> None:
-        self._model_ready = True
+        self._model_state = "model ready"
         self.update_status()
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
+        old = self.store.summary(message.article_id)
         try:
             merged = self.store.save_analysis(
                 message.article_id, message.annotations, message.analysis
@@ -231,15 +240,15 @@ class NewsreadApp(App[None]):
         except StoreError as exc:
             self.say(str(exc), "error")
             return
-        self.article_list.update_row(self.store.summary(message.article_id))
-        if self.article is not None and self.article.id == message.article_id:
-            self.article, self.annotations = self.store.get(message.article_id)
-            self.reader.highlight(merged)
-            self.query_one(Legend).show(merged)
-            self.update_details()
+        self._summary_changed(old, self.store.summary(message.article_id))
+        article = self.main.article
+        if article is not None and article.id == message.article_id:
+            self.main.article, _ = self.store.get(article.id)
+            self.main.refresh_annotations(merged)
             trace.mark("highlights")
-        self.update_status()
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.say(message.error, "error")
-        self.update_status("analysis failed")
+        if message.article_id is None:
+            self._model_state = "no model"
+            self.update_status()

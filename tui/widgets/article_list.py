@@ -34,13 +34,13 @@ class ArticleList(ScrollView, can_focus=True):
     """The list of articles with status and pending counts; j/k move, enter opens."""
 
     BINDINGS: list[BindingType] = [
-        Binding("j,down", "cursor_down", "Next article", id="list.next", show=False),
-        Binding("k,up", "cursor_up", "Prev article", id="list.prev", show=False),
-        Binding("enter", "select", "Open", id="list.open", show=False),
+        Binding("down", "cursor_down", "Next article", show=False),
+        Binding("up", "cursor_up", "Previous article", show=False),
+        Binding("enter", "select", "Open in the reader", id="open", show=False),
         Binding("home", "first", "First", show=False),
         Binding("end", "last", "Last", show=False),
-        Binding("shift+j,shift+down", "page(1)", "Page down", show=False),
-        Binding("shift+k,shift+up", "page(-1)", "Page up", show=False),
+        Binding("shift+down", "page(1)", "Page down the list", show=False),
+        Binding("shift+up", "page(-1)", "Page up the list", show=False),
     ]
 
     COMPONENT_CLASSES = {
@@ -76,6 +76,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._all: list[ArticleSummary] = []
         self._rows: list[ArticleSummary] = []
         self._predicate: Callable[[ArticleSummary], bool] | None = None
+        self._all_index: dict[str, int] = {}
+        self._row_index: dict[str, int] = {}
         self.open_id: str | None = None
         self._cache: dict[int, Strip] = {}
 
@@ -84,17 +86,19 @@ class ArticleList(ScrollView, can_focus=True):
         """Replace every row (keeps the cursor on the same article when possible)."""
         current = self.highlighted_id
         self._all = list(summaries)
+        self._all_index = {s.id: i for i, s in enumerate(self._all)}
         self._apply_filter(keep=current)
 
     def update_row(self, summary: ArticleSummary) -> None:
         """Refresh one article's row after a decision or an analysis."""
-        for rows in (self._all, self._rows):
-            for index, row in enumerate(rows):
-                if row.id == summary.id:
-                    rows[index] = summary
-                    break
-        self._cache.clear()
-        self.refresh()
+        index = self._all_index.get(summary.id)
+        if index is not None:
+            self._all[index] = summary
+        row = self._row_index.get(summary.id)
+        if row is not None:
+            self._rows[row] = summary
+            self._cache.pop(row, None)
+            self.refresh_line(row)
 
     def set_filter(self, predicate: Callable[[ArticleSummary], bool] | None) -> None:
         """Show only the rows the predicate accepts (``None`` shows all)."""
@@ -104,6 +108,7 @@ class ArticleList(ScrollView, can_focus=True):
     def _apply_filter(self, keep: str | None) -> None:
         predicate = self._predicate
         self._rows = [r for r in self._all if predicate is None or predicate(r)]
+        self._row_index = {s.id: i for i, s in enumerate(self._rows)}
         self._cache.clear()
         self.virtual_size = Size(self.size.width, len(self._rows))
         index = next((i for i, r in enumerate(self._rows) if r.id == keep), 0)
@@ -124,10 +129,9 @@ class ArticleList(ScrollView, can_focus=True):
 
     def move_to(self, article_id: str) -> None:
         """Put the cursor on an article (if it is visible)."""
-        for index, row in enumerate(self._rows):
-            if row.id == article_id:
-                self.cursor = index
-                return
+        index = self._row_index.get(article_id)
+        if index is not None:
+            self.cursor = index
 
     def mark_open(self, article_id: str | None) -> None:
         """Mark the article shown in the reader."""

@@ -1,29 +1,54 @@
 """The reader: an article's text with entities and quotes highlighted, line by line.
 
 A Line-API widget (like Textual's own ``Log`` and toolong's log view): the article is
-laid out once per width (see ``text_layout``) and only the visible lines are rendered,
-each cached, so long articles scroll smoothly.  Colours come from component classes
-styled in ``newsread.tcss``, never from literals in Python.
+laid out once per width and per change (see ``text_layout``) and only the visible
+lines are rendered, each cached, so long articles scroll smoothly.  Colours come from
+the shared :class:`~tui.widgets.palette.LabelPalette`, i.e. from ``newsread.tcss``.
+
+Every highlight also carries a text mark (``PERSON✓``, ``QUOTE``, ``SPEAKER``), so
+labels and decisions stay readable without colour (``NO_COLOR``, monochrome).
+
+Selection mode (``v``) draws a new span token by token: arrows move its edges, enter
+posts :class:`ArticleView.SpanDrawn`, escape cancels.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from rich.style import Style
+from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotate.model import Annotations, Quote, Span, Status
+from annotate.model import Annotations, Quote, Status
+from annotate.tokens import Tokens
 from tui.labels import label_class
 from tui.widgets.palette import LabelPalette
 from tui.widgets.text_layout import Mark, TextLayout, build_layout, line_strip
 
+DECISION_MARKS = {Status.PENDING: "", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+
 
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article; ``show`` swaps the text, ``highlight`` the annotations."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("right", "grow_end(1)", "End →", tooltip="Extend the new span by a token"),
+        Binding("left", "grow_end(-1)", "End ←", tooltip="Shrink the new span by a token"),
+        Binding("shift+left", "grow_start(1)", "Start ←", tooltip="Extend it to the left"),
+        Binding("shift+right", "grow_start(-1)", "Start →", tooltip="Shrink it from the left"),
+        Binding("w", "shift_selection(1)", "Move", tooltip="Move it one token right"),
+        Binding("b", "shift_selection(-1)", "Back", tooltip="Move it one token left"),
+        Binding("down", "selection_line(1)", "Line ↓", show=False, tooltip="Next line"),
+        Binding("up", "selection_line(-1)", "Line ↑", show=False, tooltip="Previous line"),
+        Binding("enter", "finish_selection", "Label it", tooltip="Choose its label"),
+        Binding("escape", "cancel_selection", "Cancel", tooltip="Leave without a span"),
+    ]
 
     DEFAULT_CSS = """
     ArticleView {
@@ -34,6 +59,20 @@ class ArticleView(ScrollView, can_focus=True):
     focused_id: reactive[str | None] = reactive(None)
     """Id of the span or quote the person is looking at (view state only)."""
 
+    @dataclass
+    class SpanDrawn(Message):
+        """Enter ended selection mode on ``start:end`` (``purpose``: entity or speaker)."""
+
+        start: int
+        end: int
+        purpose: str
+
+    @dataclass
+    class SelectionCancelled(Message):
+        """Escape left selection mode without a span."""
+
+        purpose: str
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.text = ""
@@ -43,12 +82,16 @@ class ArticleView(ScrollView, can_focus=True):
         self._layout_width = -1
         self._line_cache: dict[int, Strip] = {}
         self._base: Style | None = None
+        self._tokens: Tokens | None = None
+        self._selection: tuple[int, int] | None = None  # first and last token index
+        self.selection_purpose = "entity"
 
     # -- public API -------------------------------------------------------------
     def show(self, text: str, annotations: Annotations | None = None) -> None:
         """Display a new article (annotations may follow later) from the top."""
         self.text = text
         self.annotations = annotations or Annotations()
+        self._selection = None
         self.focused_id = None
         self._invalidate()
         self.scroll_to(0, 0, animate=False)
@@ -56,6 +99,11 @@ class ArticleView(ScrollView, can_focus=True):
     def highlight(self, annotations: Annotations) -> None:
         """Repaint with new annotations, keeping the scroll position."""
         self.annotations = annotations
+        self._invalidate()
+
+    def use_palette(self, palette: LabelPalette) -> None:
+        """Take colours from ``palette`` (until then highlights show as text tags only)."""
+        self.palette = palette
         self._invalidate()
 
     def watch_focused_id(self) -> None:
@@ -68,24 +116,102 @@ class ArticleView(ScrollView, can_focus=True):
         last = layout.line_of(max(offset, (end or offset) - 1))
         self.scroll_to_region(Region(0, first, 1, last - first + 1), animate=False, spacing=None)
 
-    def use_palette(self, palette: LabelPalette) -> None:
-        """Take colours from ``palette`` (until then highlights show as text tags only)."""
-        self.palette = palette
-        self._invalidate()
-
-    def _style(self, component: str) -> Style:
-        return self.palette.style(component) if self.palette is not None else Style()
+    def first_visible_offset(self) -> int:
+        """The text offset at the top of the visible area."""
+        layout = self._ensure_layout()
+        if not layout.lines:
+            return 0
+        line = min(int(self.scroll_offset.y), len(layout.lines) - 1)
+        return layout.text_offset(layout.lines[line][0])
 
     @property
     def rendered_text(self) -> str:
         """The text as laid out on screen, tags included (for tests and debugging)."""
         return self._ensure_layout().display.plain
 
-    def rendered_spans(self) -> list[tuple[str, str]]:
-        """``(covered display text, style)`` of every styled range (for tests)."""
+    # -- selection mode -----------------------------------------------------------
+    @property
+    def selecting(self) -> bool:
+        """True while a new span is being drawn."""
+        return self._selection is not None
+
+    @property
+    def selection(self) -> tuple[int, int] | None:
+        """Character offsets of the span being drawn."""
+        if self._selection is None or self._tokens is None:
+            return None
+        first, last = self._selection
+        return self._tokens.starts[first], self._tokens.ends[last]
+
+    def begin_selection(self, tokens: Tokens, offset: int, purpose: str) -> None:
+        """Start drawing a one-token span at the token containing ``offset``."""
+        if not len(tokens):
+            return
+        self._tokens = tokens
+        index = tokens.index_at(offset)
+        self._selection = (index, index)
+        self.selection_purpose = purpose
+        self._selection_changed()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {
+            "grow_end",
+            "grow_start",
+            "shift_selection",
+            "selection_line",
+            "finish_selection",
+            "cancel_selection",
+        }:
+            return self.selecting
+        return True
+
+    def action_grow_end(self, delta: int) -> None:
+        assert self._selection is not None and self._tokens is not None
+        first, last = self._selection
+        self._selection = (first, max(first, min(len(self._tokens) - 1, last + delta)))
+        self._selection_changed()
+
+    def action_grow_start(self, delta: int) -> None:
+        assert self._selection is not None
+        first, last = self._selection
+        self._selection = (min(last, max(0, first - delta)), last)
+        self._selection_changed()
+
+    def action_shift_selection(self, delta: int) -> None:
+        assert self._selection is not None and self._tokens is not None
+        first, last = self._selection
+        width = last - first
+        first = max(0, min(len(self._tokens) - 1 - width, first + delta))
+        self._selection = (first, first + width)
+        self._selection_changed()
+
+    def action_selection_line(self, delta: int) -> None:
+        assert self._selection is not None and self._tokens is not None
         layout = self._ensure_layout()
-        plain = layout.display.plain
-        return [(plain[s.start : s.end], str(s.style)) for s in layout.display.spans]
+        start = self._tokens.starts[self._selection[0]]
+        line = max(0, min(len(layout.lines) - 1, layout.line_of(start) + delta))
+        index = self._tokens.index_at(layout.text_offset(layout.lines[line][0]))
+        self._selection = (index, index)
+        self._selection_changed()
+
+    def action_finish_selection(self) -> None:
+        span = self.selection
+        purpose = self.selection_purpose
+        self._selection = None
+        self._invalidate()
+        if span is not None:
+            self.post_message(self.SpanDrawn(span[0], span[1], purpose))
+
+    def action_cancel_selection(self) -> None:
+        self._selection = None
+        self._invalidate()
+        self.post_message(self.SelectionCancelled(self.selection_purpose))
+
+    def _selection_changed(self) -> None:
+        self._invalidate()
+        span = self.selection
+        if span is not None:
+            self.scroll_to_offset(*span)
 
     # -- layout -----------------------------------------------------------------
     def _invalidate(self) -> None:
@@ -93,35 +219,54 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
+    def _style(self, component: str) -> Style:
+        return self.palette.style(component) if self.palette is not None else Style()
+
     def _marks(self) -> Iterable[Mark]:
         style = self._style
         focused = style("palette--focused")
         tag_style = style("palette--tag")
+        by_id = {q.id: q for q in self.annotations.quotes}
+        focused_quote = by_id.get(self.focused_id or "")
         for quote in self.annotations.quotes:
-            yield from self._quote_marks(quote, focused)
+            yield from self._quote_marks(quote, quote is focused_quote, focused, tag_style)
         for span in self.annotations.entities:
-            mark_style = style(label_class(span.label))
             if span.status is Status.REJECTED:
                 mark_style = style("palette--rejected")
+            else:
+                mark_style = style(label_class(span.label))
             if span.id == self.focused_id:
                 mark_style += focused
-            tag = span.label if span.status is not Status.REJECTED else ""
+            tag = f"{span.label}{DECISION_MARKS[span.status]}"
             yield Mark(span.start, span.end, mark_style, tag, tag_style)
+        if focused_quote is not None:
+            yield from self._speaker_marks(focused_quote, tag_style)
+        selection = self.selection
+        if selection is not None:
+            yield Mark(*selection, style("palette--selection"), "NEW…", tag_style)
 
-    def _quote_marks(self, quote: Quote, focused: Style) -> Iterable[Mark]:
-        style = self._style
+    def _quote_marks(
+        self, quote: Quote, is_focused: bool, focused: Style, tag_style: Style
+    ) -> Iterable[Mark]:
         if quote.status is Status.REJECTED:
-            return
-        quote_style = style("palette--quote")
-        is_focused = quote.id == self.focused_id
-        yield Mark(quote.start, quote.end, quote_style + focused if is_focused else quote_style)
-        parts: tuple[tuple[Span | None, str], ...] = (
-            (quote.cue, "palette--cue"),
-            (quote.speaker, "palette--speaker"),
+            quote_style = self._style("palette--rejected")
+        else:
+            quote_style = self._style("palette--quote")
+        if is_focused:
+            quote_style += focused
+        tag = f"QUOTE{DECISION_MARKS[quote.status]}"
+        yield Mark(quote.start, quote.end, quote_style, tag, tag_style)
+
+    def _speaker_marks(self, quote: Quote, tag_style: Style) -> Iterable[Mark]:
+        """The focused quote's speaker, cue and resolved name, linked by their tags."""
+        parts = (
+            (quote.cue, "palette--cue", "CUE"),
+            (quote.speaker, "palette--speaker", f"SPEAKER{DECISION_MARKS[quote.speaker_status]}"),
+            (quote.speaker_ref, "palette--speaker", "= SPEAKER"),
         )
-        for span, component in parts:
-            if span is not None and is_focused:
-                yield Mark(span.start, span.end, style(component))
+        for span, component, tag in parts:
+            if span is not None:
+                yield Mark(span.start, span.end, self._style(component), tag, tag_style)
 
     def _ensure_layout(self) -> TextLayout:
         width = max(1, self.scrollable_content_region.width)

@@ -25,6 +25,7 @@ HIGHLIGHT_CLASSES = frozenset(
         "palette--rejected",
         "palette--focused",
         "palette--tag",
+        "palette--selection",
     }
 )
 

@@ -1,4 +1,4 @@
-"""Laying out an annotated article for the terminal: pure functions, no Textual.
+"""Laying out an annotated article for the terminal (plain functions over Rich text).
 
 The reader shows the article text with label tags inserted after each entity (so a
 label is readable without colour, as in Prodigy), then wraps it to the view width.
@@ -98,6 +98,10 @@ class TextLayout:
             return 0
         offset = max(0, min(offset, len(self.to_display) - 1))
         return max(0, bisect_right(self.line_starts, self.to_display[offset]) - 1)
+
+    def text_offset(self, display_offset: int) -> int:
+        """The text offset shown at (or just before) ``display_offset``."""
+        return max(0, bisect_right(self.to_display, display_offset) - 1)
 
     def line_text(self, index: int) -> Text:
         """The styled text of one screen line."""

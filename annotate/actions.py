@@ -1,0 +1,229 @@
+"""What each annotation key means, as pure functions from annotations to an :class:`Edit`.
+
+The app maps a key to one of these, hands the edit to the store and repaints; nothing
+here knows about Textual or TinyDB, so every rule (what "accept a quote" accepts, what
+happens to entities a new span overlaps, how far "one token" moves an edge) is tested
+on plain objects.
+
+Every function returns ``None`` when the action does not apply (nothing focused, an
+edge that cannot move further), so the UI can say so instead of writing a no-op.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+
+from annotate.edits import Edit, Item, make_edit
+from annotate.model import Annotations, Origin, Quote, Span, Statement, Status
+from annotate.tokens import Tokens
+
+Focusable = Span | Quote
+
+
+def focusables(annotations: Annotations) -> list[Focusable]:
+    """Entities and quotes in reading order: what tab moves through."""
+    items: list[Focusable] = [*annotations.entities, *annotations.quotes]
+    return sorted(items, key=lambda i: (i.start, -i.end, isinstance(i, Quote), i.id))
+
+
+def find(annotations: Annotations, item_id: str | None) -> Focusable | None:
+    """The entity or quote with ``item_id``."""
+    if item_id is None:
+        return None
+    for item in focusables(annotations):
+        if item.id == item_id:
+            return item
+    return None
+
+
+def step(
+    annotations: Annotations, current_id: str | None, *, backwards: bool = False
+) -> Focusable | None:
+    """The next (or previous) pending suggestion in reading order, wrapping around.
+
+    When nothing is pending any more, every entity and quote is visited instead, so
+    a finished article can still be reviewed and corrected with the same keys.
+    """
+    items = focusables(annotations)
+    if not items:
+        return None
+    pending = [i for i in items if i.status is Status.PENDING]
+    candidates = {i.id for i in (pending or items)}
+    index = next((n for n, i in enumerate(items) if i.id == current_id), None)
+    if index is None:
+        ordered = items[::-1] if backwards else items
+        return next(i for i in ordered if i.id in candidates)
+    count = len(items)
+    for distance in range(1, count + 1):
+        item = items[(index - distance if backwards else index + distance) % count]
+        if item.id in candidates:
+            return item
+    return None
+
+
+def _decide(item: Focusable, status: Status) -> Focusable:
+    if isinstance(item, Quote):
+        speaker_status = status if item.speaker is not None else item.speaker_status
+        return replace(item, status=status, speaker_status=speaker_status)
+    return replace(item, status=status)
+
+
+def accept(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
+    """Accept the focused entity, or a quote together with the speaker shown with it."""
+    item = find(annotations, item_id)
+    if item is None:
+        return None
+    return make_edit("accept", [item], [_decide(item, Status.ACCEPTED)], annotator)
+
+
+def reject(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
+    """Reject the focused entity or quote."""
+    item = find(annotations, item_id)
+    if item is None:
+        return None
+    return make_edit("reject", [item], [_decide(item, Status.REJECTED)], annotator)
+
+
+def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
+    """Accept every pending suggestion of the article in one (undoable) edit."""
+    pending = [i for i in focusables(annotations) if i.status is Status.PENDING]
+    if not pending:
+        return None
+    return make_edit(
+        "accept all", pending, [_decide(i, Status.ACCEPTED) for i in pending], annotator
+    )
+
+
+def _overlapped(annotations: Annotations, start: int, end: int, keep: str | None) -> list[Span]:
+    """Entities (not rejected) that a span ``start:end`` would overlap."""
+    return [
+        s
+        for s in annotations.entities
+        if s.id != keep and s.status is not Status.REJECTED and s.overlaps(start, end)
+    ]
+
+
+def _with_overlaps_rejected(
+    annotations: Annotations, changed: Span, keep: str | None
+) -> tuple[list[Item], list[Item]]:
+    overlapped = _overlapped(annotations, changed.start, changed.end, keep)
+    before: list[Item] = list(overlapped)
+    after: list[Item] = [replace(s, status=Status.REJECTED) for s in overlapped]
+    return before, after
+
+
+def relabel(
+    annotations: Annotations, item_id: str | None, label: str, annotator: str
+) -> Edit | None:
+    """Give the focused entity another label (which also accepts it)."""
+    item = find(annotations, item_id)
+    if not isinstance(item, Span):
+        return None
+    return make_edit(
+        f"relabel {label}", [item], [replace(item, label=label, status=Status.ACCEPTED)], annotator
+    )
+
+
+def move_edge(
+    annotations: Annotations,
+    item_id: str | None,
+    tokens: Tokens,
+    *,
+    edge: str,
+    delta: int,
+    annotator: str,
+) -> Edit | None:
+    """Move the start or end (``edge``) of the focused span by ``delta`` tokens.
+
+    The span always keeps at least one token; entities it grows over are rejected in
+    the same edit (entities may not overlap in spaCy's ``doc.ents``).
+    """
+    item = find(annotations, item_id)
+    if item is None or not len(tokens):
+        return None
+    first = tokens.first_starting_at_or_after(item.start)
+    last = tokens.last_ending_at_or_before(item.end)
+    if edge == "start":
+        first = max(0, min(first + delta, last))
+    else:
+        last = min(len(tokens) - 1, max(last + delta, first))
+    start, end = tokens.starts[first], tokens.ends[last]
+    if (start, end) == (item.start, item.end):
+        return None
+    moved = replace(item, start=start, end=end, status=Status.ACCEPTED)
+    before: list[Item] = [item]
+    after: list[Item] = [moved]
+    if isinstance(moved, Span):
+        more_before, more_after = _with_overlaps_rejected(annotations, moved, keep=item.id)
+        before += more_before
+        after += more_after
+    return make_edit(f"move {edge}", before, after, annotator)
+
+
+def add_span(
+    annotations: Annotations, start: int, end: int, label: str, annotator: str
+) -> Edit | None:
+    """A new entity drawn by a person (accepted); entities it overlaps are rejected."""
+    if end <= start:
+        return None
+    span = Span(start, end, label, origin=Origin.USER, status=Status.ACCEPTED)
+    if any(s.id == span.id for s in annotations.entities):
+        existing = next(s for s in annotations.entities if s.id == span.id)
+        return make_edit(f"add {label}", [existing], [replace(span)], annotator)
+    before, after = _with_overlaps_rejected(annotations, span, keep=None)
+    return make_edit(f"add {label}", before, [*after, span], annotator)
+
+
+def set_speaker(
+    annotations: Annotations, quote_id: str | None, speaker: Span | None, annotator: str
+) -> Edit | None:
+    """Set (or clear, with ``None``) the speaker of the focused quote; both are accepted."""
+    quote = find(annotations, quote_id)
+    if not isinstance(quote, Quote):
+        return None
+    mention = (
+        Span(speaker.start, speaker.end, "SPEAKER", origin=Origin.USER, status=Status.ACCEPTED)
+        if speaker is not None
+        else None
+    )
+    changed = replace(
+        quote,
+        speaker=mention,
+        speaker_ref=None,
+        speaker_status=Status.ACCEPTED,
+        status=Status.ACCEPTED,
+    )
+    return make_edit("set speaker", [quote], [changed], annotator)
+
+
+def statement_at(annotations: Annotations, start: int, end: int) -> Statement | None:
+    """The statement tagged exactly on ``start:end``, if any."""
+    return next((s for s in annotations.statements if (s.start, s.end) == (start, end)), None)
+
+
+def sentence_around(annotations: Annotations, offset: int, text: str) -> tuple[int, int]:
+    """The sentence containing ``offset`` (a paragraph when there is no analysis yet)."""
+    for start, end in annotations.sentences:
+        if start <= offset < end:
+            return start, end
+    para_start = text.rfind("\n", 0, offset) + 1
+    para_end = text.find("\n", offset)
+    return para_start, len(text) if para_end == -1 else para_end
+
+
+def tag(
+    annotations: Annotations, start: int, end: int, tags: Sequence[str], annotator: str
+) -> Edit | None:
+    """Set the tags of the statement ``start:end``; no tags removes the statement."""
+    current = statement_at(annotations, start, end)
+    wanted = tuple(dict.fromkeys(tags))
+    if current is None and not wanted:
+        return None
+    if current is not None and current.tags == wanted:
+        return None
+    before: Iterable[Item] = [current] if current is not None else []
+    after: Iterable[Item] = (
+        [Statement(start, end, wanted, id=current.id if current else "")] if wanted else []
+    )
+    return make_edit("tag " + ",".join(wanted) if wanted else "untag", before, after, annotator)

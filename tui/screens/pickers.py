@@ -1,0 +1,191 @@
+"""Modal pickers that return a value: a label, a set of tags, a speaker.
+
+Each is a ``ModalScreen[T]`` dismissed with the choice (or ``None`` on escape), so the
+caller awaits one typed result and never reaches into the picker's widgets.  Digits
+pick (or toggle) the first nine entries directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.events import Key
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, SelectionList
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection
+
+from annotate.model import Span
+from tui.widgets.text_layout import visible
+
+PICKER_CSS = """
+{name} {{
+    align: center middle;
+}}
+{name} > Vertical {{
+    width: 48;
+    height: auto;
+    max-height: 80%;
+    border: round $accent;
+    background: $panel;
+    padding: 0 1;
+}}
+{name} OptionList, {name} SelectionList,
+{name} OptionList:focus, {name} SelectionList:focus {{
+    height: auto;
+    max-height: 24;
+    border: none;
+    background: $panel;
+}}
+{name} .hint {{
+    color: $text-muted;
+}}
+"""
+
+
+class LabelPicker(ModalScreen[str | None]):
+    """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
+
+    DEFAULT_CSS = PICKER_CSS.format(name="LabelPicker")
+    BINDINGS: list[BindingType] = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(
+        self, labels: Sequence[str], current: str | None, style_for: Callable[[str], Style]
+    ) -> None:
+        super().__init__()
+        self.labels = list(labels)
+        self.current = current
+        self.style_for = style_for
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, label in enumerate(self.labels):
+            prompt = Text()
+            prompt.append(f"{index + 1} " if index < 9 else "  ", style="bold")
+            prompt.append(f" {label} ", style=self.style_for(label))
+            if label == self.current:
+                prompt.append("  (current)", style="dim")
+            options.append(Option(prompt, id=label))
+        with Vertical():
+            yield Label("Label", classes="title")
+            yield OptionList(*options)
+            yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        if self.current in self.labels:
+            option_list.highlighted = self.labels.index(self.current)
+        option_list.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            index = int(event.character) - 1
+            if index < len(self.labels):
+                event.stop()
+                self.dismiss(self.labels[index])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class TagPicker(ModalScreen[tuple[str, ...] | None]):
+    """Multi-select the tags of a statement: space or 1–9 toggle, enter saves."""
+
+    DEFAULT_CSS = PICKER_CSS.format(name="TagPicker")
+    BINDINGS: list[BindingType] = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("enter", "save", "Save", priority=True),
+    ]
+
+    def __init__(self, tags: Sequence[str], current: Sequence[str], excerpt: str) -> None:
+        super().__init__()
+        self.tags = list(tags)
+        self.current = set(current)
+        self.excerpt = excerpt
+
+    def compose(self) -> ComposeResult:
+        selections = [
+            Selection(Text(f"{i + 1} {tag}" if i < 9 else f"  {tag}"), tag, tag in self.current)
+            for i, tag in enumerate(self.tags)
+        ]
+        with Vertical():
+            yield Label(Text(f"Tag: “{visible(self.excerpt)}”"), classes="title")
+            yield SelectionList[str](*selections)
+            yield Label("space/1–9 toggle · enter save · esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(SelectionList).focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            index = int(event.character) - 1
+            if index < len(self.tags):
+                event.stop()
+                self.query_one(SelectionList).toggle(self.tags[index])
+
+    def action_save(self) -> None:
+        chosen = self.query_one(SelectionList).selected
+        self.dismiss(tuple(tag for tag in self.tags if tag in chosen))
+
+
+@dataclass(frozen=True)
+class SpeakerChoice:
+    """The speaker picker's answer: a mention, "mark one in the text", or no speaker."""
+
+    span: Span | None = None
+    mark_in_text: bool = False
+
+
+class SpeakerPicker(ModalScreen[SpeakerChoice | None]):
+    """Choose the speaker of a quote among the article's people and organisations."""
+
+    DEFAULT_CSS = PICKER_CSS.format(name="SpeakerPicker")
+    BINDINGS: list[BindingType] = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    MARK = "__mark__"
+    NONE = "__none__"
+
+    def __init__(self, text: str, candidates: Sequence[Span]) -> None:
+        super().__init__()
+        self.text = text
+        self.candidates = list(candidates)
+
+    def compose(self) -> ComposeResult:
+        options = [Option(Text("✎ mark the speaker in the text (v-mode)"), id=self.MARK)]
+        for index, span in enumerate(self.candidates):
+            mention = visible(self.text[span.start : span.end]).replace("\n", " ")
+            prompt = Text(f"{index + 1} " if index < 9 else "  ", style="bold")
+            prompt.append(mention)
+            prompt.append(f"  {span.label}", style="dim")
+            options.append(Option(prompt, id=str(index)))
+        options.append(Option(Text("∅ no speaker"), id=self.NONE))
+        with Vertical():
+            yield Label("Speaker", classes="title")
+            yield OptionList(*options)
+            yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = 1 if self.candidates else 0
+        option_list.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character.isdigit() and event.character != "0":
+            index = int(event.character) - 1
+            if index < len(self.candidates):
+                event.stop()
+                self.dismiss(SpeakerChoice(span=self.candidates[index]))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == self.MARK:
+            self.dismiss(SpeakerChoice(mark_in_text=True))
+        elif event.option.id == self.NONE:
+            self.dismiss(SpeakerChoice())
+        else:
+            self.dismiss(SpeakerChoice(span=self.candidates[int(event.option.id or 0)]))

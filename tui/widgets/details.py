@@ -1,0 +1,82 @@
+"""The side panel: everything about the focused span, quote or statement.
+
+Label, origin (model, rule or user — so a person sees what was corrected by a rule),
+status, who decided and when; for a quote its kind, speaker (and what a pronoun
+resolves to), cue and the tags of its statement.  Text is untrusted: only ``Text``.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.widgets import Static
+
+from annotate.actions import Focusable, statement_at
+from annotate.model import Annotations, Quote, Span, Status
+from tui.widgets.text_layout import visible
+
+STATUS_MARKS = {Status.PENDING: "…", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+
+
+def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
+    excerpt = visible(text[start:end]).replace("\n", " ")
+    return excerpt if len(excerpt) <= width else excerpt[: width - 1] + "…"
+
+
+def _when(item: Span | Quote) -> str:
+    if item.timestamp is None:
+        return ""
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.timestamp))
+    return f"{item.annotator or '?'} · {stamp}"
+
+
+def describe(text: str, annotations: Annotations, item: Focusable | None) -> Text:
+    """The panel's content for ``item`` (a hint when nothing is focused)."""
+    out = Text()
+    if item is None:
+        out.append("Nothing focused.\n", style="bold")
+        out.append("tab / n: next suggestion\nv: mark a new span\n? : every key")
+        return out
+    status = f"{STATUS_MARKS[item.status]} {item.status}"
+    if isinstance(item, Span):
+        out.append(f"{item.label}\n", style="bold")
+        out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
+        out.append(f"status  {status}\norigin  {item.origin}\n")
+    else:
+        out.append(f"QUOTE · {item.kind}\n", style="bold")
+        out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
+        out.append(f"status  {status}\norigin  {item.origin}\n")
+        speaker = item.speaker
+        if speaker is None:
+            out.append("speaker —  (s to set)\n")
+        else:
+            out.append(f"speaker {_excerpt(text, speaker.start, speaker.end, 30)}")
+            if item.speaker_ref is not None:
+                ref = item.speaker_ref
+                out.append(f" → {_excerpt(text, ref.start, ref.end, 30)}")
+            out.append(f"  {STATUS_MARKS[item.speaker_status]}\n")
+        if item.cue is not None:
+            out.append(f"cue     {_excerpt(text, item.cue.start, item.cue.end, 30)}\n")
+        statement = statement_at(annotations, item.start, item.end)
+        if statement is not None and statement.tags:
+            out.append(f"tags    {', '.join(statement.tags)}\n")
+    when = _when(item)
+    if when:
+        out.append(f"by      {when}\n", style="dim")
+    return out
+
+
+class DetailsPanel(Static):
+    """Shows :func:`describe` of the focused item."""
+
+    DEFAULT_CSS = """
+    DetailsPanel {
+        height: auto;
+        margin-bottom: 1;
+    }
+    """
+
+    def show(self, text: str, annotations: Annotations, item: Focusable | None) -> None:
+        """Describe ``item`` of the open article."""
+        self.update(describe(text, annotations, item))
