@@ -41,9 +41,7 @@ def articles(draw: st.DrawFn) -> tuple[Article, Annotations]:
     cuts = sorted(set(draw(st.lists(offsets, max_size=4)) + [0, n]))
     pieces = [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
     chosen = draw(st.lists(st.sampled_from(pieces), max_size=len(pieces), unique=True))
-    extra = draw(
-        st.lists(st.tuples(offsets, offsets).filter(lambda p: p[0] < p[1]), max_size=3)
-    )
+    extra = draw(st.lists(st.tuples(offsets, offsets).filter(lambda p: p[0] < p[1]), max_size=3))
     entities: dict[tuple[int, int, str], Span] = {}
     for start, end in [*chosen, *extra]:
         label = draw(st.sampled_from(LABELS))
