@@ -117,7 +117,7 @@ def task_from_article(
     this function writes every entity, quote and statement it is given.
     """
     doc = make_doc(article)
-    tokens, index = token_records(doc)
+    tokens, index = token_records(doc, article.text)
     spans = []
     for entity in sorted(annotations.entities, key=lambda e: (e.start, -e.end, e.label)):
         _check_aligned(article, entity, f"entity {entity.label}", index, report)
