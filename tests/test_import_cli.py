@@ -141,3 +141,21 @@ def test_progress_bar_only_on_a_terminal_and_long_runs(inbox: Path, store: Store
     shown = terminal.getvalue()
     assert "importing" in shown  # the bar was drawn
     assert "image.txt" in shown and "binary" in shown  # messages printed above it
+
+
+def test_a_reader_crash_costs_only_its_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import annotate.formats.readers as readers
+
+    def explode(html: str, *, source: str) -> None:
+        raise RuntimeError("parser fell over")
+
+    monkeypatch.setattr(readers, "article_from_html", explode)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.html").write_text("<html><body><p>x</p></body></html>", "utf-8")
+    (tmp_path / "in" / "b.txt").write_text("Still imported\n\nBody.", "utf-8")
+    assert _run(tmp_path / "store", str(tmp_path / "in")) == 1
+    out, err = capsys.readouterr()
+    assert "imported 1 article " in out and "1 failed" in out
+    assert "a.html: could not be read (RuntimeError: parser fell over)" in err

@@ -184,7 +184,11 @@ def _export_meta(article: Article) -> dict[str, Any]:
 
 def _last_decision(annotations: Annotations) -> tuple[str | None, int | None]:
     """Who made the most recent exported decision, and when (whole seconds, as Prodigy)."""
-    items = [*annotations.entities, *annotations.quotes, *annotations.statements]
+    items: list[Span | Quote | Statement] = [
+        *annotations.entities,
+        *annotations.quotes,
+        *annotations.statements,
+    ]
     stamped = [i for i in items if i.timestamp is not None]
     if not stamped:
         annotators = [i.annotator for i in items if i.annotator]
@@ -271,6 +275,10 @@ def item_from_task(
     annotations = None if answer == "ignore" else reader.annotations(task)
     article = _task_article(cleaned, meta, where)
     return Imported(article, annotations, where)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _import_status(answer: str, as_suggestions: bool) -> Status:
@@ -370,8 +378,9 @@ class _TaskReader:
         if not isinstance(data, dict):
             raise FormatError(f"'{where}' is not a JSON object")
         start, end = data.get("start"), data.get("end")
-        if any(not isinstance(v, int) or isinstance(v, bool) for v in (start, end)):
+        if not _is_int(start) or not _is_int(end):
             raise FormatError(f"'{where}' needs integer 'start' and 'end'")
+        assert isinstance(start, int) and isinstance(end, int)
         if not 0 <= start < end <= len(self.text):
             raise FormatError(
                 f"'{where}' offsets {start}:{end} are outside the text (length {len(self.text)})"

@@ -158,6 +158,7 @@ def import_paths(
     """Import every file of ``names`` into ``store``, filling ``summary`` as it goes."""
     from annotate.formats.base import Failure
     from annotate.formats.readers import iter_paths, read_bytes, read_path
+    from store import StoreError
 
     files: list[Path] = []
     for entry in iter_paths(names):
@@ -181,13 +182,19 @@ def import_paths(
                 )
             else:
                 items = read_path(path, as_suggestions=as_suggestions, annotator=annotator)
-            for item in items:
-                if isinstance(item, Failure):
-                    _failed(summary, reporter, item)
-                    continue
-                batch.append(item)
-                if len(batch) >= BATCH:
-                    flush()
+            try:
+                for item in items:
+                    if isinstance(item, Failure):
+                        _failed(summary, reporter, item)
+                        continue
+                    batch.append(item)
+                    if len(batch) >= BATCH:
+                        flush()
+            except StoreError:
+                raise  # the store cannot take more: stop, the summary says how far it got
+            except Exception as exc:  # noqa: BLE001 - a reader's bug must not stop the others
+                reason = f"could not be read ({exc.__class__.__name__}: {exc})"
+                _failed(summary, reporter, Failure(str(path), reason))
             if progress is not None:
                 progress.advance(task)
         flush()
