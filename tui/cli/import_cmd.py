@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from store import Store
     from tui.config import Settings
 
-BATCH = 100
+BATCH = 500
 """Articles per ``add_articles`` call: the store writes its index once per batch."""
 PROGRESS_MIN_FILES = 4
 """A progress bar appears from this many files on (and only on a terminal)."""
