@@ -73,12 +73,27 @@ class Edit:
         )
 
 
+ITEM_KEY = "item"
+"""Key naming the item class in stored dicts.  Not ``kind``: ``Quote.to_dict`` has its own
+``kind`` (direct/partial), which used to overwrite the class name and broke every quote."""
+
+
+def item_dict(item: Item) -> dict[str, Any]:
+    """A JSON-ready dict of any item, with its class under :data:`ITEM_KEY`."""
+    return {**item.to_dict(), ITEM_KEY: kind_of(item)}
+
+
+def item_kind(data: Mapping[str, Any]) -> str:
+    """The class name stored by :func:`item_dict` (``kind`` in files written before)."""
+    return str(data.get(ITEM_KEY) or data["kind"])
+
+
 def _item_dict(item: Item) -> dict[str, Any]:
-    return {"item": kind_of(item), **item.to_dict()}
+    return item_dict(item)
 
 
 def _item_from_dict(data: Mapping[str, Any]) -> Item:
-    return _CLASSES[str(data["item"])].from_dict(data)
+    return _CLASSES[item_kind(data)].from_dict(data)
 
 
 def stamp(item: T, annotator: str | None, timestamp: float) -> T:

@@ -5,7 +5,7 @@ keystroke rewrites only the file of the article being annotated (a few kB), neve
 the whole dataset.  Tables of an article file:
 
 ``article``  one document, the :class:`~annotate.model.Article`;
-``items``    one document per entity, quote or statement (``item`` says which);
+``items``    one document per entity, quote or statement (``kind`` says which);
 ``state``    one document: sentence boundaries, list order, undo cursor;
 ``history``  one document per decision (an :class:`~annotate.edits.Edit`), in order.
 
@@ -19,7 +19,7 @@ from typing import Any
 
 from tinydb import TinyDB, where
 
-from annotate.edits import KINDS, Edit, Item, apply_edit, kind_of
+from annotate.edits import ITEM_KEY, KINDS, Edit, Item, apply_edit, item_dict, item_kind, kind_of
 from annotate.model import Annotations, Article, Quote, Span, Statement
 from store.durable import DurableStorage
 from store.errors import StoreCorrupt
@@ -66,7 +66,7 @@ class ArticleFile:
         groups: dict[str, list[Any]] = {"entity": [], "quote": [], "statement": []}
         try:
             for doc in self.db.table("items").all():
-                kind = doc["item"]
+                kind = item_kind(doc)
                 groups[kind].append(_CLASSES[kind].from_dict(doc))
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(self.path, f"an annotation is malformed ({exc})") from exc
@@ -145,7 +145,7 @@ class ArticleFile:
     def _apply_items(self, edit: Edit) -> None:
         items = self.db.table("items")
         for item in edit.before:
-            items.remove((where("item") == kind_of(item)) & (where("id") == item.id))
+            items.remove((where(ITEM_KEY) == kind_of(item)) & (where("id") == item.id))
         items.insert_multiple(_item_doc(i) for i in edit.after)
 
     def _put_state(self, state: dict[str, Any]) -> None:
@@ -159,7 +159,7 @@ def _sort_key(item: Item) -> tuple[int, int, str]:
 
 
 def _item_doc(item: Item) -> dict[str, Any]:
-    return {"item": kind_of(item), **item.to_dict()}
+    return item_dict(item)
 
 
 def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:

@@ -1,0 +1,481 @@
+"""Prodigy-compatible JSONL: one task per article, and tasks back into articles.
+
+Export record (keys in this order, so output is byte-stable)::
+
+    text, meta {id, title, source, published?, extra?}, tokens [{text,start,end,id,ws}],
+    spans [{start,end,label,token_start,token_end}]      accepted entities
+    relations [{head, child, head_span, child_span, label: "SPEAKER"}]
+    quotes [{start,end,token_start,token_end,label:"QUOTE",kind,speaker,cue,speaker_ref}]
+    statements [{start,end,tags}], answer, _input_hash, _task_hash,
+    _annotator_id, _timestamp
+
+``token_end`` is inclusive, as in Prodigy.  A relation goes from the speaker (head)
+to the quote (child); ``head``/``child`` are the last token of each span, which is
+how Prodigy's ``rel.manual`` anchors a span relation.  ``quotes`` and ``statements``
+are newsread's own keys (Prodigy keeps unknown keys), and they make the export
+lossless: importing it into an empty store and exporting again gives the same bytes.
+
+Hashes follow Prodigy's ``set_hashes``: ``_input_hash`` is the 32-bit murmurhash of
+the sorted-key JSON of the input keys (``text``), ``_task_hash`` the murmurhash of the
+input hash followed by the sorted-key JSON of the task keys (``spans``, ``label``,
+``options``, ``arcs``).  They are stable across runs and machines; Prodigy's own
+serialisation may differ in whitespace, and ``prodigy db-in --rehash`` recomputes
+them in its own way if exact Prodigy values are needed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
+
+import orjson
+from murmurhash import hash as murmur
+
+from annotate.clean import clean_article
+from annotate.formats.base import Failure, FormatError, Imported
+from annotate.formats.offsets import OffsetMap, clean_with_offsets
+from annotate.formats.tokens import TokenIndex, make_doc, token_records
+from annotate.model import (
+    Annotations,
+    Article,
+    Origin,
+    Quote,
+    QuoteKind,
+    Span,
+    Statement,
+    Status,
+)
+
+Report = Callable[[str], None]
+
+SPEAKER = "SPEAKER"
+QUOTE = "QUOTE"
+INPUT_KEYS = ("text", "image", "html", "input")
+TASK_KEYS = ("spans", "label", "options", "arcs")
+ANNOTATION_KEYS = ("spans", "quotes", "statements", "relations", "tokens", "answer")
+META_KEYS = ("id", "title", "source", "published", "extra")
+
+
+def _ignore(_: str) -> None:
+    return None
+
+
+# -- hashing ----------------------------------------------------------------------
+
+
+def get_hash(task: Mapping[str, Any], keys: Iterable[str], prefix: str = "") -> int:
+    """Murmurhash of ``prefix`` + the sorted-key JSON of ``task``'s values for ``keys``."""
+    values = {key: task[key] for key in keys if key in task}
+    payload = prefix + orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode()
+    return int(murmur(payload))
+
+
+def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
+    """Add ``_input_hash`` and ``_task_hash`` to ``task`` (as Prodigy's set_hashes does)."""
+    input_hash = get_hash(task, INPUT_KEYS)
+    task["_input_hash"] = input_hash
+    task["_task_hash"] = get_hash(task, TASK_KEYS, prefix=str(input_hash))
+    return task
+
+
+# -- export -----------------------------------------------------------------------
+
+
+def _span_dict(span: Span | Quote, index: TokenIndex, label: str) -> dict[str, Any]:
+    token_start, token_end = index.token_span(span.start, span.end)
+    return {
+        "start": span.start,
+        "end": span.end,
+        "label": label,
+        "token_start": token_start,
+        "token_end": token_end,
+    }
+
+
+def _check_aligned(
+    article: Article, span: Span | Quote, what: str, index: TokenIndex, report: Report
+) -> None:
+    if not index.aligned(span.start, span.end):
+        covered = article.text[span.start : span.end]
+        report(
+            f"article {article.id}: {what} {span.start}:{span.end} {covered!r} does not "
+            f"fall on token boundaries; token_start/token_end cover the tokens it touches"
+        )
+
+
+def task_from_article(
+    article: Article,
+    annotations: Annotations,
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+) -> dict[str, Any]:
+    """The Prodigy task for an article; ``annotations`` are the decisions to export.
+
+    Pass annotations through :meth:`annotate.formats.select.Selection.apply` first:
+    this function writes every entity, quote and statement it is given.
+    """
+    doc = make_doc(article)
+    tokens, index = token_records(doc, article.text)
+    spans = []
+    for entity in sorted(annotations.entities, key=lambda e: (e.start, -e.end, e.label)):
+        _check_aligned(article, entity, f"entity {entity.label}", index, report)
+        spans.append(_span_dict(entity, index, entity.label))
+    relations = []
+    quotes = []
+    for quote in sorted(annotations.quotes, key=lambda q: (q.start, -q.end, q.kind)):
+        _check_aligned(article, quote, "quote", index, report)
+        quote_span = _span_dict(quote, index, QUOTE)
+        speaker = _span_dict(quote.speaker, index, quote.speaker.label) if quote.speaker else None
+        if quote.speaker is not None and speaker is not None:
+            _check_aligned(article, quote.speaker, "speaker", index, report)
+            relations.append(
+                {
+                    "head": speaker["token_end"],
+                    "child": quote_span["token_end"],
+                    "head_span": speaker,
+                    "child_span": quote_span,
+                    "label": SPEAKER,
+                }
+            )
+        quotes.append(
+            {
+                **quote_span,
+                "kind": str(quote.kind),
+                "speaker": speaker,
+                "cue": _span_dict(quote.cue, index, quote.cue.label) if quote.cue else None,
+                "speaker_ref": (
+                    _span_dict(quote.speaker_ref, index, quote.speaker_ref.label)
+                    if quote.speaker_ref
+                    else None
+                ),
+            }
+        )
+    statements = [
+        {"start": s.start, "end": s.end, "tags": list(s.tags)}
+        for s in sorted(annotations.statements, key=lambda s: (s.start, -s.end, s.tags))
+    ]
+    task: dict[str, Any] = {
+        "text": article.text,
+        "meta": _export_meta(article),
+        "tokens": tokens,
+        "spans": spans,
+        "relations": relations,
+        "quotes": quotes,
+        "statements": statements,
+        "answer": answer,
+    }
+    set_hashes(task)
+    annotator, timestamp = _last_decision(annotations)
+    task["_annotator_id"] = annotator
+    task["_timestamp"] = timestamp
+    return task
+
+
+def _export_meta(article: Article) -> dict[str, Any]:
+    meta: dict[str, Any] = {"id": article.id, "title": article.title, "source": article.source}
+    if article.published is not None:
+        meta["published"] = article.published
+    if article.meta:
+        meta["extra"] = dict(article.meta)
+    return meta
+
+
+def _last_decision(annotations: Annotations) -> tuple[str | None, int | None]:
+    """Who made the most recent exported decision, and when (whole seconds, as Prodigy)."""
+    items: list[Span | Quote | Statement] = [
+        *annotations.entities,
+        *annotations.quotes,
+        *annotations.statements,
+    ]
+    stamped = [i for i in items if i.timestamp is not None]
+    if not stamped:
+        annotators = [i.annotator for i in items if i.annotator]
+        return (annotators[0] if annotators else None), None
+    last = max(stamped, key=lambda i: (i.timestamp or 0.0, i.annotator or ""))
+    return last.annotator, int(last.timestamp or 0)
+
+
+def dumps(task: Mapping[str, Any]) -> bytes:
+    """One JSONL line (with its newline)."""
+    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+
+
+# -- import -----------------------------------------------------------------------
+
+
+def read_jsonl(
+    lines: Iterable[bytes],
+    where: str,
+    *,
+    as_suggestions: bool = False,
+    annotator: str | None = None,
+    now: float | None = None,
+) -> Iterator[Imported | Failure]:
+    """Each line of a JSONL file as an imported article, or a failure naming its line."""
+    stamp = time.time() if now is None else now
+    for number, raw in enumerate(lines, start=1):
+        place = f"{where}:{number}"
+        if not raw.strip():
+            continue
+        try:
+            task = orjson.loads(raw)
+        except orjson.JSONDecodeError as exc:
+            yield Failure(place, f"invalid JSON ({exc})")
+            continue
+        if not isinstance(task, dict):
+            yield Failure(place, "not a JSON object")
+            continue
+        try:
+            yield item_from_task(
+                task, where=place, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+            )
+        except FormatError as exc:
+            yield Failure(place, str(exc))
+
+
+def item_from_task(
+    task: Mapping[str, Any],
+    *,
+    where: str,
+    as_suggestions: bool = False,
+    annotator: str | None = None,
+    now: float | None = None,
+) -> Imported:
+    """An article from a JSONL object: a plain ``{"text", "meta"?}`` or a Prodigy task.
+
+    Annotations in a task are gold: accepted decisions, or pending suggestions with
+    ``as_suggestions``.  A task answered ``reject`` brings its spans in as rejected;
+    one answered ``ignore`` brings in the text only.
+    """
+    text = task.get("text")
+    if not isinstance(text, str):
+        raise FormatError("'text' is missing or not a string")
+    meta = task.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise FormatError("'meta' is not a JSON object")
+    if not any(key in task for key in ANNOTATION_KEYS):
+        return Imported(_plain_article(text, meta, where), None, where)
+    cleaned, offsets = clean_with_offsets(text)
+    if not cleaned.strip():
+        raise FormatError("'text' is empty")
+    answer = task.get("answer", "accept")
+    if answer not in ("accept", "reject", "ignore"):
+        raise FormatError(f"'answer' is {answer!r}, not accept, reject or ignore")
+    decider = task.get("_annotator_id")
+    stamp = task.get("_timestamp")
+    reader = _TaskReader(
+        text,
+        offsets,
+        status=_import_status(answer, as_suggestions),
+        annotator=decider if isinstance(decider, str) and decider else annotator,
+        timestamp=float(stamp) if isinstance(stamp, int | float) else now,
+    )
+    annotations = None if answer == "ignore" else reader.annotations(task)
+    article = _task_article(cleaned, meta, where)
+    return Imported(article, annotations, where)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _import_status(answer: str, as_suggestions: bool) -> Status:
+    if as_suggestions:
+        return Status.PENDING
+    return Status.REJECTED if answer == "reject" else Status.ACCEPTED
+
+
+def _meta_str(meta: Mapping[str, Any], key: str) -> str | None:
+    value = meta.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise FormatError(f"'meta.{key}' is not a string")
+    return value
+
+
+def _article_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
+    extra = meta.get("extra") or {}
+    if not isinstance(extra, dict):
+        raise FormatError("'meta.extra' is not a JSON object")
+    others = {k: v for k, v in meta.items() if k not in META_KEYS}
+    return {**others, **extra}
+
+
+def _plain_article(text: str, meta: Mapping[str, Any], where: str) -> Article:
+    try:
+        article = clean_article(
+            text, source=_meta_str(meta, "source") or where, meta=_article_meta(meta)
+        )
+    except ValueError as exc:
+        raise FormatError(f"'text' cannot be used ({exc})") from exc
+    title, published = _meta_str(meta, "title"), _meta_str(meta, "published")
+    return Article.from_dict(
+        {
+            **article.to_dict(),
+            "title": title or article.title,
+            "published": published or article.published,
+        }
+    )
+
+
+def _task_article(text: str, meta: Mapping[str, Any], where: str) -> Article:
+    return Article.from_text(
+        text,
+        title=_meta_str(meta, "title") or "",
+        source=_meta_str(meta, "source") or where,
+        published=_meta_str(meta, "published"),
+        meta=_article_meta(meta),
+    )
+
+
+class _TaskReader:
+    """Reads the annotations of one task, checking each offset against its text."""
+
+    def __init__(
+        self,
+        text: str,
+        offsets: OffsetMap,
+        *,
+        status: Status,
+        annotator: str | None,
+        timestamp: float | None,
+    ) -> None:
+        self.text = text
+        self.offsets = offsets
+        self.status = status
+        self.annotator = annotator
+        self.timestamp = timestamp
+
+    def annotations(self, task: Mapping[str, Any]) -> Annotations:
+        entities = tuple(
+            self.span(s, f"spans[{i}]") for i, s in enumerate(self._list(task, "spans"))
+        )
+        if "quotes" in task:
+            quotes = tuple(
+                self.quote(q, f"quotes[{i}]") for i, q in enumerate(self._list(task, "quotes"))
+            )
+        else:
+            quotes = self.quotes_from_relations(self._list(task, "relations"))
+        statements = tuple(
+            self.statement(s, f"statements[{i}]")
+            for i, s in enumerate(self._list(task, "statements"))
+        )
+        return Annotations(
+            entities=_unique(entities), quotes=_unique(quotes), statements=_unique(statements)
+        )
+
+    @staticmethod
+    def _list(task: Mapping[str, Any], key: str) -> list[Any]:
+        value = task.get(key) or []
+        if not isinstance(value, list):
+            raise FormatError(f"'{key}' is not a list")
+        return value
+
+    def offsets_of(self, data: Any, where: str) -> tuple[int, int]:
+        if not isinstance(data, dict):
+            raise FormatError(f"'{where}' is not a JSON object")
+        start, end = data.get("start"), data.get("end")
+        if not _is_int(start) or not _is_int(end):
+            raise FormatError(f"'{where}' needs integer 'start' and 'end'")
+        assert isinstance(start, int) and isinstance(end, int)
+        if not 0 <= start < end <= len(self.text):
+            raise FormatError(
+                f"'{where}' offsets {start}:{end} are outside the text (length {len(self.text)})"
+            )
+        covered = data.get("text")
+        if isinstance(covered, str) and covered != self.text[start:end]:
+            raise FormatError(
+                f"'{where}' text {covered!r} differs from the text at {start}:{end} "
+                f"({self.text[start:end]!r})"
+            )
+        new_start, new_end = self.offsets.span(start, end)
+        if new_start >= new_end:
+            raise FormatError(f"'{where}' covers only control characters")
+        return new_start, new_end
+
+    def span(self, data: Any, where: str, default_label: str | None = None) -> Span:
+        start, end = self.offsets_of(data, where)
+        label = data.get("label") or default_label
+        if not isinstance(label, str) or not label:
+            raise FormatError(f"'{where}' has no label")
+        return Span(
+            start,
+            end,
+            label,
+            origin=Origin.USER,
+            status=self.status,
+            annotator=self.annotator,
+            timestamp=self.timestamp,
+        )
+
+    def optional_span(self, data: Any, where: str, default_label: str) -> Span | None:
+        return None if data is None else self.span(data, where, default_label)
+
+    def quote(self, data: Any, where: str) -> Quote:
+        start, end = self.offsets_of(data, where)
+        kind = data.get("kind", QuoteKind.DIRECT)
+        if kind not in tuple(QuoteKind):
+            raise FormatError(f"'{where}.kind' is {kind!r}, not direct or partial")
+        return Quote(
+            start,
+            end,
+            kind=QuoteKind(kind),
+            speaker=self.optional_span(data.get("speaker"), f"{where}.speaker", SPEAKER),
+            cue=self.optional_span(data.get("cue"), f"{where}.cue", "CUE"),
+            speaker_ref=self.optional_span(
+                data.get("speaker_ref"), f"{where}.speaker_ref", SPEAKER
+            ),
+            origin=Origin.USER,
+            status=self.status,
+            speaker_status=self.status,
+            annotator=self.annotator,
+            timestamp=self.timestamp,
+        )
+
+    def quotes_from_relations(self, relations: list[Any]) -> tuple[Quote, ...]:
+        """Quotes from Prodigy relations labelled SPEAKER (speaker head -> quote child)."""
+        quotes = []
+        for i, relation in enumerate(relations):
+            where = f"relations[{i}]"
+            if not isinstance(relation, dict):
+                raise FormatError(f"'{where}' is not a JSON object")
+            if str(relation.get("label", "")).upper() != SPEAKER:
+                continue
+            speaker = self.span(relation.get("head_span"), f"{where}.head_span", SPEAKER)
+            start, end = self.offsets_of(relation.get("child_span"), f"{where}.child_span")
+            quotes.append(
+                Quote(
+                    start,
+                    end,
+                    speaker=speaker,
+                    origin=Origin.USER,
+                    status=self.status,
+                    speaker_status=self.status,
+                    annotator=self.annotator,
+                    timestamp=self.timestamp,
+                )
+            )
+        return tuple(quotes)
+
+    def statement(self, data: Any, where: str) -> Statement:
+        start, end = self.offsets_of(data, where)
+        tags = data.get("tags")
+        if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
+            raise FormatError(f"'{where}.tags' is not a list of tag names")
+        return Statement(
+            start, end, tags=tuple(tags), annotator=self.annotator, timestamp=self.timestamp
+        )
+
+
+T = TypeVar("T", Span, Quote, Statement)
+
+
+def _unique(items: Iterable[T]) -> tuple[T, ...]:
+    """Items in reading order, a repeated one (same id: same offsets and label) kept once."""
+    seen: dict[str, T] = {}
+    for item in items:
+        seen.setdefault(item.id, item)
+    return tuple(sorted(seen.values(), key=lambda i: (i.start, -i.end, i.id)))
