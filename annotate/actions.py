@@ -133,11 +133,13 @@ def move_edge(
     edge: str,
     delta: int,
     annotator: str,
+    text: str = "",
 ) -> Edit | None:
     """Move the start or end (``edge``) of the focused span by ``delta`` tokens.
 
-    The span always keeps at least one token; entities it grows over are rejected in
-    the same edit (entities may not overlap in spaCy's ``doc.ents``).
+    The span always keeps at least one token and never grows across a paragraph
+    break of ``text``; entities it grows over are rejected in the same edit
+    (entities may not overlap in spaCy's ``doc.ents``).
     """
     item = find(annotations, item_id)
     if item is None or not len(tokens):
@@ -148,8 +150,12 @@ def move_edge(
         first = max(0, min(first + delta, last))
     else:
         last = min(len(tokens) - 1, max(last + delta, first))
+    while text and "\n" in text[tokens.starts[first] : item.start]:
+        first += 1
+    while text and "\n" in text[item.end : tokens.ends[last]]:
+        last -= 1
     start, end = tokens.starts[first], tokens.ends[last]
-    if (start, end) == (item.start, item.end):
+    if (start, end) == (item.start, item.end) or end <= start:
         return None
     moved = replace(item, start=start, end=end, status=Status.ACCEPTED)
     before: list[Item] = [item]

@@ -188,7 +188,8 @@ class NewsreadApp(App[None]):
         parts.append(f"@{self.settings.annotator}")
         if self.store.readonly:
             parts.append("READ-ONLY")
-        self.main.query_one("#status", Static).update(Text(" · ".join(parts)))
+        status = self.main.query_one("#status", Static)
+        status.update(Text(" · ".join(parts)), layout=False)  # one fixed line
 
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")
@@ -230,6 +231,7 @@ class NewsreadApp(App[None]):
     def on_model_loaded(self, message: ModelLoaded) -> None:
         self._model_state = "model ready"
         self.update_status()
+        trace.mark("model_ready")
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
         old = self.store.summary(message.article_id)

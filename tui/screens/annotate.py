@@ -287,6 +287,7 @@ class AnnotateScreen(Screen[None]):
             edge=edge,
             delta=delta,
             annotator=self.annotator,
+            text=self.article.text,
         )
         if edit is None:
             self.app.bell()

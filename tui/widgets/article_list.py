@@ -98,7 +98,11 @@ class ArticleList(ScrollView, can_focus=True):
         if row is not None:
             self._rows[row] = summary
             self._cache.pop(row, None)
-            self.refresh_line(row)
+            y = row - self.scroll_offset.y
+            if 0 <= y < self.scrollable_content_region.height:
+                # Only the row's cells: refresh_line also dirties the scrollbar,
+                # which cost a second frame per decision.
+                self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     def set_filter(self, predicate: Callable[[ArticleSummary], bool] | None) -> None:
         """Show only the rows the predicate accepts (``None`` shows all)."""

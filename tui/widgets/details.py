@@ -72,11 +72,12 @@ class DetailsPanel(Static):
 
     DEFAULT_CSS = """
     DetailsPanel {
-        height: auto;
+        height: 11;
         margin-bottom: 1;
     }
     """
 
     def show(self, text: str, annotations: Annotations, item: Focusable | None) -> None:
         """Describe ``item`` of the open article."""
-        self.update(describe(text, annotations, item))
+        # A fixed height, so no layout pass (and no extra frame) on every key.
+        self.update(describe(text, annotations, item), layout=False)

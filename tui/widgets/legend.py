@@ -21,7 +21,7 @@ class Legend(Static):
 
     DEFAULT_CSS = """
     Legend {
-        height: auto;
+        height: 1fr;
         padding: 0 1;
     }
     """
@@ -39,7 +39,7 @@ class Legend(Static):
     def show(self, annotations: Annotations) -> None:
         """Update the legend for the open article."""
         self._annotations = annotations
-        self.update(self._render_legend())
+        self.update(self._render_legend(), layout=False)
 
     def _render_legend(self) -> Text:
         counts = Counter(

@@ -17,7 +17,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from rich.cells import get_character_cell_size
+from rich.cells import cell_len, get_character_cell_size
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
@@ -43,11 +43,17 @@ class Mark:
     tag_style: Style | None = None
 
 
+def _narrow(text: str) -> bool:
+    """True when every character is one cell wide (then offsets equal cells)."""
+    return cell_len(text) == len(text)
+
+
 def wrap_offsets(plain: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap: ``(start, end)`` offsets of ``plain`` for each screen line.
 
     Lines break at newlines and after spaces; a word longer than the width is cut.
-    Widths are terminal cells, so wide (CJK) characters count double.
+    Widths are terminal cells, so wide (CJK) characters count double.  Paragraphs of
+    one-cell characters (nearly all news text) take a fast path on ``str.rfind``.
     """
     width = max(1, width)
     lines: list[tuple[int, int]] = []
@@ -56,52 +62,103 @@ def wrap_offsets(plain: str, width: int) -> list[tuple[int, int]]:
     while True:
         newline = plain.find("\n", start)
         stop = length if newline == -1 else newline
-        line_start = start
-        cells = 0
-        last_space = -1
-        index = line_start
-        while index < stop:
-            size = get_character_cell_size(plain[index])
-            if cells + size > width and index > line_start:
-                cut = last_space + 1 if last_space >= line_start else index
-                lines.append((line_start, cut))
-                line_start = cut
-                cells = sum(get_character_cell_size(c) for c in plain[cut:index])
-                last_space = -1
-            if plain[index] == " ":
-                last_space = index
-            cells += size
-            index += 1
-        lines.append((line_start, stop))
+        if _narrow(plain[start:stop]):
+            _wrap_narrow(plain, start, stop, width, lines)
+        else:
+            _wrap_cells(plain, start, stop, width, lines)
         if newline == -1:
             return lines
         start = newline + 1
 
 
+def _wrap_narrow(
+    plain: str, start: int, stop: int, width: int, lines: list[tuple[int, int]]
+) -> None:
+    line_start = start
+    while stop - line_start > width:
+        # A space right at the edge may end the line too (it is invisible there).
+        space = plain.rfind(" ", line_start, line_start + width + 1)
+        cut = space + 1 if space >= line_start else line_start + width
+        lines.append((line_start, cut))
+        line_start = cut
+    lines.append((line_start, stop))
+
+
+def _wrap_cells(
+    plain: str, start: int, stop: int, width: int, lines: list[tuple[int, int]]
+) -> None:
+    line_start = start
+    cells = 0
+    last_space = -1
+    index = line_start
+    while index < stop:
+        size = get_character_cell_size(plain[index])
+        if plain[index] == " " and cells + size > width:
+            # A space at the edge ends the line (it is invisible there).
+            lines.append((line_start, index + 1))
+            line_start, cells, last_space = index + 1, 0, -1
+            index += 1
+            continue
+        if cells + size > width and index > line_start:
+            cut = last_space + 1 if last_space >= line_start else index
+            lines.append((line_start, cut))
+            line_start = cut
+            cells = sum(get_character_cell_size(c) for c in plain[cut:index])
+            last_space = -1
+            continue  # look at this character again, on the new line
+        if plain[index] == " ":
+            last_space = index
+        cells += size
+        index += 1
+    lines.append((line_start, stop))
+
+
 @dataclass(slots=True)
 class TextLayout:
-    """An article rendered to styled display text and wrapped into screen lines."""
+    """An article rendered to styled display text and wrapped into screen lines.
+
+    Tags inserted after marks shift display offsets; ``insert_points`` (text offsets
+    with tags, sorted) and ``shifts`` (total tag length inserted up to and including
+    each point) map between text and display offsets by bisection.
+    """
 
     display: Text
-    to_display: list[int]
+    text_length: int
+    insert_points: list[int]
+    shifts: list[int]
     lines: list[tuple[int, int]]
     _texts: list[Text] | None = None
+    _line_starts: list[int] | None = None
 
     @property
     def line_starts(self) -> list[int]:
         """The display offset where each screen line starts."""
-        return [start for start, _ in self.lines]
+        if self._line_starts is None:
+            self._line_starts = [start for start, _ in self.lines]
+        return self._line_starts
+
+    def display_offset(self, offset: int) -> int:
+        """Where text offset ``offset`` is in the display text (after tags before it)."""
+        index = bisect_right(self.insert_points, offset) - 1
+        return offset + (self.shifts[index] if index >= 0 else 0)
+
+    def text_offset(self, display_offset: int) -> int:
+        """The text offset shown at (or, inside a tag, just before) ``display_offset``."""
+        low, high = 0, self.text_length
+        while low < high:  # last text offset whose display offset <= display_offset
+            middle = (low + high + 1) // 2
+            if self.display_offset(middle) <= display_offset:
+                low = middle
+            else:
+                high = middle - 1
+        return low
 
     def line_of(self, offset: int) -> int:
         """The screen line showing character ``offset`` of the article text."""
         if not self.lines:
             return 0
-        offset = max(0, min(offset, len(self.to_display) - 1))
-        return max(0, bisect_right(self.line_starts, self.to_display[offset]) - 1)
-
-    def text_offset(self, display_offset: int) -> int:
-        """The text offset shown at (or just before) ``display_offset``."""
-        return max(0, bisect_right(self.to_display, display_offset) - 1)
+        offset = max(0, min(offset, self.text_length))
+        return max(0, bisect_right(self.line_starts, self.display_offset(offset)) - 1)
 
     def line_text(self, index: int) -> Text:
         """The styled text of one screen line."""
@@ -123,7 +180,7 @@ def build_layout(
     """Style ``text`` with ``marks`` (later marks paint over earlier ones) and wrap it.
 
     Tags are inserted after the end of their mark; several tags at one offset come
-    in mark order.  ``to_display[i]`` is the display offset of text offset ``i``.
+    in mark order.
     """
     tags_at: dict[int, list[Mark]] = {}
     for mark in marks:
@@ -131,35 +188,29 @@ def build_layout(
             tags_at.setdefault(mark.end, []).append(mark)
     safe = visible(text)
     display = Text(style=base_style or Style())
-    to_display: list[int] = []
     tag_ranges: list[tuple[int, int, Mark]] = []
+    insert_points = sorted(tags_at)
+    shifts: list[int] = []
     cursor = 0
-    for offset in sorted(tags_at):
+    for offset in insert_points:
         display.append(safe[cursor:offset])
         for mark in tags_at[offset]:
-            tag = f" {mark.tag}"
             begin = len(display)
-            display.append(tag)
+            display.append(f" {mark.tag}")
             tag_ranges.append((begin, len(display), mark))
+        shifts.append(len(display) - offset)
         cursor = offset
     display.append(safe[cursor:])
-    # Map text offsets to display offsets by walking the tag insert points.
-    shift = 0
-    insert_points = sorted(tags_at)
-    point = 0
-    for offset in range(len(text) + 1):
-        while point < len(insert_points) and insert_points[point] <= offset:
-            shift += sum(len(m.tag) + 1 for m in tags_at[insert_points[point]])
-            point += 1
-        to_display.append(offset + shift)
+    layout = TextLayout(display, len(text), insert_points, shifts, [])
     for mark in marks:
         if mark.end > mark.start:
-            display.stylize(mark.style, to_display[mark.start], to_display[mark.end])
+            display.stylize(
+                mark.style, layout.display_offset(mark.start), layout.display_offset(mark.end)
+            )
     for begin, end, mark in tag_ranges:
         display.stylize(mark.style + (mark.tag_style or Style()), begin, end)
-    return TextLayout(
-        display=display, to_display=to_display, lines=wrap_offsets(display.plain, width)
-    )
+    layout.lines = wrap_offsets(display.plain, width)
+    return layout
 
 
 def line_strip(line: Text, console: Console, width: int, base: Style) -> Strip:

@@ -1,0 +1,131 @@
+"""What each annotation key means, on plain objects (no app, blank tokenizer)."""
+
+from __future__ import annotations
+
+from annotate import actions
+from annotate.edits import apply_edit
+from annotate.model import Annotations, Origin, Quote, Span, Statement, Status
+from annotate.tokens import tokenize
+from tests.tui_support import TEXT, at, fixture_annotations
+
+
+def by_text(annotations: Annotations, needle: str, nth: int = 0) -> Span | Quote:
+    start, end = at(needle, nth)
+    return next(i for i in actions.focusables(annotations) if (i.start, i.end) == (start, end))
+
+
+def test_step_visits_pending_in_reading_order_and_wraps() -> None:
+    ann = fixture_annotations()
+    order = []
+    current = None
+    for _ in range(len(actions.focusables(ann)) + 1):
+        item = actions.step(ann, current)
+        assert item is not None
+        order.append(TEXT[item.start : item.end])
+        current = item.id
+    assert order[:3] == ["Jane Doe", "balanced and fair,", "We will cut taxes,"]
+    assert order[-1] == order[0]  # wrapped around
+    back = actions.step(ann, by_text(ann, "Jane Doe").id, backwards=True)
+    assert back is not None and TEXT[back.start : back.end] == "Monday"
+
+
+def test_step_skips_decided_until_nothing_is_pending() -> None:
+    ann = fixture_annotations()
+    jane = by_text(ann, "Jane Doe")
+    ann = apply_edit(ann, actions.accept(ann, jane.id, "t"))  # type: ignore[arg-type]
+    first = actions.step(ann, None)
+    assert first is not None and first.id != jane.id
+    everything = apply_edit(ann, actions.accept_all(ann, "t"))  # type: ignore[arg-type]
+    assert actions.step(everything, None) is not None  # review mode visits all
+    assert actions.accept_all(everything, "t") is None
+
+
+def test_accepting_a_quote_accepts_its_speaker() -> None:
+    ann = fixture_annotations()
+    quote = by_text(ann, "We will cut taxes,")
+    edit = actions.accept(ann, quote.id, "ann")
+    assert edit is not None
+    (after,) = edit.after
+    assert isinstance(after, Quote)
+    assert after.status is Status.ACCEPTED and after.speaker_status is Status.ACCEPTED
+    assert after.annotator == "ann" and after.timestamp
+
+
+def test_relabel_only_applies_to_entities() -> None:
+    ann = fixture_annotations()
+    doe = by_text(ann, "Doe", nth=1)
+    edit = actions.relabel(ann, doe.id, "PERSON", "t")
+    assert edit is not None and edit.after[0].label == "PERSON"  # type: ignore[union-attr]
+    assert actions.relabel(ann, by_text(ann, "We will cut taxes,").id, "ORG", "t") is None
+
+
+def test_move_edge_snaps_to_tokens_and_rejects_what_it_swallows() -> None:
+    ann = fixture_annotations()
+    tokens = tokenize(TEXT)
+    doe = by_text(ann, "Doe", nth=1)
+    edit = actions.move_edge(ann, doe.id, tokens, edge="end", delta=2, annotator="t")
+    assert edit is not None
+    moved = edit.after[0]
+    assert TEXT[moved.start : moved.end] == "Doe told reporters"
+    shrink = actions.move_edge(ann, doe.id, tokens, edge="end", delta=-1, annotator="t")
+    assert shrink is None  # one token is the minimum: nothing to do
+    jane = by_text(ann, "Jane Doe")
+    grown = actions.move_edge(ann, jane.id, tokens, edge="end", delta=30, annotator="t", text=TEXT)
+    assert grown is not None
+    assert TEXT[grown.after[0].start : grown.after[0].end].endswith("according to officials.")
+    assert [i.id for i in grown.after] == [jane.id]  # stops at the paragraph, rejects none
+    doe_grown = actions.move_edge(ann, doe.id, tokens, edge="end", delta=4, annotator="t")
+    assert doe_grown is not None
+    swallowed = [TEXT[i.start : i.end] for i in doe_grown.after if i.id != doe.id]
+    assert swallowed == ["Springfield"]
+    assert all(i.status is Status.REJECTED for i in doe_grown.after if i.id != doe.id)
+
+
+def test_add_span_rejects_overlapped_entities_and_undo_restores() -> None:
+    ann = fixture_annotations()
+    start, _ = at("reporters")
+    _, end = at("Springfield")
+    edit = actions.add_span(ann, start, end, "ORG", "t")
+    assert edit is not None
+    after = apply_edit(ann, edit)
+    springfield = next(s for s in after.entities if TEXT[s.start : s.end] == "Springfield")
+    added = next(s for s in after.entities if s.origin is Origin.USER)
+    assert springfield.status is Status.REJECTED and added.status is Status.ACCEPTED
+    assert apply_edit(after, edit.inverted()) == ann
+
+
+def test_set_speaker_and_clear_it() -> None:
+    ann = fixture_annotations()
+    quote = by_text(ann, "We will cut taxes,")
+    officials = Span(*at("officials"), "PERSON")
+    edit = actions.set_speaker(ann, quote.id, officials, "t")
+    assert edit is not None
+    changed = edit.after[0]
+    assert isinstance(changed, Quote) and changed.speaker is not None
+    assert TEXT[changed.speaker.start : changed.speaker.end] == "officials"
+    assert changed.speaker.origin is Origin.USER and changed.speaker_ref is None
+    cleared = actions.set_speaker(ann, quote.id, None, "t")
+    assert cleared is not None and cleared.after[0].speaker is None  # type: ignore[union-attr]
+    assert actions.set_speaker(ann, by_text(ann, "Monday").id, officials, "t") is None
+
+
+def test_tags_add_change_and_remove_a_statement() -> None:
+    ann = fixture_annotations()
+    start, end = actions.sentence_around(ann, at("Monday")[0], TEXT)
+    assert "Monday" in TEXT[start:end]
+    added = actions.tag(ann, start, end, ["claim", "claim", "denial"], "t")
+    assert added is not None
+    ann = apply_edit(ann, added)
+    assert [s.tags for s in ann.statements] == [("claim", "denial")]
+    assert actions.tag(ann, start, end, ["claim", "denial"], "t") is None  # unchanged
+    removed = actions.tag(ann, start, end, [], "t")
+    assert removed is not None and apply_edit(ann, removed).statements == ()
+
+
+def test_sentence_falls_back_to_paragraph_without_analysis() -> None:
+    text = "First line.\nSecond line here."
+    assert actions.sentence_around(Annotations(), 14, text) == (12, len(text))
+    assert (
+        actions.statement_at(Annotations(statements=(Statement(0, 5, ("claim",)),)), 0, 5)
+        is not None
+    )
