@@ -99,7 +99,7 @@ class NewsreadApp(App[None]):
             self.run_analysis()
 
     def on_label_palette_changed(self, message: LabelPalette.Changed) -> None:
-        palette = self.query_one(LabelPalette)
+        palette = message.palette
         self.main.query_one(ArticleView).use_palette(palette)
         self.main.query_one(Legend).use_palette(palette.label_style)
 

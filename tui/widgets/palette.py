@@ -11,6 +11,8 @@ the article text shows at once and the colours follow a moment later.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from rich.style import Style
 from textual.message import Message
 from textual.widget import Widget
@@ -41,8 +43,11 @@ class LabelPalette(Widget):
 
     COMPONENT_CLASSES = set(LABEL_CLASSES | HIGHLIGHT_CLASSES)
 
+    @dataclass
     class Changed(Message):
         """The colours changed (first styling or a theme switch): repaint highlights."""
+
+        palette: LabelPalette
 
     def style(self, component: str) -> Style:
         """The Rich style of one component class (``palette--quote``, ``label--ORG``…)."""
@@ -57,7 +62,7 @@ class LabelPalette(Widget):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
-            self.post_message(self.Changed())
+            self.post_message(self.Changed(self))
 
     def on_mount(self) -> None:
-        self.post_message(self.Changed())
+        self.post_message(self.Changed(self))
