@@ -13,7 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from typing import Any, TypeVar
+from typing import Any
 
 from annotate.model import Annotations, Quote, Span, Statement, Status
 
@@ -25,7 +25,6 @@ _CLASSES: dict[str, type[Span] | type[Quote] | type[Statement]] = {
     "quote": Quote,
     "statement": Statement,
 }
-T = TypeVar("T", Span, Quote, Statement)
 
 
 class EditConflict(ValueError):
@@ -96,7 +95,7 @@ def _item_from_dict(data: Mapping[str, Any]) -> Item:
     return _CLASSES[item_kind(data)].from_dict(data)
 
 
-def stamp(item: T, annotator: str | None, timestamp: float) -> T:
+def stamp(item: Item, annotator: str | None, timestamp: float) -> Item:
     """The item with the decision's annotator and timestamp recorded on it."""
     return replace(item, annotator=annotator, timestamp=timestamp)
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import Counter
 from pathlib import Path
+from typing import ClassVar
 
 from rich.text import Text
 from textual import work
@@ -45,7 +46,7 @@ class NewsreadApp(App[None]):
     TITLE = "newsread"
     COMMANDS = App.COMMANDS | {ArticleCommands}
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (every decision is saved)"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
     ]

@@ -9,6 +9,7 @@ returns), and only then does the screen move on: repaint, focus the next suggest
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -45,7 +46,7 @@ DECISIONS = frozenset(
 class AnnotateScreen(Screen[None]):
     """List, reader and side panel with the annotation keys of DESIGN.md."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("tab,n", "next_suggestion", "Next", id="next", priority=True,
                 tooltip="Focus the next pending suggestion"),
         Binding("shift+tab,p", "prev_suggestion", "Prev", id="prev", priority=True,

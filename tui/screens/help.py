@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -9,6 +11,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Static
 
 from tui.widgets.article_list import ArticleList
@@ -53,7 +56,7 @@ def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
 class HelpScreen(ModalScreen[None]):
     """Every key of the app, grouped by where it applies; escape or ? closes it."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,q", "dismiss(None)", "Close"),
     ]
 
@@ -101,6 +104,6 @@ class HelpScreen(ModalScreen[None]):
                 )
             )
 
-    def _find(self, kind: type[DOMNode]) -> DOMNode | None:
+    def _find(self, kind: type[Widget]) -> Widget | None:
         found = self.main.query(kind)
         return found.first() if found else None

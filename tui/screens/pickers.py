@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -53,7 +54,7 @@ class LabelPicker(ModalScreen[str | None]):
     """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
 
     DEFAULT_CSS = PICKER_CSS.format(name="LabelPicker")
-    BINDINGS: list[BindingType] = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
         self, labels: Sequence[str], current: str | None, style_for: Callable[[str], Style]
@@ -98,7 +99,7 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
     """Multi-select the tags of a statement: space or 1–9 toggle, enter saves."""
 
     DEFAULT_CSS = PICKER_CSS.format(name="TagPicker")
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss(None)", "Cancel"),
         Binding("enter", "save", "Save", priority=True),
     ]
@@ -146,7 +147,7 @@ class SpeakerPicker(ModalScreen[SpeakerChoice | None]):
     """Choose the speaker of a quote among the article's people and organisations."""
 
     DEFAULT_CSS = PICKER_CSS.format(name="SpeakerPicker")
-    BINDINGS: list[BindingType] = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     MARK = "__mark__"
     NONE = "__none__"

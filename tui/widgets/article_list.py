@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -33,7 +34,7 @@ STATUS_MARKS = {
 class ArticleList(ScrollView, can_focus=True):
     """The list of articles with status and pending counts; j/k move, enter opens."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "cursor_down", "Next article", show=False),
         Binding("up", "cursor_up", "Previous article", show=False),
         Binding("enter", "select", "Open in the reader", id="open", show=False),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.style import Style
 from textual.binding import Binding, BindingType
@@ -37,7 +38,7 @@ DECISION_MARKS = {Status.PENDING: "", Status.ACCEPTED: "✓", Status.REJECTED: "
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article; ``show`` swaps the text, ``highlight`` the annotations."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right", "grow_end(1)", "End →", tooltip="Extend the new span by a token"),
         Binding("left", "grow_end(-1)", "End ←", tooltip="Shrink the new span by a token"),
         Binding("shift+left", "grow_start(1)", "Start ←", tooltip="Extend it to the left"),
