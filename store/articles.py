@@ -6,7 +6,7 @@ TinyDB itself (``TinyDB(path).table("items").search(where("label") == "PERSON")`
 Tables of an article file (schema 2):
 
 ``article``  one document, the :class:`~annotate.model.Article`;
-``items``    one document per entity, quote or statement (``kind`` says which);
+``items``    one document per entity, quote or statement (``type`` says which);
 ``state``    one document: sentence boundaries, list order, undo ``cursor`` and
              ``seq``, the last journal entry folded into this file (``store.journal``);
 ``history``  one document per decision (``pos``, ``edit``), oldest first.
@@ -24,15 +24,12 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from annotate.edits import KINDS, Edit, Item, kind_of
-from annotate.model import Annotations, Article, Quote, Span, Statement
+from annotate.edits import Item
+from annotate.model import Annotations, Article
+from store.codec import edit_doc, edit_from_doc, item_doc, item_from_doc
 from store.durable import DurableStorage, Signature
 from store.errors import StoreCorrupt
-from store.history import ArticleState
-
-_CLASSES: dict[str, type[Span] | type[Quote] | type[Statement]] = {
-    kind: cls for cls, kind in KINDS.items()
-}
+from store.history import ArticleState, item_order
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +65,7 @@ class ArticleFile:
             state = dict(state_docs[0]) if state_docs else {}
             annotations = _annotations(self.db.table("items").all(), state)
             history = tuple(
-                Edit.from_dict(d["edit"])
+                edit_from_doc(d["edit"])
                 for d in sorted(self.db.table("history").all(), key=lambda d: int(d["pos"]))
             )
             cursor = int(state.get("cursor", 0))
@@ -110,7 +107,7 @@ class ArticleFile:
                 }
             ],
             "history": [
-                {"pos": pos, "edit": edit.to_dict()} for pos, edit in enumerate(state.history)
+                {"pos": pos, "edit": edit_doc(edit)} for pos, edit in enumerate(state.history)
             ],
         }
         self.storage.write(
@@ -123,21 +120,16 @@ class ArticleFile:
 def _annotations(docs: list[Any], state: dict[str, Any]) -> Annotations:
     groups: dict[str, list[Any]] = {"entity": [], "quote": [], "statement": []}
     for doc in docs:
-        kind = doc["kind"]
-        groups[kind].append(_CLASSES[kind].from_dict(doc))
+        groups[doc["type"]].append(item_from_doc(doc))
     sentences = tuple((int(a), int(b)) for a, b in state.get("sentences", ()))
     return Annotations(
-        entities=tuple(sorted(groups["entity"], key=_sort_key)),
-        quotes=tuple(sorted(groups["quote"], key=_sort_key)),
-        statements=tuple(sorted(groups["statement"], key=_sort_key)),
+        entities=tuple(sorted(groups["entity"], key=item_order)),
+        quotes=tuple(sorted(groups["quote"], key=item_order)),
+        statements=tuple(sorted(groups["statement"], key=item_order)),
         sentences=sentences,
     )
 
 
-def _sort_key(item: Item) -> tuple[int, int, str]:
-    return (item.start, -item.end, item.id)
-
-
 def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:
     items: list[Item] = [*annotations.entities, *annotations.quotes, *annotations.statements]
-    return [{"kind": kind_of(i), **i.to_dict()} for i in items]
+    return [item_doc(i) for i in items]

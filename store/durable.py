@@ -82,6 +82,22 @@ def atomic_write_bytes(path: Path, payload: bytes) -> Signature:
     return signature
 
 
+def remove_temp_files(folder: Path) -> int:
+    """Delete the temporary files that writes killed half-way left in ``folder``.
+
+    Only the writer may call this (a running write's temporary file would vanish
+    otherwise).  Returns how many were removed.
+    """
+    removed = 0
+    with contextlib.suppress(FileNotFoundError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed
+
+
 def read_json_file(path: Path) -> Any:
     """The parsed content of ``path`` (``None`` if missing); :class:`StoreCorrupt` naming
     the file if it cannot be read or parsed."""

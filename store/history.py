@@ -21,6 +21,7 @@ from typing import Any
 
 from annotate.edits import Edit, EditConflict, Item, kind_of
 from annotate.model import Annotations, Article
+from store.codec import edit_from_doc
 
 HISTORY_LIMIT = 500
 """Decisions kept per article for undo (older ones are dropped, the decisions stay)."""
@@ -109,7 +110,7 @@ class ArticleState:
         (or ``EditConflict``) when the entry does not fit this state."""
         op = entry.get("op")
         if op == "commit":
-            return self.committed(Edit.from_dict(entry["edit"]))
+            return self.committed(edit_from_doc(entry["edit"]))
         if op in ("undo", "redo"):
             step = self.undone() if op == "undo" else self.redone()
             if step is None:

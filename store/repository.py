@@ -33,6 +33,7 @@ worker): every public method holds one lock.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -47,6 +48,8 @@ from annotate.edits import Edit, EditConflict, merge_suggestions
 from annotate.model import Annotations, Article, ArticleStatus
 from store import backup as backups
 from store.articles import ArticleFile, StoredArticle
+from store.codec import edit_doc
+from store.durable import remove_temp_files
 from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
 from store.history import ArticleState, sorted_annotations
 from store.index import read_index, scan_article_files, write_index
@@ -140,6 +143,8 @@ class Store:
             self.notices.append(
                 f"store upgraded ({'; '.join(steps)}); the previous version is in {snapshot}"
             )
+        if not self.readonly:
+            self._remove_temp_files()
         journal = read_journal(self.root / JOURNAL_NAME)  # before the article files
         self._load_summaries(skip_damaged)
         self._replay(journal)
@@ -148,6 +153,14 @@ class Store:
             self._checkpoint()  # folds what was replayed and starts a fresh journal
             if self._index_dirty:
                 self._write_index()
+
+    def _remove_temp_files(self) -> None:
+        folders = [self.root]
+        articles = self.root / "articles"
+        if articles.is_dir():
+            folders += [Path(e.path) for e in os.scandir(articles) if e.is_dir()]
+        for folder in folders:
+            remove_temp_files(folder)
 
     def close(self) -> None:
         """Fold the journal into the article files, write the index, release the lock.
@@ -440,7 +453,7 @@ class Store:
         with self._mutex:
             self._require_writer()
             state = self._state(article_id).committed(edit)
-            self._log(article_id, {"op": "commit", "edit": edit.to_dict()}, state, edit)
+            self._log(article_id, {"op": "commit", "edit": edit_doc(edit)}, state, edit)
             return state.annotations
 
     def undo(self, article_id: str) -> tuple[Annotations, Edit] | None:

@@ -16,11 +16,14 @@ History of the schema:
 
 1. first version: per-article TinyDB files, history documents keyed by an absolute
    ``seq`` with an absolute undo ``cursor``; ``index.json`` signatures ``(mtime, size)``.
-2. decisions go through ``journal.jsonl`` first (``store.journal``); article files
-   record the last journal entry they include (``state.seq``); history documents are
-   numbered by position (``pos``) with a cursor into the kept window; index signatures
-   gain the inode.  Why a new number: a schema-1 newsread would ignore the journal and
-   show (and rewrite) articles without their latest decisions.
+2. an item's class is stored under ``type`` (schema 1 stored it under ``kind``, which a
+   quote's own ``kind`` overwrote, so a schema-1 store with quotes could not be read
+   back; the migration recovers them); decisions go through ``journal.jsonl`` first
+   (``store.journal``); article files record the last journal entry they include
+   (``state.seq``); history documents are numbered by position (``pos``) with a cursor
+   into the kept window; index signatures gain the inode.  Why a new number: a
+   schema-1 newsread would ignore the journal and show (and rewrite) articles without
+   their latest decisions.
 """
 
 from __future__ import annotations
@@ -155,17 +158,44 @@ def _article_1_to_2(data: Any) -> dict[str, Any] | None:
     kept = ordered[dropped:]
     state["cursor"] = max(0, applied - dropped)
     state["seq"] = 0
+    items = [_item_1_to_2(doc) for doc in data.get("items", {}).values()]
     return {
         **data,
+        "items": {str(i + 1): doc for i, doc in enumerate(items)},
         "state": {"1": state},
-        "history": {str(i + 1): {"pos": i, "edit": d["edit"]} for i, d in enumerate(kept)},
+        "history": {
+            str(i + 1): {"pos": i, "edit": _edit_1_to_2(d["edit"])} for i, d in enumerate(kept)
+        },
+    }
+
+
+def _item_1_to_2(doc: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1 kept an item's class under ``kind``, which a quote's own ``kind``
+    (``direct``/``partial``) overwrote; schema 2 keeps the class under ``type``."""
+    doc = dict(doc)
+    kind = doc.pop("kind")
+    if kind in ("entity", "statement", "quote"):
+        doc["type"] = kind
+    elif kind in ("direct", "partial"):
+        doc["type"], doc["kind"] = "quote", kind
+    else:
+        raise ValueError(f"unknown item kind {kind!r}")
+    return doc
+
+
+def _edit_1_to_2(edit: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **edit,
+        "before": [_item_1_to_2(d) for d in edit.get("before", ())],
+        "after": [_item_1_to_2(d) for d in edit.get("after", ())],
     }
 
 
 MIGRATIONS: dict[int, Migration] = {
     1: Migration(
         source=1,
-        summary="history renumbered by position, journal added, index rebuilt",
+        summary="item class kept under 'type' (recovers quotes), history renumbered by "
+        "position, journal added, index rebuilt",
         run=_migrate_1_to_2,
     ),
 }
