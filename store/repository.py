@@ -108,6 +108,12 @@ class Store:
         if not readonly:
             try:
                 root.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreWriteError(
+                    f"cannot create store folder {root}: {exc.strerror or exc}"
+                ) from exc
+            read_schema(root, create=False)  # refuse a foreign folder before adding a lock file
+            try:
                 lock = FileLock(str(root / ".lock"))
                 lock.acquire(timeout=0)
             except Timeout:
