@@ -14,6 +14,7 @@ test:
 from __future__ import annotations
 
 import random
+import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -74,6 +75,43 @@ def accepted(store: Store) -> set[tuple[str, str]]:
     for article, found_in in store.iter_articles():
         found |= {(article.id, s.id) for s in found_in.entities if s.status is Status.ACCEPTED}
     return found
+
+
+def files_on_disk(root: Path) -> dict[str, tuple[int, int, int]]:
+    """Every file under ``root`` with its inode, mtime and size: any write changes it."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            found[str(path.relative_to(root))] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return found
+
+
+class Writer:
+    """``tests/store_support.py hold-writer``: another newsread writing to the store."""
+
+    def __init__(self, path: Path) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, __file__, "hold-writer", str(path)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.greeting = self.read()
+
+    def read(self) -> str:
+        assert self.process.stdout is not None
+        return self.process.stdout.readline().strip()
+
+    def send(self, line: str) -> str:
+        assert self.process.stdin is not None
+        self.process.stdin.write(line + "\n")
+        self.process.stdin.flush()
+        return self.read()
+
+    def quit(self) -> None:
+        assert self.send("quit") == "CLOSED"
+        self.process.wait(timeout=30)
 
 
 def _say(line: str) -> None:

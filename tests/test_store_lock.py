@@ -2,54 +2,14 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import store_support
-from store_support import accepted, decide, make_article, pending
+from store_support import Writer, accepted, decide, files_on_disk, make_article, pending
 
 from annotate.model import Annotations
 from store import Store, StoreReadOnly
-
-
-def _files(root: Path) -> dict[str, tuple[int, int, int]]:
-    """Every file under ``root`` with its inode, mtime and size: any write changes it."""
-    found = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            st = path.stat()
-            found[str(path.relative_to(root))] = (st.st_ino, st.st_mtime_ns, st.st_size)
-    return found
-
-
-class Writer:
-    """``tests/store_support.py hold-writer``: another newsread writing to the store."""
-
-    def __init__(self, path: Path) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, store_support.__file__, "hold-writer", str(path)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
-        self.greeting = self.read()
-
-    def read(self) -> str:
-        assert self.process.stdout is not None
-        return self.process.stdout.readline().strip()
-
-    def send(self, line: str) -> str:
-        assert self.process.stdin is not None
-        self.process.stdin.write(line + "\n")
-        self.process.stdin.flush()
-        return self.read()
-
-    def quit(self) -> None:
-        assert self.send("quit") == "CLOSED"
-        self.process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -76,7 +36,7 @@ def test_a_second_process_opens_read_only_and_writes_nothing(filled: Path, write
         first, second = pending(peek, article_id)[:2]
     assert writer.send(f"accept {article_id} {first.id}") == "OK"
 
-    before = _files(filled)
+    before = files_on_disk(filled)
     store = Store.open(filled)
     assert store.readonly
     assert any("another newsread is writing" in n for n in store.notices)
@@ -97,7 +57,7 @@ def test_a_second_process_opens_read_only_and_writes_nothing(filled: Path, write
             attempt()
         assert store.summary(article_id).decided == 1, name  # nothing claims to be saved
     store.close()
-    assert _files(filled) == before  # not one byte written, not even on close
+    assert files_on_disk(filled) == before  # not one byte written, not even on close
 
     assert writer.send(f"accept {article_id} {second.id}") == "OK"  # the writer goes on
     writer.quit()
