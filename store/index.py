@@ -46,9 +46,10 @@ def write_index(root: Path, summaries: Iterable[ArticleSummary]) -> None:
     atomic_write_bytes(root / INDEX_NAME, orjson.dumps({"articles": table}))
 
 
-def scan_article_files(root: Path) -> dict[str, tuple[Path, Signature]]:
-    """Every article file under ``root/articles`` with its current signature."""
-    found: dict[str, tuple[Path, Signature]] = {}
+def scan_article_files(root: Path) -> dict[str, tuple[str, Signature]]:
+    """Every article file under ``root/articles`` (its path as a string: building 10,000
+    ``Path`` objects would cost more than the scan) with its current signature."""
+    found: dict[str, tuple[str, Signature]] = {}
     folder = root / "articles"
     if not folder.is_dir():
         return found
@@ -59,7 +60,7 @@ def scan_article_files(root: Path) -> dict[str, tuple[Path, Signature]]:
             name = entry.name
             if name.endswith(".json") and not name.startswith("."):
                 try:
-                    found[name[:-5]] = (Path(entry.path), signature_of(entry.stat()))
+                    found[name[:-5]] = (entry.path, signature_of(entry.stat()))
                 except FileNotFoundError:
                     continue  # deleted between listing and stat
     return found

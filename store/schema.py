@@ -147,7 +147,7 @@ def _article_1_to_2(data: Any) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise TypeError("not a JSON object")
     states = list(data.get("state", {}).values())
-    state = dict(states[0]) if states else {"sentences": [], "order": 0, "cursor": 0}
+    state: dict[str, Any] = dict(states[0]) if states else {"order": 0, "cursor": 0}
     history = list(data.get("history", {}).values())
     if "seq" in state and all("pos" in doc for doc in history):
         return None

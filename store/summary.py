@@ -53,12 +53,26 @@ class ArticleSummary:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ArticleSummary:
         """Build a summary from ``to_dict`` output (raises on a malformed entry)."""
-        values = {name: data[name] for name in cls.__dataclass_fields__ if name in data}
-        values["status"] = ArticleStatus(values["status"])
-        values["labels"] = tuple(values.get("labels", ()))
-        values["signature"] = tuple(int(v) for v in values.get("signature", ()))
-        values["counts"] = {str(k): int(v) for k, v in dict(values.get("counts", {})).items()}
-        return cls(**values)
+        get = data.get
+        return cls(  # positional and without conversions where JSON gives the type:
+            data["id"],  # opening a 10,000-article store builds 10,000 of these
+            get("title", ""),
+            get("source", ""),
+            get("published"),
+            _STATUSES[data["status"]],
+            data["pending"],
+            data["decided"],
+            data["entities"],
+            data["quotes"],
+            data["statements"],
+            data["analysed"],
+            data["order"],
+            data["updated"],
+            tuple(get("labels", ())),
+            dict(get("counts", {})),
+            tuple(get("signature", ())),
+            get("seq", 0),
+        )
 
     def has_label(self, label: str) -> bool:
         """True when an entity with ``label`` (or a quote, speaker or statement tag of that
@@ -68,6 +82,9 @@ class ArticleSummary:
             if count and name == label and status != "rejected":
                 return True
         return False
+
+
+_STATUSES = {str(status): status for status in ArticleStatus}
 
 
 def count_key(kind: str, label: str, status: str, annotator: str | None) -> str:
