@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +124,9 @@ def read_json_with_signature(path: Path) -> tuple[Any, Signature | None]:
 class DurableStorage(Storage):
     """TinyDB storage: one JSON file, replaced atomically and fsynced on every write.
 
-    The content is read from disk once and then served from memory: only this process
-    writes the file (the store holds the writer lock), and an ``ArticleFile`` lives for
-    one operation.  :attr:`signature` is the signature of the file last read or written.
+    The content is read from disk once and then served from memory: an ``ArticleFile``
+    lives for one operation, and only the writer process replaces the file.
+    :attr:`signature` is the signature of the file last read or written.
     """
 
     def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
@@ -135,7 +134,6 @@ class DurableStorage(Storage):
         self.readonly = readonly
         self.signature: Signature | None = None
         self._data: dict[str, Any] | None = None
-        self._depth = 0
 
     def read(self) -> dict[str, Any] | None:
         """The whole database (``None`` when the file does not exist yet)."""
@@ -147,49 +145,11 @@ class DurableStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, Any]) -> None:
-        """Persist ``data`` now, or at the end of the enclosing :meth:`batch`."""
+        """Replace the file with ``data`` now (on failure the old file is kept)."""
         if self.readonly:
             raise StoreWriteError(f"{self.path} is open read-only")
-        if self._depth:
-            self._data = data
-            return
         self.signature = atomic_write_bytes(self.path, orjson.dumps(data))
         self._data = data
-
-    @contextlib.contextmanager
-    def batch(self, *, fresh: bool = False) -> Iterator[None]:
-        """Run several TinyDB operations and write their result once, at the end.
-
-        With ``fresh`` the block starts from an empty database (a full rewrite, no read).
-        If the block or the write raises, the file keeps its old content and the next
-        read sees it again.
-        """
-        if self.readonly:
-            raise StoreWriteError(f"{self.path} is open read-only")
-        outer = self._depth == 0
-        if outer:
-            if fresh:
-                self._data = {}
-            else:
-                current = self.read()
-                # A private copy: TinyDB edits the dict it reads in place.
-                self._data = orjson.loads(orjson.dumps(current)) if current else {}
-        self._depth += 1
-        try:
-            yield
-        except BaseException:
-            self._depth -= 1
-            if outer:
-                self._data = None
-            raise
-        self._depth -= 1
-        if outer:
-            data = self._data or {}
-            try:
-                self.signature = atomic_write_bytes(self.path, orjson.dumps(data))
-            except BaseException:
-                self._data = None
-                raise
 
     def close(self) -> None:
         """Nothing to release: every write is complete when it returns."""
