@@ -37,6 +37,7 @@ import gc
 import os
 import re
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -66,8 +67,11 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 class Store:
     """A newsread store folder.  Create with :meth:`open`; close when done."""
 
-    COMPACT_EVERY: ClassVar[int] = 256
-    """Journal entries after which they are folded into the article files."""
+    FOLD_AFTER_IDLE: ClassVar[float] = 0.5
+    """Seconds without a decision after which a background thread folds the journal."""
+    JOURNAL_LIMIT: ClassVar[int] = 2048
+    """Journal entries past which every decision also folds one article itself (when
+    the user never pauses long enough for the background fold)."""
     CACHE_SIZE: ClassVar[int] = 32
     """Articles kept parsed in memory besides those with unfolded decisions."""
     BACKUPS_KEPT: ClassVar[int] = 5
@@ -89,9 +93,13 @@ class Store:
         self._journal: Journal | None = None
         self._seq = 0
         self._next_order = 0
-        self._next_compact = self.COMPACT_EVERY
+        self._fold_limit = self.JOURNAL_LIMIT
         self._index_dirty = False
         self._closed = False
+        self._last_decision = 0.0
+        self._folder_asleep = False
+        self._wake = threading.Condition(self._mutex)
+        self._folder: threading.Thread | None = None
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -134,6 +142,11 @@ class Store:
         except BaseException:
             store._release()
             raise
+        if not store.readonly:
+            store._folder = threading.Thread(
+                target=store._fold_when_idle, name=f"newsread-fold {root}", daemon=True
+            )
+            store._folder.start()
         return store
 
     def _open(self, skip_damaged: bool) -> None:
@@ -175,30 +188,47 @@ class Store:
         If that fails (disk full), every decision is still safe in the journal and is
         folded in at the next start; the error says so.
         """
-        with self._mutex:
-            if self._closed:
-                return
-            try:
-                if not self.readonly:
-                    self._checkpoint()
-                    if self._index_dirty:
-                        self._write_index()
-            except StoreWriteError as exc:
-                raise StoreWriteError(
-                    f"{exc}; every decision is safe in {self.root / JOURNAL_NAME} and will "
-                    f"be folded in when the store is next opened"
-                ) from exc
-            finally:
-                self._release()
+        try:
+            with self._mutex:
+                if self._closed:
+                    return
+                try:
+                    if not self.readonly:
+                        self._checkpoint()
+                        if self._index_dirty:
+                            self._write_index()
+                except StoreWriteError as exc:
+                    raise StoreWriteError(
+                        f"{exc}; every decision is safe in {self.root / JOURNAL_NAME} and "
+                        f"will be folded in when the store is next opened"
+                    ) from exc
+                finally:
+                    self._shut()
+        finally:
+            self._join_folder()
 
     def _release(self) -> None:
-        self._closed = True
-        if self._journal is not None:
-            self._journal.close()
-            self._journal = None
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        """Drop everything without folding: what a killed process leaves behind."""
+        self._shut()
+        self._join_folder()
+
+    def _shut(self) -> None:
+        with self._mutex:
+            self._closed = True
+            self._wake.notify_all()
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
+
+    def _join_folder(self) -> None:
+        """Wait for the background fold to stop (never while holding the store lock,
+        which it needs to notice that the store closed)."""
+        folder, self._folder = self._folder, None
+        if folder is not None and folder is not threading.current_thread():
+            folder.join()
 
     def __enter__(self) -> Store:
         return self
@@ -510,13 +540,46 @@ class Store:
         self._summaries[article_id] = summary_after(
             self._summaries[article_id], applied.before, applied.after, state.annotations
         )
-        if self._journal.count >= self._next_compact:
-            try:
-                self._fold_some()
-            except StoreWriteError as exc:
-                # The decision is saved (in the journal); folding is retried later.
-                self._next_compact = self._journal.count + self.COMPACT_EVERY
-                self.notices.append(f"could not fold the journal yet: {exc}")
+        self._last_decision = time.monotonic()
+        if self._folder_asleep:  # wake it only when it waits for work, not on every key
+            self._wake.notify()
+        if self._journal.count >= self._fold_limit:
+            self._try_fold()
+
+    def _try_fold(self) -> bool:
+        """Fold one step; on failure keep the decisions in the journal and retry later
+        (the decisions are saved: only their copy into the article files waits)."""
+        try:
+            self._fold_some()
+        except Exception as exc:  # whatever went wrong, the decision itself is saved
+            if self._journal is not None:
+                self._fold_limit = self._journal.count + self.JOURNAL_LIMIT
+            self.notices.append(f"could not fold the journal yet: {exc}")
+            return False
+        return True
+
+    def _fold_when_idle(self) -> None:
+        """The background fold: once no decision came for :attr:`FOLD_AFTER_IDLE`
+        seconds, fold the journal one article at a time, letting decisions in between.
+
+        A person pauses between decisions, so the article rewrites happen in the pauses
+        instead of inside a keystroke; :attr:`JOURNAL_LIMIT` covers one who never does.
+        """
+        with self._wake:
+            while not self._closed:
+                journal = self._journal
+                if journal is None or not (self._dirty or journal.count):
+                    self._folder_asleep = True
+                    self._wake.wait()
+                    self._folder_asleep = False
+                    continue
+                idle = time.monotonic() - self._last_decision
+                if idle < self.FOLD_AFTER_IDLE:
+                    self._wake.wait(self.FOLD_AFTER_IDLE - idle)
+                    continue
+                if not self._try_fold():
+                    self._last_decision = time.monotonic()  # retry after another pause
+                self._wake.wait(0.001)  # let a waiting decision in between two articles
 
     def _write_article(self, article_id: str, state: ArticleState, *, fold: bool = False) -> None:
         """Rewrite an article file from ``state`` (it then includes all journal entries).
@@ -536,13 +599,12 @@ class Store:
         self._index_dirty = True
 
     def _fold_some(self) -> None:
-        """One step of folding the journal, paid by one decision: rewrite the least
-        recently used article with unfolded decisions, and start a fresh journal once
-        none is left.  Spreading the checkpoint this way bounds the extra cost of any
-        single decision to one article file instead of every article touched since the
-        last checkpoint."""
-        oldest = next(i for i in self._states if i in self._dirty)
-        self._write_article(oldest, self._states[oldest], fold=True)
+        """One step of folding the journal: rewrite the least recently used article with
+        unfolded decisions, and start a fresh journal once none is left.  One article
+        per step bounds the time a decision can wait for (or pay for) folding."""
+        oldest = next((i for i in self._states if i in self._dirty), None)
+        if oldest is not None:
+            self._write_article(oldest, self._states[oldest], fold=True)
         if not self._dirty:
             self._checkpoint()
 
@@ -554,4 +616,4 @@ class Store:
             self._journal = Journal(self.root / JOURNAL_NAME, self._seq)
         elif self._journal.count or self._journal.base != self._seq:
             self._journal.reset(self._seq)
-        self._next_compact = self.COMPACT_EVERY
+        self._fold_limit = self.JOURNAL_LIMIT

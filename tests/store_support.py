@@ -16,6 +16,7 @@ from __future__ import annotations
 import random
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -122,7 +123,8 @@ def _say(line: str) -> None:
 def crash_writer(path: Path, seed: int) -> None:
     """Decide, undo and redo at random, announcing each call and its return."""
     rng = random.Random(seed)
-    Store.COMPACT_EVERY = 8  # fold often, so kills also land inside checkpoints
+    Store.JOURNAL_LIMIT = 8  # fold often, in decisions and in the background (in the
+    Store.FOLD_AFTER_IDLE = 0.005  # short pauses below), so kills land in rewrites too
     store = Store.open(path)
     assert not store.readonly
     _say("OPEN")
@@ -145,10 +147,14 @@ def crash_writer(path: Path, seed: int) -> None:
         else:
             continue
         _say("OK")
+        if rng.random() < 0.01:
+            time.sleep(rng.uniform(0.01, 0.04))  # a person's pause: the journal is folded
 
 
 def hold_writer(path: Path) -> None:
-    """Hold the writer lock; commit what stdin asks for."""
+    """Hold the writer lock; commit what stdin asks for (and write nothing else: no
+    background fold, so the test can compare the files on disk)."""
+    Store.FOLD_AFTER_IDLE = 3600.0
     store = Store.open(path)
     _say("READONLY" if store.readonly else "READY")
     for line in sys.stdin:

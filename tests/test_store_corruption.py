@@ -23,6 +23,12 @@ from store import Store, StoreCorrupt, StoreWriteError
 from store.journal import JOURNAL_NAME, read_journal
 
 
+@pytest.fixture(autouse=True)
+def _no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at the journal between decisions: fold only when they say so."""
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)
+
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     """A closed store of three articles, one decision made in the first."""
@@ -216,8 +222,8 @@ def test_a_read_only_folder_fails_new_files_clearly_and_keeps_decisions(
     import store.durable
 
     store_ = Store.open(path)
-    store_.COMPACT_EVERY = 2
-    store_._next_compact = 2
+    store_.JOURNAL_LIMIT = 2
+    store_._fold_limit = 2
     real_mkstemp = store.durable.tempfile.mkstemp
 
     def read_only(*args: Any, **kwargs: Any) -> Any:

@@ -17,14 +17,22 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import store_support
 from store_support import accepted, decide, make_article, pending
 
 from store import Store
+from store.articles import ArticleFile
 from store.journal import JOURNAL_NAME, read_journal
 
 SUPPORT = Path(store_support.__file__)
 KILLS = 55
+
+
+@pytest.fixture(autouse=True)
+def _no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at the journal between decisions: fold only when they say so."""
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)
 
 
 def _wait_for_open(log: Path, writer: subprocess.Popen[bytes]) -> None:
@@ -86,7 +94,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_decision(tmp_path
             unexplained.discard((in_flight[1], in_flight[2]))
         assert not unexplained, f"run {run}: store differs from the acknowledged decisions"
         expected = actual
-    assert operations > 20 * KILLS  # the kills really interrupted a busy writer
+    assert operations > 10 * KILLS  # the kills really interrupted a busy writer
     assert interrupted > KILLS // 2  # and most of them hit a call that had not returned
     with Store.open(path) as store:  # the writer's recovery: fold the journal
         assert accepted(store) == expected
@@ -160,12 +168,11 @@ def test_close_folds_the_journal_into_the_article_files(tmp_path: Path) -> None:
         assert accepted(reopened) == {(article.id, s.id) for s in spans}
 
 
-def test_folding_is_spread_over_decisions_and_resets_the_journal(tmp_path: Path) -> None:
-    Store_ = Store
+def test_past_the_journal_limit_each_decision_folds_one_article(tmp_path: Path) -> None:
     path = tmp_path / "store"
-    store = Store_.open(path)
-    store.COMPACT_EVERY = 4
-    store._next_compact = 4
+    store = Store.open(path)
+    store.JOURNAL_LIMIT = 4
+    store._fold_limit = 4
     items = [make_article(i, 4) for i in range(3)]
     store.add_articles(items)
     for article, _ in items:  # three dirty articles, one decision each …
@@ -173,15 +180,39 @@ def test_folding_is_spread_over_decisions_and_resets_the_journal(tmp_path: Path)
     journal = path / JOURNAL_NAME
     assert len(read_journal(journal).entries) == 3
     article = items[0][0]
-    signature = os.stat(store._article_path(article.id)).st_ino
+    inode = os.stat(store._article_path(article.id)).st_ino
     store.commit(article.id, decide(pending(store, article.id)[0]))  # … the 4th folds one
     assert len(read_journal(journal).entries) == 4
     assert len(store._dirty) == 2
     store.commit(article.id, decide(pending(store, article.id)[0]))
     store.commit(article.id, decide(pending(store, article.id)[0]))  # the last one: reset
     assert read_journal(journal).entries == []
-    assert os.stat(store._article_path(article.id)).st_ino != signature
+    assert os.stat(store._article_path(article.id)).st_ino != inode
     expected = accepted(store)
     store.close()
     with Store.open(path) as reopened:
         assert accepted(reopened) == expected
+
+
+def test_a_pause_lets_the_background_fold_the_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 0.05)
+    path = tmp_path / "store"
+    store = Store.open(path)
+    items = [make_article(i, 4) for i in range(3)]
+    store.add_articles(items)
+    for article, _ in items:
+        store.commit(article.id, decide(pending(store, article.id)[0]))
+    journal = path / JOURNAL_NAME
+    deadline = time.monotonic() + 30
+    while read_journal(journal).entries and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert read_journal(journal).entries == []  # folded while nobody decided
+    on_disk = {a.id: ArticleFile(store._article_path(a.id)).read() for a, _ in items}
+    assert all(s.state.annotations == store.get(i)[1] for i, s in on_disk.items())
+    store.commit(items[0][0].id, decide(pending(store, items[0][0].id)[0]))  # goes on
+    folder = store._folder
+    assert folder is not None and folder.is_alive()
+    store.close()
+    assert not folder.is_alive()

@@ -20,6 +20,12 @@ from store.journal import JOURNAL_NAME, read_journal
 from store.summary import summarize, summary_after
 
 
+@pytest.fixture(autouse=True)
+def _no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at the journal between decisions: fold only when they say so."""
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)
+
+
 @pytest.fixture
 def opened(tmp_path: Path) -> tuple[Store, str]:
     store = Store.open(tmp_path / "store")

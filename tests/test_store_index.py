@@ -15,6 +15,12 @@ from store import Store, StoreError
 from store.articles import ArticleFile
 
 
+@pytest.fixture(autouse=True)
+def _no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at the journal between decisions: fold only when they say so."""
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)
+
+
 @pytest.fixture
 def path(tmp_path: Path) -> Path:
     """Four articles: #0 done, #1 in progress, #2 and #3 new."""
