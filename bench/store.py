@@ -1,7 +1,7 @@
 """Benchmark of the store: the latency of one decision as the store grows, vs naive TinyDB.
 
-Prints ONE JSON line.  Run: ``python bench/store.py`` (about a minute; ``--quick`` for a
-smaller smoke run).
+Prints ONE JSON line.  Run: ``python bench/store.py`` (two to three minutes;
+``--quick`` for a smaller smoke run).
 
 What is measured
   A *decision* is ``store.commit(article_id, edit)`` where the edit accepts one pending
