@@ -57,6 +57,16 @@ class JournalContent:
         return int(self.entries[-1]["seq"]) if self.entries else self.base
 
 
+def datasync(fd: int) -> None:
+    """Flush a file's data (and the size needed to read it back) to the disk.
+
+    ``fdatasync`` skips the metadata a later read does not need, such as the
+    modification time; where the system lacks it (macOS) ``fsync`` does the same job.
+    """
+    sync = getattr(os, "fdatasync", None) or os.fsync
+    sync(fd)
+
+
 def header(base: int) -> bytes:
     """The first line of a journal whose entries start after ``base``."""
     return orjson.dumps({"kind": JOURNAL_KIND, "base": base}) + b"\n"
@@ -129,7 +139,7 @@ class Journal:
         line = orjson.dumps(entry) + b"\n"
         try:
             write_all(self._fd, line)
-            os.fdatasync(self._fd)
+            datasync(self._fd)
         except OSError as exc:
             self._rollback()
             raise StoreWriteError(
@@ -142,7 +152,7 @@ class Journal:
     def _rollback(self) -> None:
         try:
             os.ftruncate(self._fd, self._size)
-            os.fdatasync(self._fd)
+            datasync(self._fd)
         except OSError as exc:
             self._failure = (
                 f"{self.path} could not be repaired after a failed write "
