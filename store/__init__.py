@@ -12,7 +12,8 @@ from store.errors import (
     StoreReadOnly,
     StoreWriteError,
 )
-from store.repository import ArticleSummary, Store
+from store.repository import Store
+from store.summary import ArticleSummary
 
 __all__ = [
     "ArticleSummary",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+DEFAULT_ADVICE = "restore it from the newest folder in the store's backups/ or move it away"
+
 
 class StoreError(RuntimeError):
     """Base class: anything the store cannot do, explained on one line."""
@@ -24,12 +26,12 @@ class StoreLocked(StoreError):
 class StoreCorrupt(StoreError):
     """A store file cannot be parsed; it is left untouched for the user to repair."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, advice: str = DEFAULT_ADVICE) -> None:
         self.path = Path(path)
         self.reason = reason
+        self.advice = advice
         super().__init__(
-            f"store file {self.path} is damaged ({reason}); it was left untouched: "
-            f"restore it from the store's backups/ folder or move it away"
+            f"store file {self.path} is damaged ({reason}); it was left untouched: {advice}"
         )
 
 

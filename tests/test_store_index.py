@@ -1,0 +1,157 @@
+"""The index cache, listing and filtering articles, and the files as TinyDB databases."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from store_support import decide, make_article, pending
+from tinydb import TinyDB, where
+
+from annotate.model import Article, ArticleStatus, Status
+from store import Store, StoreError
+from store.articles import ArticleFile
+
+
+@pytest.fixture(autouse=True)
+def _no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests look at the journal between decisions: fold only when they say so."""
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)
+
+
+@pytest.fixture
+def path(tmp_path: Path) -> Path:
+    """Four articles: #0 done, #1 in progress, #2 and #3 new."""
+    root = tmp_path / "store"
+    with Store.open(root) as store:
+        store.add_articles([make_article(i, 3) for i in range(4)])
+        ids = [s.id for s in store.list_articles()]
+        for span in pending(store, ids[0]):
+            store.commit(ids[0], decide(span))
+        store.commit(ids[1], decide(pending(store, ids[1])[0], Status.REJECTED))
+    return root
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The article files read from now on."""
+    seen: list[Path] = []
+    real = ArticleFile.read
+
+    def spy(self: ArticleFile) -> object:
+        seen.append(self.path)
+        return real(self)
+
+    monkeypatch.setattr(ArticleFile, "read", spy)
+    return seen
+
+
+def test_opening_reads_no_article_file_when_the_index_is_current(
+    path: Path, reads: list[Path]
+) -> None:
+    with Store.open(path) as store:
+        assert len(store.list_articles()) == 4
+    assert reads == []
+
+
+def test_a_replaced_article_file_is_read_again_and_only_it(path: Path, reads: list[Path]) -> None:
+    with Store.open(path, readonly=True) as store:
+        target = store._article_path(store.list_articles()[2].id)
+    copy = target.with_suffix(".copy")
+    shutil.copy2(target, copy)
+    os.replace(copy, target)  # same bytes, same mtime: only the inode tells
+    index_before = (path / "index.json").stat().st_ino
+    with Store.open(path) as store:
+        assert len(store) == 4
+    assert reads == [target]
+    assert (path / "index.json").stat().st_ino != index_before  # refreshed
+
+
+def test_a_missing_index_is_rebuilt_from_the_article_files(path: Path) -> None:
+    with Store.open(path, readonly=True) as store:
+        expected = store.list_articles()
+    (path / "index.json").unlink()
+    with Store.open(path) as store:
+        rebuilt = store.list_articles()
+    assert [(s.id, s.status, s.counts, s.order) for s in rebuilt] == [
+        (s.id, s.status, s.counts, s.order) for s in expected
+    ]
+    assert (path / "index.json").exists()
+
+
+def test_an_article_file_removed_by_hand_leaves_the_list(path: Path) -> None:
+    with Store.open(path, readonly=True) as store:
+        gone = store.list_articles()[3].id
+        store._article_path(gone).unlink()
+    with Store.open(path) as store:
+        assert gone not in store and len(store) == 3
+    with Store.open(path) as store:
+        assert gone not in store
+
+
+def test_decisions_do_not_rewrite_the_index(path: Path) -> None:
+    index = path / "index.json"
+    before = index.stat().st_ino
+    store = Store.open(path)
+    article_id = store.list_articles()[2].id
+    for span in pending(store, article_id):
+        store.commit(article_id, decide(span))
+    assert index.stat().st_ino == before
+    assert store.summary(article_id).status is ArticleStatus.DONE  # memory is current
+    store.close()
+    assert index.stat().st_ino != before
+
+
+def test_list_order_status_and_last_touched(path: Path) -> None:
+    with Store.open(path) as store:
+        summaries = store.list_articles()
+        assert [s.title for s in summaries] == ["Story 0", "Story 1", "Story 2", "Story 3"]
+        assert [s.status for s in summaries] == [
+            ArticleStatus.DONE,
+            ArticleStatus.IN_PROGRESS,
+            ArticleStatus.NEW,
+            ArticleStatus.NEW,
+        ]
+        assert store.last_touched() == summaries[1].id  # its decision was the last one
+        store.add_article(*make_article(9))
+        assert store.list_articles()[-1].title == "Story 9"
+
+
+def test_filter_by_text_status_and_label(path: Path) -> None:
+    with Store.open(path) as store:
+        titles = lambda found: [s.title for s in found]  # noqa: E731
+        assert titles(store.filter(text="story 2")) == ["Story 2"]
+        assert titles(store.filter(text="TEST/3.TXT")) == ["Story 3"]  # the source, any case
+        assert titles(store.filter(status="new")) == ["Story 2", "Story 3"]
+        assert titles(store.filter(status=ArticleStatus.DONE)) == ["Story 0"]
+        assert titles(store.filter(label="GPE")) == ["Story 0", "Story 1", "Story 2", "Story 3"]
+        # Story 1's only PERSON suggestion was rejected: it no longer counts for the label.
+        assert titles(store.filter(label="PERSON")) == ["Story 0", "Story 2", "Story 3"]
+        assert titles(store.filter(text="story", status="in progress", label="ORG")) == ["Story 1"]
+        assert store.filter(label="NOPE") == []
+        with pytest.raises(ValueError):
+            store.filter(status="finished")
+
+
+def test_the_files_are_tinydb_databases_a_person_can_query(path: Path) -> None:
+    with Store.open(path, readonly=True) as store:
+        first = store.list_articles()[0]
+        article_path = store._article_path(first.id)
+    with TinyDB(article_path, access_mode="r") as db:
+        assert db.table("article").all()[0]["title"] == "Story 0"
+        people = db.table("items").search(where("label") == "PERSON")
+        assert [d["status"] for d in people] == ["accepted"]
+        assert len(db.table("history")) == 3
+    with TinyDB(path / "index.json", access_mode="r") as db:
+        assert db.table("articles").search(where("id") == first.id)[0]["status"] == "done"
+
+
+def test_an_article_id_that_is_not_a_plain_name_is_refused(path: Path) -> None:
+    with Store.open(path) as store:
+        sneaky = Article(id="../../outside", title="x", text="x")
+        with pytest.raises(StoreError, match="cannot be used as a file name"):
+            store.add_article(sneaky)
+        assert len(store) == 4
+    assert not (path.parent / "outside.json").exists()
