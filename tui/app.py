@@ -78,8 +78,10 @@ class NewsreadApp(App[None]):
         """Fill the main screen once it is composed (called from its ``on_mount``)."""
         if self.settings.keys:
             self.set_keymap(dict(self.settings.keys))
-        if self.store.readonly:
-            self.say("Another newsread is writing to this store: opened read-only.", "warning")
+        for notice in self.store.notices:
+            self.say(notice, "warning")
+        if self.store.readonly and not self.store.notices:
+            self.say("This store is open read-only: decisions cannot be saved.", "warning")
         summaries = self.store.list_articles()
         self._status_counts = Counter(s.status for s in summaries)
         self.main.set_rows(summaries)

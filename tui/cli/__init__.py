@@ -93,10 +93,14 @@ def run_app(settings: Settings) -> int:
         gc.freeze()
         NewsreadApp(store, settings).run()
     except StoreError as exc:
-        return fail(str(exc))
-    finally:
+        code = fail(str(exc))
+    else:
+        code = 0
+    try:
         store.close()
-    return 0
+    except StoreError as exc:  # e.g. disk full while folding: decisions stay in the journal
+        return fail(f"{exc} (every decision is kept in the store's journal)")
+    return code
 
 
 def run() -> None:
