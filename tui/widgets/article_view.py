@@ -22,7 +22,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -57,7 +57,7 @@ class ArticleView(ScrollView, can_focus=True):
     }
     """
 
-    focused_id: reactive[str | None] = reactive(None)
+    focused_id: var[str | None] = var(None)
     """Id of the span or quote the person is looking at (view state only)."""
 
     @dataclass
@@ -100,7 +100,7 @@ class ArticleView(ScrollView, can_focus=True):
     def highlight(self, annotations: Annotations) -> None:
         """Repaint with new annotations, keeping the scroll position."""
         self.annotations = annotations
-        self._invalidate()
+        self._restyle()
 
     def use_palette(self, palette: LabelPalette) -> None:
         """Take colours from ``palette`` (until then highlights show as text tags only)."""
@@ -108,7 +108,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._invalidate()
 
     def watch_focused_id(self) -> None:
-        self._invalidate()
+        self._restyle()
 
     def scroll_to_offset(self, offset: int, end: int | None = None) -> None:
         """Scroll so that the text between ``offset`` and ``end`` is visible."""
@@ -220,6 +220,37 @@ class ArticleView(ScrollView, can_focus=True):
         self._line_cache.clear()
         self.refresh()
 
+    def _restyle(self) -> None:
+        """Re-lay out after a decision or a focus move, repainting only changed lines.
+
+        A key changes one or two marks (a tag gains a check mark, the focus moves), so
+        most visible lines stay the same; rendering only the changed ones keeps a key
+        press to a few lines of work instead of the whole view.
+        """
+        old = self._layout
+        if old is None or not self.is_mounted or self._layout_width < 1:
+            self._invalidate()
+            return
+        self._layout = None
+        new = self._ensure_layout()
+        if len(new.lines) != len(old.lines):
+            self._line_cache.clear()
+            self.refresh()
+            return
+        top = int(self.scroll_offset.y)
+        visible_lines = range(top, min(len(new.lines), top + self.size.height))
+        cache, self._line_cache = self._line_cache, {}
+        for index in visible_lines:
+            if new.lines[index] == old.lines[index] and new.line_text(index) == old.line_text(
+                index
+            ):
+                if index in cache:
+                    self._line_cache[index] = cache[index]
+            else:
+                # Only the line's cells (refresh_line would also dirty the scrollbar).
+                region = self.scrollable_content_region
+                self.refresh(Region(0, index - top, region.width, 1))
+
     def _style(self, component: str) -> Style:
         return self.palette.style(component) if self.palette is not None else Style()
 
@@ -272,10 +303,13 @@ class ArticleView(ScrollView, can_focus=True):
     def _ensure_layout(self) -> TextLayout:
         width = max(1, self.scrollable_content_region.width)
         if self._layout is None or self._layout_width != width:
+            if self._layout_width != width:
+                self._line_cache.clear()
             self._layout = build_layout(self.text, list(self._marks()), width)
             self._layout_width = width
-            self._line_cache.clear()
-            self.virtual_size = Size(width, len(self._layout.lines))
+            size = Size(width, len(self._layout.lines))
+            if self.virtual_size != size:
+                self.virtual_size = size
         return self._layout
 
     def _base_style(self) -> Style:

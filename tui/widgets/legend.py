@@ -29,6 +29,7 @@ class Legend(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self._annotations = Annotations()
+        self._shown: Text | None = None
         self._style_for: Callable[[str], Style] = lambda label: Style()
 
     def use_palette(self, style_for: Callable[[str], Style]) -> None:
@@ -39,7 +40,10 @@ class Legend(Static):
     def show(self, annotations: Annotations) -> None:
         """Update the legend for the open article."""
         self._annotations = annotations
-        self.update(self._render_legend(), layout=False)
+        legend = self._render_legend()
+        if legend != self._shown:  # most keys change no count: skip the repaint
+            self._shown = legend
+            self.update(legend, layout=False)
 
     def _render_legend(self) -> Text:
         counts = Counter(
