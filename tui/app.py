@@ -173,7 +173,7 @@ class NewsreadApp(App[None]):
     # -- status line ----------------------------------------------------------------------
     def update_status(self) -> None:
         """Progress of the open article and of the corpus, model state, annotator."""
-        parts = []
+        parts = ["READ-ONLY"] if self.store.readonly else []
         article = self.main.article
         if article is not None and article.id in self.store:
             summary = self.store.summary(article.id)
@@ -189,8 +189,6 @@ class NewsreadApp(App[None]):
             parts.append(f"{shown} shown")
         parts.append(self._model_state)
         parts.append(f"@{self.settings.annotator}")
-        if self.store.readonly:
-            parts.append("READ-ONLY")
         status = self.main.query_one("#status", Static)
         status.update(Text(" · ".join(parts)), layout=False)  # one fixed line
 
