@@ -73,12 +73,28 @@ class Edit:
         )
 
 
-def _item_dict(item: Item) -> dict[str, Any]:
-    return {"kind": kind_of(item), **item.to_dict()}
+def item_to_dict(item: Item) -> dict[str, Any]:
+    """A JSON-ready dict of any item, ``kind`` saying which (entity, quote, statement).
+
+    A quote's own ``kind`` (direct/partial) would collide with that key, so it is
+    kept as ``quote_kind``.
+    """
+    data = item.to_dict()
+    if isinstance(item, Quote):
+        data["quote_kind"] = data.pop("kind")
+    return {**data, "kind": kind_of(item)}
 
 
-def _item_from_dict(data: Mapping[str, Any]) -> Item:
-    return _CLASSES[str(data["kind"])].from_dict(data)
+def item_from_dict(data: Mapping[str, Any]) -> Item:
+    """The item of :func:`item_to_dict` output."""
+    kind = str(data["kind"])
+    if kind == "quote":
+        data = {**data, "kind": data.get("quote_kind", "direct")}
+    return _CLASSES[kind].from_dict(data)
+
+
+_item_dict = item_to_dict
+_item_from_dict = item_from_dict
 
 
 def stamp(item: T, annotator: str | None, timestamp: float) -> T:

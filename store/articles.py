@@ -19,7 +19,7 @@ from typing import Any
 
 from tinydb import TinyDB, where
 
-from annotate.edits import KINDS, Edit, Item, apply_edit, kind_of
+from annotate.edits import KINDS, Edit, Item, apply_edit, item_from_dict, item_to_dict, kind_of
 from annotate.model import Annotations, Article, Quote, Span, Statement
 from store.durable import DurableStorage
 from store.errors import StoreCorrupt
@@ -66,8 +66,7 @@ class ArticleFile:
         groups: dict[str, list[Any]] = {"entity": [], "quote": [], "statement": []}
         try:
             for doc in self.db.table("items").all():
-                kind = doc["kind"]
-                groups[kind].append(_CLASSES[kind].from_dict(doc))
+                groups[doc["kind"]].append(item_from_dict(doc))
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreCorrupt(self.path, f"an annotation is malformed ({exc})") from exc
         sentences = tuple((int(a), int(b)) for a, b in self.state().get("sentences", ()))
@@ -159,7 +158,7 @@ def _sort_key(item: Item) -> tuple[int, int, str]:
 
 
 def _item_doc(item: Item) -> dict[str, Any]:
-    return {"kind": kind_of(item), **item.to_dict()}
+    return item_to_dict(item)
 
 
 def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:
