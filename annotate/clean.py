@@ -291,7 +291,7 @@ def _stray_ranges(text: str, dominant: str) -> list[tuple[int, int]]:
     def flush() -> None:
         if run and len(run) <= 4:
             start, end = run[0][0], run[-1][1]
-            inside = text[max(0, start - 1) : start] == "(" or text[end : end + 1] == ")"
+            inside = "(" in text[max(0, start - 1) : start + 1] or ")" in text[end - 1 : end + 1]
             if not inside:
                 if start > 0 and text[start - 1] == " ":
                     start -= 1

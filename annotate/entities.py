@@ -66,13 +66,15 @@ def trim_entity(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def fix_entities(doc: Doc, *, labels: Collection[str] | None = None) -> tuple[Span, ...]:
+def fix_entities(
+    doc: Doc, *, labels: Collection[str] | None = None, text: str | None = None
+) -> tuple[Span, ...]:
     """The entities of ``doc`` as spans, trimmed and made consistent (module docstring).
 
     ``labels`` keeps only those labels (after the fixes, so a relabelled surname is
-    kept or dropped by its new label).
+    kept or dropped by its new label).  ``text`` is ``doc.text`` if the caller has it.
     """
-    text = doc.text
+    text = doc.text if text is None else text
     spans: list[Span] = []
     for ent in doc.ents:
         start, end = trim_entity(text, ent.start_char, ent.end_char)
@@ -80,7 +82,7 @@ def fix_entities(doc: Doc, *, labels: Collection[str] | None = None) -> tuple[Sp
             continue
         changed = (start, end) != (ent.start_char, ent.end_char)
         spans.append(Span(start, end, ent.label_, origin=Origin.RULE if changed else Origin.MODEL))
-    spans = _consistent_surnames(doc, spans)
+    spans = _consistent_surnames(doc, text, spans)
     if labels is not None:
         allowed = set(labels)
         spans = [s for s in spans if s.label in allowed]
@@ -102,8 +104,7 @@ def _person_names(text: str, spans: Iterable[Span]) -> tuple[set[str], set[str]]
     return full, last
 
 
-def _consistent_surnames(doc: Doc, spans: list[Span]) -> list[Span]:
-    text = doc.text
+def _consistent_surnames(doc: Doc, text: str, spans: list[Span]) -> list[Span]:
     full, last = _person_names(text, spans)
     if not last:
         return spans
@@ -119,13 +120,16 @@ def _consistent_surnames(doc: Doc, spans: list[Span]) -> list[Span]:
             span = Span(span.start, span.end, "PERSON", origin=Origin.RULE)
         fixed.append(span)
     covered = sorted((s.start, s.end) for s in fixed)
-    for token in doc:
-        if token.text in last and token.pos_ in ("PROPN", ""):
-            if any(s <= token.idx < e for s, e in covered):
-                continue
-            if _inside_longer_name(doc, token.i, titles):
-                continue
-            fixed.append(Span(token.idx, token.idx + len(token), "PERSON", origin=Origin.RULE))
+    names = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(last))) + r")\b")
+    for match in names.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e in covered):
+            continue
+        span = doc.char_span(match.start(), match.end())
+        if span is None or len(span) != 1 or span[0].pos_ not in ("PROPN", ""):
+            continue
+        if _inside_longer_name(doc, span[0].i, titles):
+            continue
+        fixed.append(Span(match.start(), match.end(), "PERSON", origin=Origin.RULE))
     return fixed
 
 

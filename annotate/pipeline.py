@@ -14,18 +14,17 @@ from typing import TYPE_CHECKING
 
 from annotate.entities import fix_entities
 from annotate.model import Annotations, Article
-from annotate.quotes import detect_quotes
+from annotate.quotes import annotated, detect_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
 
-def sentence_bounds(doc: Doc) -> tuple[tuple[int, int], ...]:
+def sentence_bounds(doc: Doc, text: str) -> tuple[tuple[int, int], ...]:
     """Sentence character bounds without trailing whitespace (``()`` without a parser)."""
-    if not doc.has_annotation("SENT_START"):
+    if not annotated(doc, "SENT_START"):
         return ()
-    text = doc.text
     bounds = []
     for sent in doc.sents:
         start, end = sent.start_char, sent.end_char
@@ -43,9 +42,10 @@ def annotations_from_doc(doc: Doc, *, labels: Collection[str] | None = None) -> 
     Quotations are found with every entity available, so that a pronoun speaker can
     resolve to a PERSON even when PERSON is not an annotated label.
     """
-    sentences = sentence_bounds(doc)
-    entities = fix_entities(doc)
-    quotes = detect_quotes(doc, entities=entities, sentences=sentences)
+    text = doc.text  # spaCy joins the tokens on every access: once is enough
+    sentences = sentence_bounds(doc, text)
+    entities = fix_entities(doc, text=text)
+    quotes = detect_quotes(doc, entities=entities, sentences=sentences, text=text)
     if labels is not None:
         allowed = set(labels)
         entities = tuple(e for e in entities if e.label in allowed)

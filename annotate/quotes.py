@@ -53,8 +53,9 @@ _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TERMINAL = ".!?…"
 _INTRO = (":", ",", "—", "–")
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "dative", "attr", "oprd", "iobj"})
-# "“…”, criticizing X" is a new clause of the sentence's speaker, not an attribution.
-_PARTICIPLES = frozenset({"VBG"})
+# A verb attributing the quotation before it is finite ("said", "says") or a perfect
+# participle ("has said"); "“…”, criticizing X" or "“…” to find" start another clause.
+_ATTRIBUTING_TAGS = frozenset({"VBD", "VBZ", "VBP", "VBN"})
 _WINDOW = 10  # tokens searched for a cue next to a quotation
 _SKIP_TOKENS = frozenset(",.;:-–—“”\"‘’'«»")
 
@@ -75,14 +76,14 @@ class _Article:
         marks: list[QuoteMarks],
         sentences: Sequence[tuple[int, int]],
         lexicon: Lexicon,
+        text: str,
     ) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.lexicon = lexicon
         self.marks = marks
-        self.token_starts = [t.idx for t in doc]
-        self.has_parse = doc.has_annotation("DEP")
-        self.has_tags = doc.has_annotation("TAG")
+        self.token_starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
+        self.has_parse, self.has_tags = annotated(doc, "DEP"), annotated(doc, "TAG")
         if not sentences:
             sentences = [m.span() for m in re.finditer(r"[^\n]+", self.text)]
         self.sentences = list(sentences)
@@ -124,6 +125,11 @@ class _Article:
         if self.in_content(token.idx):
             return None
         return self.lexicon.kind(token)
+
+
+def annotated(doc: Doc, attr: str) -> bool:
+    """``doc.has_annotation(attr)`` at C speed (that one walks every token in Python)."""
+    return bool(len(doc)) and bool(doc.to_array(attr).any())
 
 
 def _is_clausal(doc: Doc, tokens: range, has_tags: bool) -> bool:
@@ -278,7 +284,7 @@ class _Detector:
                 speaker = adjacent_phrase(doc, last, True, lo, hi)
                 return _Attribution(self._cue_span(token, last), speaker, "according")
             kind = art.cue_kind(token)
-            if kind is not None and token.tag_ not in _PARTICIPLES:
+            if kind is not None and (not art.has_tags or token.tag_ in _ATTRIBUTING_TAGS):
                 speaker = self._speaker_for(token, lo, hi, after_first=seen_words == 0)
                 return _Attribution(self._cue_span(token), speaker, "after")
             if _is_other_verb(token):
@@ -473,20 +479,24 @@ def detect_quotes(
     entities: Sequence[Span] = (),
     sentences: Sequence[tuple[int, int]] = (),
     lexicon: Lexicon | None = None,
+    text: str | None = None,
 ) -> tuple[Quote, ...]:
     """The quotations of ``doc`` with speakers and cues (see the module docstring).
 
     ``entities`` (after :func:`annotate.entities.fix_entities`) help resolve pronoun
     speakers; ``sentences`` are the Doc's sentence bounds when the caller already has
-    them (paragraphs stand in when the pipeline has no sentence boundaries).
+    them (paragraphs stand in when the pipeline has no sentence boundaries).  ``text``
+    is ``doc.text`` when the caller has it (spaCy rebuilds that string on every access).
     """
-    marks = find_quotes(doc.text)
+    text = doc.text if text is None else text
+    marks = find_quotes(text)
     if not marks:
         return ()
     lexicon = lexicon or default_lexicon()
-    art = _Article(doc, marks, sentences, lexicon)
+    art = _Article(doc, marks, sentences, lexicon, text)
     resolver = Resolver(
         doc,
+        text,
         lexicon,
         [(e.start, e.end, e.label) for e in entities],
         art.sentences,

@@ -143,13 +143,14 @@ class Resolver:
     def __init__(
         self,
         doc: Doc,
+        text: str,
         lexicon: Lexicon,
         entities: Sequence[tuple[int, int, str]],
         sentences: Sequence[tuple[int, int]],
         quoted: Sequence[tuple[int, int]],
     ) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = text
         self.lexicon = lexicon
         self.entities = sorted(entities)
         self._entity_starts = [e[0] for e in self.entities]

@@ -15,10 +15,11 @@ from types import ModuleType
 
 from annotate.nlp import ModelNotAvailable, check_model
 from store import StoreError
+from tui.cli import analyze_cmd
 from tui.cli.common import fail
 from tui.config import ConfigError, Settings, load_settings
 
-COMMANDS: tuple[ModuleType, ...] = ()
+COMMANDS: tuple[ModuleType, ...] = (analyze_cmd,)
 
 
 def build_parser() -> argparse.ArgumentParser:
