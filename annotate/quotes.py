@@ -52,6 +52,7 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TERMINAL = ".!?…"
 _INTRO = (":", ",", "—", "–")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "dative", "attr", "oprd", "iobj"})
 # A verb attributing the quotation before it is finite ("said", "says") or a perfect
 # participle ("has said"); "“…”, criticizing X" or "“…” to find" start another clause.
@@ -181,12 +182,15 @@ class _Detector:
                 trail_end = following.open_at
         content_tokens = art.token_range(mark.start, mark.end)
 
-        trailing = self._trailing(mark.after, trail_end) if mark.closed else None
+        invites = content[-1] in ",?!"
+        trailing = self._trailing(mark.after, trail_end, invites) if mark.closed else None
         leading = self._leading(lead_start, mark.open_at)
-        before = text[lead_start : mark.open_at].rstrip()
-        starts_unit = not before or before.endswith(_INTRO) or before.endswith(tuple(_TERMINAL))
-        if leading is not None and leading.how in ("colon", "that", "next"):
-            starts_unit = True
+        before = _clause_before(text, para_start, previous, mark)
+        starts_unit = not before or before.endswith(_INTRO)
+        if leading is not None and (
+            leading.how in ("colon", "that") or (leading.how == "next" and content[0].isupper())
+        ):
+            starts_unit = True  # "said: “", "told reporters that “", "said “We"
         if self._is_name(mark, content, content_tokens, starts_unit, leading, trailing):
             return None
 
@@ -223,15 +227,21 @@ class _Detector:
         leading: _Attribution | None,
         trailing: _Attribution | None,
     ) -> bool:
-        """A quoted name or title: capitalised proper-noun phrase, no cue right next to it."""
-        if content[-1] in _TERMINAL + ",;:" or mark.paragraphs > 1:
+        """A quoted name or title: capitalised proper-noun phrase, no cue right next to it.
+
+        A comma inside the closing mark is American punctuation, not part of the name
+        (``known as “Operation Warp Speed,” was``).
+        """
+        if content[-1] in _TERMINAL or mark.paragraphs > 1:
             return False
-        words = _WORD.findall(content)
+        words = _WORD.findall(content.rstrip(",;:"))
         if not words or len(words) > 8 or not words[0][0].isupper():
             return False
         if not all(w[0].isupper() or w.lower() in _FUNCTION_WORDS for w in words):
             return False
-        if trailing is not None or (leading is not None and leading.how in ("colon", "next")):
+        if (trailing is not None and trailing.speaker is not None) or (
+            leading is not None and leading.how in ("colon", "next")
+        ):
             return False
         if len(words) == 1:
             doc = self.art.doc
@@ -263,8 +273,15 @@ class _Detector:
             return head
         return None
 
-    def _trailing(self, start: int, end: int) -> _Attribution | None:
-        """A cue within the first words after the closing mark (``,” X said``)."""
+    def _trailing(self, start: int, end: int, invites: bool) -> _Attribution | None:
+        """A cue within the first words after the closing mark (``,” X said``).
+
+        The words before the cue must read as its subject (a noun phrase, possibly with
+        an appositive or a ``, who …,`` clause); a conjunction or another verb first
+        means the sentence went on to something else.  ``invites`` is true when the
+        quotation ends with a comma, ``?`` or ``!``: then any finite verb right after a
+        short subject attributes it (``“…,” she shrugged``), listed as a cue or not.
+        """
         art = self.art
         doc = art.doc
         tokens = art.token_range(start, end)
@@ -272,24 +289,48 @@ class _Detector:
             return None
         lo, hi = tokens.start, tokens.stop
         seen_words = 0
-        for i in tokens:
+        i = lo
+        while i < hi:
             token = doc[i]
-            if token.text in _SKIP_TOKENS:
+            text = token.text
+            if text in _SKIP_TOKENS:
+                i += 1
                 continue
-            if token.text in ("!", "?") or seen_words >= _WINDOW:
+            if text in ("!", "?") or seen_words >= _WINDOW:
                 break
+            if token.lower_ in ("who", "which", "whose") and i > lo and doc[i - 1].text == ",":
+                i = _after_next_comma(doc, i, hi)
+                continue
             phrase = art.lexicon.phrase_at(list(doc[i : min(hi, i + 3)]))
             if phrase:
                 last = doc[i + phrase - 1]
                 speaker = adjacent_phrase(doc, last, True, lo, hi)
                 return _Attribution(self._cue_span(token, last), speaker, "according")
+            finite = not art.has_tags or (
+                # A base form right after the mark is a mis-tagged present ("reply Burton").
+                (token.tag_ in _ATTRIBUTING_TAGS or (token.tag_ == "VB" and seen_words == 0))
+                and not any(c.dep_ == "auxpass" for c in token.children)  # "was announced"
+            )
             kind = art.cue_kind(token)
-            if kind is not None and (not art.has_tags or token.tag_ in _ATTRIBUTING_TAGS):
+            if kind is not None and finite:
                 speaker = self._speaker_for(token, lo, hi, after_first=seen_words == 0)
                 return _Attribution(self._cue_span(token), speaker, "after")
-            if _is_other_verb(token):
+            if (
+                invites
+                and finite
+                and token.pos_ == "VERB"
+                and 0 < seen_words <= 6
+                and not art.in_content(token.idx)
+            ):
+                speaker = self._speaker_for(token, lo, hi, after_first=False)
+                if speaker is not None and speaker.i < token.i:
+                    return _Attribution(self._cue_span(token), speaker, "after")
+            if _is_other_verb(token) or token.pos_ in ("SCONJ",):
+                break
+            if token.pos_ == "CCONJ" and i + 1 < hi and _is_other_verb(doc[i + 1]):
                 break
             seen_words += 1
+            i += 1
         return None
 
     def _leading(self, start: int, open_at: int) -> _Attribution | None:
@@ -310,10 +351,12 @@ class _Detector:
             steps += 1
             if steps > 8:
                 break
-            if token.lower_ == "according" or token.lower_ in ("to", "of") and i > lo:
-                phrase = art.lexicon.phrase_at(list(doc[max(lo, i - 3) : i + 1]))
-                if phrase:
-                    continue
+            for length in (3, 2):
+                first = i - length + 1
+                if first >= lo and art.lexicon.phrase_at(list(doc[first : i + 1])) == length:
+                    speaker = adjacent_phrase(doc, doc[i], True, lo, hi)
+                    how = "colon" if colon else "before"
+                    return _Attribution(self._cue_span(doc[first], token), speaker, how)
             kind = art.cue_kind(token)
             if kind is not None:
                 if kind is CueKind.ADJACENT and not colon:
@@ -427,13 +470,15 @@ class _Detector:
             para_start = art.paragraph(mark.open_at, mark.after)[0]
             opens_paragraph = not text[para_start : mark.open_at].strip()
             source = self._inherited(mark, opens_paragraph)
-            if source is not None and (attribution is None or attribution.cue is None):
+            if source is not None:
+                own_cue = attribution is not None and attribution.cue is not None
+                cue_span = Span(*attribution.cue, CUE, origin=Origin.RULE) if own_cue else None
                 return Quote(
                     mark.start,
                     mark.end,
                     kind,
                     speaker=source.speaker,
-                    cue=source.cue,
+                    cue=cue_span if own_cue else source.cue,
                     speaker_ref=source.speaker_ref,
                     origin=Origin.RULE,
                 )
@@ -457,6 +502,32 @@ class _Detector:
             mark.start, mark.end, kind, speaker=speaker, cue=cue, speaker_ref=ref,
             origin=Origin.RULE,
         )  # fmt: skip
+
+
+def _clause_before(
+    text: str, para_start: int, previous: QuoteMarks | None, mark: QuoteMarks
+) -> str:
+    """The writer's words leading up to the opening mark in its sentence.
+
+    Sentence ends are read from punctuation rather than from the parser, which splits
+    sentences at quotation marks more readily than a reader would.
+    """
+    base = para_start
+    if previous is not None and previous.after > base:
+        base = min(previous.after, mark.open_at)
+    before = text[base : mark.open_at]
+    ends = list(_SENTENCE_END.finditer(before))
+    if ends:
+        before = before[ends[-1].end() :]
+    return before.strip()
+
+
+def _after_next_comma(doc: Doc, i: int, hi: int) -> int:
+    """The token after the comma closing a ``, who …,`` clause that starts at ``i``."""
+    for j in range(i + 1, min(hi, i + 16)):
+        if doc[j].text == ",":
+            return j + 1
+    return hi
 
 
 def _is_other_verb(token: Token) -> bool:

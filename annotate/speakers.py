@@ -79,6 +79,9 @@ def subject_of(cue: Token) -> Token | None:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild
+        if verb.dep_ == "pcomp" and verb.head.dep_ in ("prep", "advcl"):
+            verb = verb.head.head  # "said, before adding": adding -> before -> said
+            continue
         if verb.dep_ not in _CLIMB_DEPS or verb.head is verb:
             return None
         verb = verb.head
