@@ -124,10 +124,10 @@ def _consistent_surnames(doc: Doc, text: str, spans: list[Span]) -> list[Span]:
     for match in names.finditer(text):
         if any(s < match.end() and match.start() < e for s, e in covered):
             continue
-        span = doc.char_span(match.start(), match.end())
-        if span is None or len(span) != 1 or span[0].pos_ not in ("PROPN", ""):
+        tokens = doc.char_span(match.start(), match.end())
+        if tokens is None or len(tokens) != 1 or tokens[0].pos_ not in ("PROPN", ""):
             continue
-        if _inside_longer_name(doc, span[0].i, titles):
+        if _inside_longer_name(doc, tokens[0].i, titles):
             continue
         fixed.append(Span(match.start(), match.end(), "PERSON", origin=Origin.RULE))
     return fixed

@@ -216,7 +216,7 @@ class _Detector:
         )
         direct = starts_unit and ends_unit and sentence_like
         kind = QuoteKind.DIRECT if direct else QuoteKind.PARTIAL
-        return self._build(mark, kind, attribution, starts_unit and not before)
+        return self._build(mark, kind, attribution)
 
     def _is_name(
         self,
@@ -461,9 +461,7 @@ class _Detector:
             return last
         return None
 
-    def _build(
-        self, mark: QuoteMarks, kind: QuoteKind, attribution: _Attribution | None, opens: bool
-    ) -> Quote:
+    def _build(self, mark: QuoteMarks, kind: QuoteKind, attribution: _Attribution | None) -> Quote:
         art = self.art
         text = art.text
         if attribution is None or attribution.speaker is None:
@@ -471,20 +469,21 @@ class _Detector:
             opens_paragraph = not text[para_start : mark.open_at].strip()
             source = self._inherited(mark, opens_paragraph)
             if source is not None:
-                own_cue = attribution is not None and attribution.cue is not None
-                cue_span = Span(*attribution.cue, CUE, origin=Origin.RULE) if own_cue else None
+                own = attribution.cue if attribution is not None else None
                 return Quote(
                     mark.start,
                     mark.end,
                     kind,
                     speaker=source.speaker,
-                    cue=cue_span if own_cue else source.cue,
+                    cue=_cue(own) if own is not None else source.cue,
                     speaker_ref=source.speaker_ref,
                     origin=Origin.RULE,
                 )
-        cue = speaker = ref = None
+        cue: Span | None = None
+        speaker: Span | None = None
+        ref: Span | None = None
         if attribution is not None and attribution.cue is not None:
-            cue = Span(*attribution.cue, CUE, origin=Origin.RULE)
+            cue = _cue(attribution.cue)
         if attribution is not None and attribution.speaker is not None:
             head = attribution.speaker
             if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
@@ -502,6 +501,10 @@ class _Detector:
             mark.start, mark.end, kind, speaker=speaker, cue=cue, speaker_ref=ref,
             origin=Origin.RULE,
         )  # fmt: skip
+
+
+def _cue(span: tuple[int, int]) -> Span:
+    return Span(span[0], span[1], CUE, origin=Origin.RULE)
 
 
 def _clause_before(
