@@ -52,6 +52,7 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TERMINAL = ".!?…"
 _INTRO = (":", ",", "—", "–")
+_THAT = re.compile(r"\bthat$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "dative", "attr", "oprd", "iobj"})
 # A verb attributing the quotation before it is finite ("said", "says") or a perfect
@@ -184,6 +185,11 @@ class _Detector:
 
         invites = content[-1] in ",?!"
         trailing = self._trailing(mark.after, trail_end, invites) if mark.closed else None
+        if trailing is not None and trailing.speaker is not None:
+            if trailing.speaker.idx < mark.open_at:
+                # "the newspaper “El Tiempo” reported": the quotation is inside the
+                # subject of the verb, not attributed by it.
+                trailing = None
         leading = self._leading(lead_start, mark.open_at)
         before = _clause_before(text, para_start, previous, mark)
         starts_unit = not before or before.endswith(_INTRO)
@@ -199,6 +205,10 @@ class _Detector:
             governing = self._governing(content_tokens) or self._in_sentence(mark, lead_start)
             if governing is not None and (attribution is None or governing.speaker is not None):
                 attribution = governing
+        if attribution is None and before.endswith(":"):
+            attribution = self._colon_subject(mark, before)
+        if not starts_unit and _THAT.search(before) and self._speech(attribution):
+            starts_unit = True  # "said on Monday, after the meeting, that “…”"
 
         after = text[mark.after : trail_end].lstrip()
         ends_unit = (
@@ -216,7 +226,64 @@ class _Detector:
         )
         direct = starts_unit and ends_unit and sentence_like
         kind = QuoteKind.DIRECT if direct else QuoteKind.PARTIAL
+        if direct and (attribution is None or attribution.speaker is None):
+            attribution = self._previous_sentence(mark, para_start) or attribution
         return self._build(mark, kind, attribution)
+
+    def _speech(self, attribution: _Attribution | None) -> bool:
+        """True when the attribution's cue is a verb of speech (or ``according to``)."""
+        if attribution is None or attribution.cue is None:
+            return False
+        token = self.art.doc[self.art.token_at(attribution.cue[0])]
+        return self.art.cue_kind(token) is CueKind.SPEECH or token.lower_ == "according"
+
+    def _colon_subject(self, mark: QuoteMarks, before: str) -> _Attribution | None:
+        """``Smith was blunt: “…”`` / ``Putin: “…”``: the clause's subject, if a person
+        or organisation, speaks the quotation a colon introduces (no cue)."""
+        art = self.art
+        start = art.text.rfind(before, 0, mark.open_at)
+        tokens = art.token_range(max(0, start), mark.open_at)
+        doc = art.doc
+        heads = [doc[i] for i in tokens if doc[i].dep_ in ("nsubj", "nsubjpass")]
+        if not heads and len(before.split()) <= 6:
+            heads = [doc[i] for i in tokens if doc[i].pos_ in ("PROPN", "NOUN")][-1:]
+        for head in heads:
+            if art.in_content(head.idx):
+                continue
+            mention = self.resolver.mention(head)
+            if (
+                mention.label in ("PERSON", "ORG", "GPE", "NORP")
+                or head.pos_ == "PROPN"
+                or (head.lower_ in art.lexicon.person_nouns)
+            ):
+                return _Attribution(None, head, "colon-subject")
+        return None
+
+    def _previous_sentence(self, mark: QuoteMarks, para_start: int) -> _Attribution | None:
+        """A direct quotation with no attribution of its own belongs to whoever the
+        sentence before it has speaking (``Smith said the plan failed. “It never
+        worked.”``), within the paragraph or, for a quotation opening a paragraph,
+        the last sentence of the paragraph before."""
+        art = self.art
+        sentence_start = art.sentence(mark.start)[0]
+        start = min(sentence_start, mark.open_at)
+        if start <= para_start and art.text[para_start : mark.open_at].strip():
+            return None
+        previous_end = start - 1
+        while previous_end > 0 and art.text[previous_end - 1].isspace():
+            previous_end -= 1
+        if previous_end <= 0:
+            return None
+        prev_start, _ = art.sentence(previous_end - 1)
+        doc = art.doc
+        tokens = art.token_range(prev_start, previous_end)
+        for i in reversed(tokens):
+            token = doc[i]
+            if art.cue_kind(token) is CueKind.SPEECH:
+                speaker = self._speaker_for(token, tokens.start, tokens.stop, after_first=False)
+                if speaker is not None:
+                    return _Attribution(self._cue_span(token), speaker, "previous")
+        return None
 
     def _is_name(
         self,

@@ -28,6 +28,7 @@ _RIGHT_DEPS = frozenset({"flat", "compound", "conj", "cc", "nummod"})
 _CLIMB_DEPS = frozenset({"conj", "advcl", "xcomp", "ccomp"})
 _NOUNISH = frozenset({"PROPN", "NOUN", "ADJ", "DET", "NUM", "PART"})
 _EDGE_CHARS = " \n\t“”\"‘’'«»„‟‹›,.;:!?-–—()[]"
+_PASSIVE_SPEAKER_VERBS = frozenset({"quote", "cite", "hear", "report"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 MALE_FEMALE = frozenset({"he", "she", "him", "her"})
 NEUTER = frozenset({"it"})
@@ -75,6 +76,9 @@ def subject_of(cue: Token) -> Token | None:
                 if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     return verb.head
                 return child
+            if child.dep_ == "nsubjpass" and verb.lemma_ in _PASSIVE_SPEAKER_VERBS:
+                if child.lower_ != "it":
+                    return child  # "X was quoted as saying"
             if child.dep_ == "agent":
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":

@@ -6,13 +6,15 @@ Prints one JSON line:
   quotation detection (``clean_article`` then ``annotate.pipeline.analyze``);
 * ``raw_spacy_docs_per_s``: articles per second through ``nlp.pipe`` alone, on the
   already-cleaned texts (so the difference is exactly what annotate adds);
-* ``ratio``: the first over the second (target >= 0.85: the rules cost at most 15%);
+* ``ratio``: the first over the second (target >= 0.85: the rules cost at most 15%),
+  and ``cpu_ratio``, the same from CPU time;
 * ``workers_1_docs_per_s`` / ``workers_2_docs_per_s`` / ``workers_speedup``: the full
   analysis with spaCy's ``n_process`` 1 and 2, each measured in a fresh process with
   the thread settings ``newsread analyze --workers N`` uses.
 
 Both sides of the ratio run in this process with the same model and batch size,
-alternating, best of ``--rounds``, so machine noise hits both alike.  The corpus is
+alternating batch by batch, best of ``--rounds`` per batch, so machine noise hits both
+alike; numpy's BLAS pool is limited to one thread unless ``--blas-threads``.  The corpus is
 built from the seed articles, varied (paragraphs resampled, names and quote styles
 changed) so that the texts are quote-dense news, the worst case for the quote layer;
 ``--corpus PATH`` adds other text (.txt files, folders, or a CoNLL file such as
@@ -37,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 SURNAMES = ["Molano", "Duque", "Sullivan", "Okafor", "Lindqvist", "Haddad", "Moreau", "Tanaka"]
 FIRST = ["Diego", "Ivan", "Jake", "Amara", "Erik", "Layla", "Claire", "Kenji"]
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 PLACES = ["Venezuela", "Colombia", "Russia", "Ukraine", "Peru", "Kenya", "Norway", "Chile"]
 
 
@@ -97,7 +100,13 @@ def _conll_documents(content: str) -> list[str]:
 
 
 def measure_ratio(texts: list[str], rounds: int, batch_size: int) -> dict[str, float]:
-    """Best-of-``rounds`` throughput of full analysis and of bare ``nlp.pipe``."""
+    """Throughput of full analysis and of bare ``nlp.pipe``, interleaved batch by batch.
+
+    The machine's speed drifts by tens of percent over seconds, so the two sides are
+    timed alternately on each batch (order swapped every batch and round) and each
+    batch counts with its fastest round.  CPU time is reported too (``cpu_ratio``),
+    which a busy neighbour on the machine does not distort.
+    """
     from annotate.clean import clean_article
     from annotate.nlp import load_model
     from annotate.pipeline import analyze
@@ -105,21 +114,39 @@ def measure_ratio(texts: list[str], rounds: int, batch_size: int) -> dict[str, f
     nlp = load_model()
     cleaned = [clean_article(t).text for t in texts]
     list(nlp.pipe(cleaned[:8], batch_size=batch_size))  # warm-up
-    full, bare = float("inf"), float("inf")
-    for _ in range(rounds):
-        started = time.perf_counter()
-        for _doc in nlp.pipe(cleaned, batch_size=batch_size):
+    chunks = [
+        (texts[i : i + batch_size], cleaned[i : i + batch_size])
+        for i in range(0, len(texts), batch_size)
+    ]
+
+    def full(raw: list[str], _: list[str]) -> None:
+        for _item in analyze(nlp, (clean_article(t) for t in raw), batch_size=batch_size):
             pass
-        bare = min(bare, time.perf_counter() - started)
-        started = time.perf_counter()
-        articles = (clean_article(t) for t in texts)
-        for _item in analyze(nlp, articles, batch_size=batch_size):
+
+    def bare(_: list[str], clean: list[str]) -> None:
+        for _doc in nlp.pipe(clean, batch_size=batch_size):
             pass
-        full = min(full, time.perf_counter() - started)
+
+    best: dict[tuple[int, str], float] = {}
+    cpu = {"full": 0.0, "bare": 0.0}
+    for round_ in range(rounds):
+        for index, chunk in enumerate(chunks):
+            sides = [("full", full), ("bare", bare)]
+            if (index + round_) % 2:
+                sides.reverse()
+            for name, run in sides:
+                wall, used = time.perf_counter(), time.process_time()
+                run(*chunk)
+                elapsed = time.perf_counter() - wall
+                cpu[name] += time.process_time() - used
+                best[index, name] = min(best.get((index, name), float("inf")), elapsed)
+    full_s = sum(v for (_, name), v in best.items() if name == "full")
+    bare_s = sum(v for (_, name), v in best.items() if name == "bare")
     return {
-        "docs_per_s": round(len(texts) / full, 2),
-        "raw_spacy_docs_per_s": round(len(texts) / bare, 2),
-        "ratio": round(bare / full, 3),
+        "docs_per_s": round(len(texts) / full_s, 2),
+        "raw_spacy_docs_per_s": round(len(texts) / bare_s, 2),
+        "ratio": round(bare_s / full_s, 3),
+        "cpu_ratio": round(cpu["bare"] / cpu["full"], 3),
     }
 
 
@@ -127,7 +154,7 @@ def measure_workers(texts: list[str], workers: int, batch_size: int) -> float:
     """Full-analysis docs/s with ``n_process=workers``, in a fresh process (own BLAS setup)."""
     env = dict(os.environ)
     if workers > 1:  # what `newsread analyze --workers N` does
-        for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        for variable in BLAS_VARIABLES:
             env.setdefault(variable, "1")
     payload = json.dumps({"texts": texts, "workers": workers, "batch_size": batch_size})
     result = subprocess.run(
@@ -166,10 +193,20 @@ def main() -> None:
     parser.add_argument("--corpus", nargs="*", default=[], help="extra text files/folders/CoNLL")
     parser.add_argument("--no-workers", action="store_true", help="skip the n_process runs")
     parser.add_argument("--_child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--blas-threads",
+        action="store_true",
+        help="leave numpy's BLAS thread pool alone (default: one thread, as in workers)",
+    )
     args = parser.parse_args()
     if args._child:
         _child()
         return
+    if not args.blas_threads:
+        # Before numpy loads: a multi-threaded BLAS pool makes wall times jumpy on small
+        # machines, and each --workers process runs with one thread anyway.
+        for variable in BLAS_VARIABLES:
+            os.environ.setdefault(variable, "1")
     texts = seed_corpus(args.docs, random.Random(3)) + extra_corpus(args.corpus)
     figures: dict[str, object] = {
         "docs": len(texts),

@@ -300,8 +300,85 @@ CASES: list[tuple[str, list[Expected]]] = [
         "She said the talks had been “constructive,” but that “serious differences remain.”",
         [
             ("constructive,", "partial", "She", "said", None),
-            ("serious differences remain.", "partial", "She", "said", None),
+            ("serious differences remain.", "direct", "She", "said", None),
         ],
+    ),
+]
+
+
+# Constructions added with the attribution strategies for colons, previous sentences,
+# passives and names inside a subject.
+CASES += [
+    ("The newspaper “El Tiempo” reported that talks had stalled.", []),
+    (
+        "Smith “strongly” denied the claims on Monday.",
+        [("strongly", "partial", "Smith", "denied", None)],
+    ),
+    (
+        "Smith said on Monday, after a long meeting with union leaders, that “the strike is over.”",
+        [("the strike is over.", "direct", "Smith", "said", None)],
+    ),
+    (
+        "Governor Ana Silva was blunt: “We lost this fight.”",
+        [("We lost this fight.", "direct", "Ana Silva", None, None)],
+    ),
+    (
+        "Putin: “We will respond to any threat”",
+        [("We will respond to any threat", "direct", "Putin", None, None)],
+    ),
+    (
+        "The mayor said the budget would be cut. “There is simply no money left.”",
+        [("There is simply no money left.", "direct", "The mayor", "said", None)],
+    ),
+    (
+        "Lee was quoted as saying that the deal was “dead in the water.”",
+        [("dead in the water.", "partial", "Lee", None, None)],
+    ),
+    (
+        "“The situation is critical,” the WHO said on Tuesday.\n\n“We need more funding now.”",
+        [
+            ("The situation is critical,", "direct", "the WHO", "said", None),
+            ("We need more funding now.", "direct", "the WHO", "said", None),
+        ],
+    ),
+    (
+        "Opposition leader Juan Guaidó called the election “a fraud” and urged supporters to "
+        "protest.",
+        [("a fraud", "partial", "Juan Guaidó", "called", None)],
+    ),
+    (
+        "“We don’t know yet,” admitted Health Minister Karl Lauterbach.",
+        [("We don’t know yet,", "direct", "Karl Lauterbach", "admitted", None)],
+    ),
+    (
+        "Russia’s foreign ministry said the sanctions were “illegal.”",
+        [("illegal.", "partial", "Russia’s foreign ministry", "said", None)],
+    ),
+    (
+        "“I’m confident,” the 45-year-old told AFP.",
+        [("I’m confident,", "direct", "the 45-year-old", "told", None)],
+    ),
+    (
+        "Officials described the attack as “barbaric” and “cowardly”.",
+        [
+            ("barbaric", "partial", "Officials", "described", None),
+            ("cowardly", "partial", "Officials", "described", None),
+        ],
+    ),
+    (
+        "“This is not over,” Jones warned. “Not by a long shot.”",
+        [
+            ("This is not over,", "direct", "Jones", "warned", None),
+            ("Not by a long shot.", "direct", "Jones", "warned", None),
+        ],
+    ),
+    (
+        "In a statement, the army said its troops had “neutralised” several militants.",
+        [("neutralised", "partial", "the army", "said", None)],
+    ),
+    (
+        "The protesters chanted “Down with the regime!” outside the embassy.",
+        [("Down with the regime!", "partial", "The protesters", "chanted", None)],
     ),
 ]
 
