@@ -179,7 +179,13 @@ class _Detector:
             first = mark.after + len(rest) - len(rest.lstrip())
             trail_end = max(art.sentence(min(first, len(text) - 1))[1], mark.after)
             trail_end = min(trail_end, para_end)
-            if following is not None and following.open_at < trail_end:
+            if (
+                following is not None
+                and following.open_at < trail_end
+                and not _looks_like_name(text[following.start : following.end])
+            ):
+                # Stop at the next quotation, unless it is a nickname or title inside
+                # the attribution ("Press Secretary Anthony “Ace” Newbold announced").
                 trail_end = following.open_at
         content_tokens = art.token_range(mark.start, mark.end)
 
@@ -228,7 +234,31 @@ class _Detector:
         kind = QuoteKind.DIRECT if direct else QuoteKind.PARTIAL
         if direct and (attribution is None or attribution.speaker is None):
             attribution = self._previous_sentence(mark, para_start) or attribution
+        if not direct and attribution is None:
+            attribution = self._sentence_subject(mark)
         return self._build(mark, kind, attribution)
+
+    def _sentence_subject(self, mark: QuoteMarks) -> _Attribution | None:
+        """A fragment with no reporting verb at all belongs to the person or organisation
+        its sentence is about (``Newbold apologized for using the word ‘scrum’``)."""
+        art = self.art
+        start, end = art.sentence(mark.start)
+        doc = art.doc
+        for i in art.token_range(min(start, mark.open_at), max(end, mark.after)):
+            token = doc[i]
+            if token.dep_ != "nsubj" or token.head.dep_ != "ROOT" or art.in_content(token.idx):
+                continue
+            if token.pos_ == "PRON":
+                return _Attribution(None, token, "subject") if _usable_speaker(token) else None
+            label = self.resolver.mention(token).label
+            if (
+                label in ("PERSON", "ORG", "GPE", "NORP")
+                or token.pos_ == "PROPN"
+                or (token.lower_ in art.lexicon.person_nouns)
+            ):
+                return _Attribution(None, token, "subject")
+            return None
+        return None
 
     def _speech(self, attribution: _Attribution | None) -> bool:
         """True when the attribution's cue is a verb of speech (or ``according to``)."""
@@ -301,11 +331,18 @@ class _Detector:
         """
         if content[-1] in _TERMINAL or mark.paragraphs > 1:
             return False
+        if not _looks_like_name(content):
+            return False
+        text = self.art.text
+        if (
+            text[mark.open_at - 1 : mark.open_at] == " "
+            and text[mark.after : mark.after + 1] == " "
+        ):
+            left = text[max(0, mark.open_at - 40) : mark.open_at].split()[-1:] or [""]
+            right = text[mark.after : mark.after + 40].split()[:1] or [""]
+            if left[0][:1].isupper() and left[0][-1:].isalpha() and right[0][:1].isupper():
+                return True  # a nickname inside a name: Anthony “Ace” Newbold
         words = _WORD.findall(content.rstrip(",;:"))
-        if not words or len(words) > 8 or not words[0][0].isupper():
-            return False
-        if not all(w[0].isupper() or w.lower() in _FUNCTION_WORDS for w in words):
-            return False
         if (trailing is not None and trailing.speaker is not None) or (
             leading is not None and leading.how in ("colon", "next")
         ):
@@ -568,6 +605,14 @@ class _Detector:
             mark.start, mark.end, kind, speaker=speaker, cue=cue, speaker_ref=ref,
             origin=Origin.RULE,
         )  # fmt: skip
+
+
+def _looks_like_name(content: str) -> bool:
+    """Capitalised words (and function words), at most eight, no sentence punctuation."""
+    words = _WORD.findall(content.rstrip(",;:"))
+    if not words or len(words) > 8 or not words[0][0].isupper() or content[-1] in _TERMINAL:
+        return False
+    return all(w[0].isupper() or w.lower() in _FUNCTION_WORDS for w in words)
 
 
 def _cue(span: tuple[int, int]) -> Span:

@@ -84,7 +84,12 @@ def subject_of(cue: Token) -> Token | None:
                     if grandchild.dep_ == "pobj":
                         return grandchild
         if verb.dep_ == "pcomp" and verb.head.dep_ in ("prep", "advcl"):
-            verb = verb.head.head  # "said, before adding": adding -> before -> said
+            governor = verb.head.head
+            if governor.lemma_ in _PASSIVE_SPEAKER_VERBS and verb.head.lower_ == "as":
+                for child in governor.children:
+                    if child.dep_ == "dobj":
+                        return child  # "quoted the minister as saying"
+            verb = governor  # "said, before adding": adding -> before -> said
             continue
         if verb.dep_ not in _CLIMB_DEPS or verb.head is verb:
             return None

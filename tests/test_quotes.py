@@ -383,6 +383,33 @@ CASES += [
 ]
 
 
+# Nicknames inside names, "quoted X as saying", fragments with no reporting verb.
+CASES += [
+    (
+        "The talks will resume, Press Secretary Anthony “Ace” Newbold announced today.",
+        [],
+    ),
+    (
+        "Officials will meet at “special press conferences”, Press Secretary Anthony “Ace” "
+        "Newbold announced.",
+        [("special press conferences", "partial", "Newbold", "announced", None)],
+    ),
+    (
+        "Agriculture Minister Audu Ogbeh spoke on Monday. A report quoted him as saying "
+        "‘Nigerians eat too much rice’.",
+        [("Nigerians eat too much rice", "direct", "him", "saying", "Audu Ogbeh")],
+    ),
+    (
+        "A statement quoted the minister as saying: “This is totally false.”",
+        [("This is totally false.", "direct", "the minister", "saying", None)],
+    ),
+    (
+        "Newbold later apologized for using the word ‘scrum’.",
+        [("scrum", "partial", "Newbold", None, None)],
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     """The real pipeline (cached per process by load_model)."""
