@@ -52,6 +52,7 @@ class Rules:
 
     rules: tuple[LineRule, ...]
     date_prefix: re.Pattern[str]
+    date_rest: re.Pattern[str]
     byline: re.Pattern[str]
     tail_body_words: int
     tail_prose_words: int
@@ -90,6 +91,7 @@ def parse_rules(text: str) -> Rules:
     return Rules(
         rules=tuple(_rule(r) for r in data.get("rule", ())),
         date_prefix=re.compile(header.get("date_prefix", "^"), re.IGNORECASE),
+        date_rest=re.compile(header.get("date_rest", r"\s*"), re.IGNORECASE),
         byline=re.compile(header.get("byline", r"(?!)")),
         tail_body_words=int(limits.get("tail_body_words", 25)),
         tail_prose_words=int(limits.get("tail_prose_words", 10)),

@@ -77,11 +77,6 @@ _DATES = (
     re.compile(_WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
     re.compile(_WEEKDAY + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
 )
-_TIME = re.compile(
-    r"^[\s,|·•\-–—]*(?:at\s+)?\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?"
-    r"(?:\s*\(?[A-Z]{2,5}(?:[+-]\d{1,2})?\)?)?",
-    re.IGNORECASE,
-)
 _SEPARATOR = re.compile(r"^[\s,|·•\-–—]+")
 _NON_ASCII_LETTERS = re.compile(r"(?:(?![A-Za-z])[^\W\d_])+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -347,6 +342,7 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
     tail: str | None = None
     seen = 0  # non-blank lines so far (the header zone is the first few)
     body_lines = 0
+    title: str | None = None  # the first body line; scraped pages often repeat it
 
     for line in lines:
         line = line.strip()
@@ -365,7 +361,14 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
                 rule.kind, cleaned.boilerplate
             )
             target.append(_removed(line, rule=rule.name))
-            tail = rule.name if rule.tail else tail
+            # A footer block only starts after the story did: "Related" above the
+            # headline is a stray label, not the end of the article.
+            if rule.tail and body_lines >= 2:
+                tail = rule.name
+            new_block = True
+            continue
+        if title is not None and line.text == title:
+            cleaned.boilerplate.append(_removed(line, rule="repeated-title"))
             new_block = True
             continue
         if tail is not None:
@@ -394,6 +397,8 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
         previous = line
         new_block = False
         body_lines += 1
+        if title is None:
+            title = line.text
 
     cleaned.text = out.text()
     cleaned.offsets = OffsetMap(tuple((c, r, n) for c, r, n in out.segments))
@@ -411,10 +416,8 @@ def _take_header(line: _Mapped, rules: Rules, cleaned: Cleaned) -> _Mapped:
     if date is not None:
         iso, length = date
         end = start + length
-        rest = text[end:]
-        time = _TIME.match(rest)
-        if time:
-            end += time.end()
+        if rules.date_rest.fullmatch(text[end:]):
+            end = len(text)  # only times and "Updated 3 hours ago" follow
         rest_line = line.slice(end, len(text))
         rest_text = _SEPARATOR.sub("", rest_line.text)
         # A date opening a sentence ("January 14, 2022 was cold") is body text: only a

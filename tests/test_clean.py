@@ -306,3 +306,51 @@ def test_cleaning_never_raises_and_the_map_stays_faithful(raw: str) -> None:
     assert_map_faithful(raw, cleaned.text, meta)
     assert "\x1b" not in cleaned.text and "\x00" not in cleaned.text
     assert cleaned.text == cleaned.text.strip()
+
+
+def test_wire_page_header_block() -> None:
+    """A scraped wire page: menu, repeated headline, section, date line, byline furniture."""
+    raw = (
+        " date 2019-03-02 WorldBusiness MarketsPolitics TechInvestigations @ Example Wire\n"
+        "Mayor vows to rebuild flooded district\n"
+        "#World News\n"
+        "March 2, 2019 / 6:05 AM / Updated 4 hours ago\n\n"
+        "Mayor vows to rebuild flooded district\n\n"
+        "Reuters Staff\n\n"
+        "2 Min Read\n\n"
+        "LIMA (Reuters) - The mayor said on Saturday the district would be rebuilt.\n\n"
+        "Residents waded through the water on Friday. REUTERS/Ana Perez\n\n"
+        "(This version of the story corrects the mayor's title in paragraph one)\n\n"
+        "Reporting by Ana Perez; Editing by Tom Lee\n\n"
+        "Our Standards:The Thomson Reuters Trust Principles.\n"
+        "Source: https://example.com/story/123\n"
+    )
+    article = clean_article(raw)
+    assert article.text == (
+        "Mayor vows to rebuild flooded district\n\n"
+        "LIMA (Reuters) - The mayor said on Saturday the district would be rebuilt."
+    )
+    assert article.published == "2019-03-02"
+    assert article.title == "Mayor vows to rebuild flooded district"
+    rules = {b["rule"] for b in article.meta["boilerplate"]}
+    assert {"glued-menu", "repeated-title", "article-furniture"} <= rules
+    assert article.meta["captions"][0]["text"].endswith("REUTERS/Ana Perez")
+    assert [c["rule"] for c in article.meta["credits"]] == ["editorial-note", "credit"]
+    assert_map_faithful(raw, article.text, dict(article.meta))
+
+
+def test_a_dateline_with_time_and_age_is_a_header() -> None:
+    article = clean_article("Headline\nApril 24, 2014 / 5:16 AM / 3 years ago\n\nBody text.")
+    assert article.published == "2014-04-24"
+    assert article.text == "Headline\n\nBody text."
+
+
+def test_a_footer_marker_above_the_story_only_drops_itself() -> None:
+    raw = "Related materials:\n\nSanctions under review\n\nOfficials said more were coming."
+    article = clean_article(raw)
+    assert article.text == "Sanctions under review\n\nOfficials said more were coming."
+
+
+def test_camel_case_names_in_a_title_are_not_a_menu() -> None:
+    title = "McDonald's opens in Tbilisi as iPhone sales fall"
+    assert clean_article(f"{title}\n\nBody.").title == title
