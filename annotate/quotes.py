@@ -52,6 +52,7 @@ _FUNCTION_WORDS = frozenset(
 _WORD = re.compile(r"[^\W\d_][\w’'.-]*")
 _TERMINAL = ".!?…"
 _INTRO = (":", ",", "—", "–")
+_LINE = re.compile(r"[^\n]+")
 _THAT = re.compile(r"\bthat$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*\s+")
 _OBJECT_DEPS = frozenset({"dobj", "pobj", "dative", "attr", "oprd", "iobj"})
@@ -86,9 +87,7 @@ class _Article:
         self.marks = marks
         self.token_starts: list[int] = doc.to_array("IDX").tolist() if len(doc) else []
         self.has_parse, self.has_tags = annotated(doc, "DEP"), annotated(doc, "TAG")
-        if not sentences:
-            sentences = [m.span() for m in re.finditer(r"[^\n]+", self.text)]
-        self.sentences = list(sentences)
+        self.sentences = _within_paragraphs(self.text, sentences)
         self.sentence_starts = [s[0] for s in self.sentences]
         self.contents = sorted((m.start, m.end) for m in marks)
         self.content_starts = [c[0] for c in self.contents]
@@ -127,6 +126,18 @@ class _Article:
         if self.in_content(token.idx):
             return None
         return self.lexicon.kind(token)
+
+
+def _within_paragraphs(text: str, sentences: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sentence bounds cut at line breaks: a headline never shares a sentence with the
+    paragraph under it, whatever the parser decided (paragraphs without a parser)."""
+    if not sentences:
+        sentences = [(0, len(text))]
+    bounds = []
+    for start, end in sentences:
+        for match in _LINE.finditer(text, start, end):
+            bounds.append(match.span())
+    return bounds
 
 
 def annotated(doc: Doc, attr: str) -> bool:
@@ -208,7 +219,9 @@ class _Detector:
 
         attribution = trailing or leading
         if attribution is None or attribution.speaker is None:
-            governing = self._governing(content_tokens) or self._in_sentence(mark, lead_start)
+            governing = self._governing(content_tokens, (para_start, para_end)) or (
+                self._in_sentence(mark, lead_start)
+            )
             if governing is not None and (attribution is None or governing.speaker is not None):
                 attribution = governing
         if attribution is None and before.endswith(":"):
@@ -366,7 +379,9 @@ class _Detector:
         if art.has_parse:
             subject = subject_of(cue)
             if subject is not None and not art.in_content(subject.idx):
-                return subject if _usable_speaker(subject) else None
+                a, b = sorted((subject.idx, cue.idx))
+                if "\n" not in art.text[a:b]:  # a parse never links paragraphs correctly
+                    return subject if _usable_speaker(subject) else None
         order = (True, False) if after_first else (False, True)
         for after in order:
             head = adjacent_phrase(art.doc, cue, after, lo, hi)
@@ -417,6 +432,9 @@ class _Detector:
             )
             kind = art.cue_kind(token)
             if kind is not None and finite:
+                reported = _reported_speech(token)
+                if reported is not None:  # "the transcript cited Bolton as saying"
+                    return _Attribution(self._cue_span(reported[1]), reported[0], "after")
                 speaker = self._speaker_for(token, lo, hi, after_first=seen_words == 0)
                 return _Attribution(self._cue_span(token), speaker, "after")
             if (
@@ -479,8 +497,8 @@ class _Detector:
                 return None
         return None
 
-    def _governing(self, tokens: range) -> _Attribution | None:
-        """The reporting verb the quoted words depend on in the parse."""
+    def _governing(self, tokens: range, para: tuple[int, int]) -> _Attribution | None:
+        """The reporting verb the quoted words depend on in the parse (same paragraph)."""
         art = self.art
         if not art.has_parse or not tokens:
             return None
@@ -495,7 +513,7 @@ class _Detector:
             node = token
             for _ in range(12):
                 head = node.head
-                if head.i == node.i:
+                if head.i == node.i or not (para[0] <= head.idx < para[1]):
                     break
                 node = head
                 if node.i in inside:
@@ -511,6 +529,9 @@ class _Detector:
         cue = speech or opinion
         if cue is None:
             return None
+        reported = _reported_speech(cue)
+        if reported is not None:
+            return _Attribution(self._cue_span(reported[1]), reported[0], "governing")
         start, end = art.sentence(cue.idx)
         span = art.token_range(start, end)
         speaker = self._speaker_for(cue, span.start, span.stop, after_first=False)
@@ -595,6 +616,7 @@ class _Detector:
                 resolved = self.resolver.resolve(head)
                 if resolved is not None:
                     ref = Span(resolved.start, resolved.end, SPEAKER, origin=Origin.RULE)
+                    self.resolver.remember(resolved, at=head.idx)
             else:
                 mention = self.resolver.mention(head)
                 start, end = mention.start, mention.end
@@ -635,6 +657,19 @@ def _clause_before(
     if ends:
         before = before[ends[-1].end() :]
     return before.strip()
+
+
+def _reported_speech(cue: Token) -> tuple[Token, Token] | None:
+    """``quoted/cited X as saying``: X speaks, ``saying`` is the cue (not the quoter)."""
+    if cue.lemma_ not in ("quote", "cite"):
+        return None
+    speaker = next((c for c in cue.children if c.dep_ == "dobj"), None)
+    for prep in cue.children:
+        if prep.lower_ == "as":
+            verb = next((c for c in prep.children if c.dep_ == "pcomp"), None)
+            if speaker is not None and verb is not None:
+                return speaker, verb
+    return None
 
 
 def _after_next_comma(doc: Doc, i: int, hi: int) -> int:

@@ -173,7 +173,9 @@ class Resolver:
         self.person_words = {
             w for s, e, label in entities if label == "PERSON" for w in self.text[s:e].split()
         }
-        self.speakers: list[Mention] = []  # named speakers found so far, in text order
+        # Speakers found so far as (where they speak, who they are): a resolved
+        # pronoun speaks where the pronoun is, as the person it refers to.
+        self.speakers: list[tuple[int, Mention]] = []
         self._subjects: dict[int, list[Mention]] = {}
 
     def in_quote(self, offset: int) -> bool:
@@ -198,9 +200,9 @@ class Resolver:
         start, end = noun_phrase(head, self.text)
         return Mention(start, end, head.i, self.label_at(head.idx, head.idx + len(head)))
 
-    def remember(self, mention: Mention) -> None:
-        """Record a named speaker, a candidate for later pronouns."""
-        self.speakers.append(mention)
+    def remember(self, mention: Mention, at: int | None = None) -> None:
+        """Record a speaker (speaking at offset ``at``), a candidate for later pronouns."""
+        self.speakers.append((mention.start if at is None else at, mention))
 
     def fits(self, pronoun: str, mention: Mention) -> bool:
         """True when ``mention`` can be what ``pronoun`` refers to."""
@@ -246,6 +248,9 @@ class Resolver:
                 for token in span:
                     if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN"):
                         found.append(self.mention(token))
+            # The main clause's subject is the likeliest antecedent, then the others
+            # from the nearest back ("The Department announced … that Moscow had …").
+            found.sort(key=lambda m: (self.doc[m.head].head.dep_ != "ROOT", -m.start))
             self._subjects[index] = found
         return self._subjects[index]
 
@@ -259,22 +264,25 @@ class Resolver:
         loose: Mention | None = None
         for index in range(current, max(-1, current - _LOOKBACK_SENTENCES), -1):
             start, end = self.sentences[index]
+            speakers = [(at, m) for at, m in self.speakers if start <= at < end and at < limit]
+            entities = [
+                Mention(s, e, self._head_index(s, e), label)
+                for s, e, label in self.entities[
+                    bisect_right(self._entity_starts, start - 1) : bisect_right(
+                        self._entity_starts, end - 1
+                    )
+                ]
+                if label in ("PERSON", "ORG", "GPE", "NORP")
+            ]
             groups = (
-                [m for m in self.speakers if start <= m.start < end],
-                self._subjects_in(index),
-                [
-                    Mention(s, e, self._head_index(s, e), label)
-                    for s, e, label in self.entities[
-                        bisect_right(self._entity_starts, start - 1) : bisect_right(
-                            self._entity_starts, end - 1
-                        )
-                    ]
-                    if label in ("PERSON", "ORG", "GPE", "NORP")
-                ],
+                [m for _, m in sorted(speakers, key=lambda x: -x[0])],
+                [m for m in self._subjects_in(index) if m.end <= limit],
+                sorted((m for m in entities if m.end <= limit), key=lambda m: -m.start),
             )
             for group in groups:
-                usable = [m for m in group if m.end <= limit and not self.in_quote(m.start)]
-                for mention in sorted(usable, key=lambda m: m.start, reverse=True):
+                for mention in group:
+                    if self.in_quote(mention.start):
+                        continue
                     if self.fits(word, mention):
                         return mention
                     if loose is None and self.fits_loosely(word, mention):

@@ -410,6 +410,33 @@ CASES += [
 ]
 
 
+# Pronoun chains, main-clause antecedents, reported speech, headline isolation.
+CASES += [
+    (
+        "President Maria Lopez said on Monday that talks would go on.\n\n"
+        "“We remain hopeful,” she said after meeting Chancellor Anna Berg.\n\n"
+        "“There is still time,” she said.",
+        [
+            ("We remain hopeful,", "direct", "she", "said", "Maria Lopez"),
+            ("There is still time,", "direct", "she", "said", "Maria Lopez"),
+        ],
+    ),
+    (
+        "The ministry announced new rules after learning that Acme had broken the law. "
+        "It said Acme must give “full guarantees” by June.",
+        [("full guarantees", "partial", "It", "said", "ministry")],
+    ),
+    (
+        "“We are still considering our options,” the transcript cited Bolton as saying.",
+        [("We are still considering our options,", "direct", "Bolton", "saying", None)],
+    ),
+    (
+        "Official - ‘No deal yet’ on border\n\nThe foreign minister said talks would resume.",
+        [("No deal yet", "partial", "Official", None, None)],
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     """The real pipeline (cached per process by load_model)."""
@@ -564,3 +591,11 @@ def test_quotes_survive_the_edit_log_and_store_format() -> None:
     edit = make_edit("accept", [quote], [quote], "me", timestamp=1.0)
     assert type(edit).from_dict(edit.to_dict()).before == (quote,)
     assert Annotations(quotes=(quote,)).pending == 1
+
+
+@pytest.mark.model
+def test_a_headline_never_borrows_the_next_paragraphs_cue(nlp: Language) -> None:
+    text = "Official - ‘No deal yet’ on border\n\nThe foreign minister said talks would resume."
+    (quote,) = annotations_from_doc(nlp(text)).quotes
+    assert quote.cue is None
+    assert quote.speaker is not None and text[quote.speaker.start : quote.speaker.end] == "Official"
