@@ -317,11 +317,29 @@ def _title(first: str) -> str:
     return cut + "…"
 
 
-def _soft_wrapped(previous: str, following: str) -> bool:
-    """True when a line break is only hard wrapping inside a sentence."""
+def _soft_wrapped(previous: str, following: str, hard_wrapped: bool) -> bool:
+    """True when a line break is only wrapping inside a sentence.
+
+    A break before a lower-case word always is; before a capital only in a file that
+    is hard-wrapped throughout (otherwise a headline would swallow the line under it).
+    """
     if not following or previous.endswith(_TERMINAL):
         return False
-    return following[0].islower() or (len(previous) >= 60 and following[0].isalnum())
+    return following[0].islower() or (
+        hard_wrapped and len(previous) >= 40 and following[0].isalnum()
+    )
+
+
+def _hard_wrapped(body: list[tuple[_Mapped, bool]]) -> bool:
+    """True when most lines that continue in the same paragraph break mid-sentence at a
+    typewriter width (40–100 characters): a file wrapped by an editor or mailer."""
+    inner = [
+        line.text
+        for (line, _), (_, starts_block) in zip(body, body[1:], strict=False)
+        if not starts_block
+    ]
+    wrapped = sum(1 for t in inner if 40 <= len(t) <= 100 and not t.endswith(_TERMINAL))
+    return wrapped >= 3 and wrapped * 2 >= len(inner)
 
 
 def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
@@ -332,25 +350,23 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
     wrapped a sentence.
     """
     rules = rules or default_rules()
-    lines = _lines(raw)
-    nonblank = "\n".join(line.text for line in lines if line.text.strip())
+    lines = [line.strip() for line in _lines(raw)]
+    nonblank = "\n".join(line.text for line in lines if line.text)
     dominant, foreign_share = ("LATIN", 0.0) if nonblank.isascii() else _dominant_script(nonblank)
-    out = _Builder()
     cleaned = Cleaned(text="", title="", published=None, offsets=OffsetMap(), raw_length=len(raw))
-    previous: _Mapped | None = None  # last body line written
+    repeated = _repeated_short_lines(lines)
+    body: list[tuple[_Mapped, bool]] = []  # kept lines, and whether each starts a block
     new_block = False
     tail: str | None = None
     seen = 0  # non-blank lines so far (the header zone is the first few)
-    body_lines = 0
     title: str | None = None  # the first body line; scraped pages often repeat it
 
-    for line in lines:
-        line = line.strip()
+    for index, line in enumerate(lines):
         if not line.text:
             new_block = True
             continue
         seen += 1
-        if seen <= rules.header_lines and body_lines < 2:
+        if seen <= rules.header_lines and len(body) < 2:
             line = _take_header(line, rules, cleaned)
             if not line.text:
                 new_block = True
@@ -363,8 +379,12 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
             target.append(_removed(line, rule=rule.name))
             # A footer block only starts after the story did: "Related" above the
             # headline is a stray label, not the end of the article.
-            if rule.tail and body_lines >= 2:
+            if rule.tail and len(body) >= 2:
                 tail = rule.name
+            new_block = True
+            continue
+        if index in repeated:  # an image caption and its alt text, one after the other
+            cleaned.captions.append(_removed(line, rule="repeated-line"))
             new_block = True
             continue
         if title is not None and line.text == title:
@@ -386,25 +406,54 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
                 line = line.delete(strays).strip()
                 if not line.text:
                     continue
+        body.append((line, new_block))
+        new_block = False
+        if title is None:
+            title = line.text
+
+    # Section labels left at the very end ("UK News") are page furniture, not story.
+    while len(body) > 2 and _is_label(body[-1][0].text):
+        cleaned.boilerplate.append(_removed(body.pop()[0], rule="trailing-label"))
+    _build(raw, body, cleaned)
+    return cleaned
+
+
+def _is_label(text: str) -> bool:
+    return len(text.split()) <= 4 and not text.endswith(_PROSE_END)
+
+
+def _repeated_short_lines(lines: list[_Mapped]) -> set[int]:
+    """Indices of short lines repeated on the next non-blank line (caption + alt text)."""
+    found: set[int] = set()
+    previous: int | None = None
+    for index, line in enumerate(lines):
+        if not line.text:
+            continue
+        if previous is not None and line.text == lines[previous].text:
+            if len(line.text.split()) <= 15:
+                found.update((previous, index))
+        previous = index
+    return found
+
+
+def _build(raw: str, body: list[tuple[_Mapped, bool]], cleaned: Cleaned) -> None:
+    """Join the kept lines into ``cleaned.text`` and its offset map."""
+    out = _Builder()
+    previous: _Mapped | None = None
+    hard_wrapped = _hard_wrapped(body)
+    for count, (line, new_block) in enumerate(body):
         if previous is not None:
-            if new_block or body_lines == 1:
+            if new_block or count == 1:  # the headline is always a paragraph of its own
                 out.separator("\n\n", raw, previous.raw_end, line.raw_start)
-            elif _soft_wrapped(previous.text, line.text):
+            elif _soft_wrapped(previous.text, line.text, hard_wrapped):
                 out.separator(" ", raw, previous.raw_end, line.raw_start)
             else:
                 out.separator("\n", raw, previous.raw_end, line.raw_start)
         out.add(line)
         previous = line
-        new_block = False
-        body_lines += 1
-        if title is None:
-            title = line.text
-
     cleaned.text = out.text()
     cleaned.offsets = OffsetMap(tuple((c, r, n) for c, r, n in out.segments))
-    first = cleaned.text.split("\n", 1)[0]
-    cleaned.title = _title(first)
-    return cleaned
+    cleaned.title = _title(cleaned.text.split("\n", 1)[0])
 
 
 def _take_header(line: _Mapped, rules: Rules, cleaned: Cleaned) -> _Mapped:

@@ -224,7 +224,7 @@ class _Detector:
             )
             if governing is not None and (attribution is None or governing.speaker is not None):
                 attribution = governing
-        if attribution is None and before.endswith(":"):
+        if attribution is None and before.endswith((":", " -", "–", "—")):
             attribution = self._colon_subject(mark, before)
         if not starts_unit and _THAT.search(before) and self._speech(attribution):
             starts_unit = True  # "said on Monday, after the meeting, that “…”"
@@ -257,9 +257,12 @@ class _Detector:
         art = self.art
         start, end = art.sentence(mark.start)
         doc = art.doc
-        for i in art.token_range(min(start, mark.open_at), max(end, mark.after)):
-            token = doc[i]
-            if token.dep_ != "nsubj" or token.head.dep_ != "ROOT" or art.in_content(token.idx):
+        span = doc.char_span(min(start, mark.open_at), max(end, mark.after), "expand")
+        if span is None or not len(span):
+            return None
+        root = span.root
+        for token in span:
+            if token.dep_ != "nsubj" or token.head != root or art.in_content(token.idx):
                 continue
             if token.pos_ == "PRON":
                 return _Attribution(None, token, "subject") if _usable_speaker(token) else None
@@ -320,12 +323,13 @@ class _Detector:
         prev_start, _ = art.sentence(previous_end - 1)
         doc = art.doc
         tokens = art.token_range(prev_start, previous_end)
-        for i in reversed(tokens):
-            token = doc[i]
-            if art.cue_kind(token) is CueKind.SPEECH:
-                speaker = self._speaker_for(token, tokens.start, tokens.stop, after_first=False)
-                if speaker is not None:
-                    return _Attribution(self._cue_span(token), speaker, "previous")
+        for wanted in (CueKind.SPEECH, CueKind.COGNITION):  # "Reeves believes …. “…”"
+            for i in reversed(tokens):
+                token = doc[i]
+                if art.cue_kind(token) is wanted:
+                    speaker = self._speaker_for(token, tokens.start, tokens.stop, after_first=False)
+                    if speaker is not None:
+                        return _Attribution(self._cue_span(token), speaker, "previous")
         return None
 
     def _is_name(

@@ -83,6 +83,9 @@ def subject_of(cue: Token) -> Token | None:
                 for grandchild in child.children:
                     if grandchild.dep_ == "pobj":
                         return grandchild
+        if verb.dep_ == "acl" and verb.head.pos_ == "NOUN" and verb.head.head is not verb.head:
+            verb = verb.head.head  # "issued a statement saying": the issuer speaks
+            continue
         if verb.dep_ == "pcomp" and verb.head.dep_ in ("prep", "advcl"):
             governor = verb.head.head
             if governor.lemma_ in _PASSIVE_SPEAKER_VERBS and verb.head.lower_ == "as":
@@ -121,7 +124,13 @@ def noun_phrase(head: Token, text: str) -> tuple[int, int]:
     if right - left >= _MAX_SPEAKER_TOKENS:
         left = right = head.i
     doc = head.doc
-    return trim(text, doc[left].idx, doc[right].idx + len(doc[right]))
+    start, end = doc[left].idx, doc[right].idx + len(doc[right])
+    # A parse can run a noun phrase over a line break (a byline above the story).
+    start = max(start, text.rfind("\n", start, head.idx) + 1)
+    newline = text.find("\n", head.idx, end)
+    if newline >= 0:
+        end = newline
+    return trim(text, start, end)
 
 
 def adjacent_phrase(doc: Doc, cue: Token, after: bool, lo: int, hi: int) -> Token | None:
@@ -254,6 +263,17 @@ class Resolver:
             self._subjects[index] = found
         return self._subjects[index]
 
+    def _roles_in(self, index: int) -> list[Mention]:
+        """Noun phrases headed by a role noun anywhere in the sentence, nearest last
+        first (``a speech by the US president`` … ``he``)."""
+        start, end = self.sentences[index]
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return []
+        nouns = self.lexicon.person_nouns
+        found = [self.mention(t) for t in span if t.pos_ == "NOUN" and t.lower_ in nouns]
+        return sorted(found, key=lambda m: -m.start)
+
     def resolve(self, pronoun: Token) -> Mention | None:
         """The nearest fitting mention before ``pronoun`` (not inside quoted content)."""
         word = pronoun.lower_
@@ -278,6 +298,7 @@ class Resolver:
                 [m for _, m in sorted(speakers, key=lambda x: -x[0])],
                 [m for m in self._subjects_in(index) if m.end <= limit],
                 sorted((m for m in entities if m.end <= limit), key=lambda m: -m.start),
+                [m for m in self._roles_in(index) if m.end <= limit],
             )
             for group in groups:
                 for mention in group:

@@ -354,3 +354,36 @@ def test_a_footer_marker_above_the_story_only_drops_itself() -> None:
 def test_camel_case_names_in_a_title_are_not_a_menu() -> None:
     title = "McDonald's opens in Tbilisi as iPhone sales fall"
     assert clean_article(f"{title}\n\nBody.").title == title
+
+
+def test_page_furniture_around_a_story() -> None:
+    raw = (
+        "Notification Settings\n\nNewsletter\n\n"
+        "Mayor promises new bridge\n\nUK NewsPublished: Last Updated:\n\n"
+        "Harbour at dawn\nHarbour at dawn\n\n"
+        "The mayor said the bridge would open next year.\n\nUK News\n"
+    )
+    article = clean_article(raw)
+    assert article.text == (
+        "Mayor promises new bridge\n\nThe mayor said the bridge would open next year."
+    )
+    assert [c["text"] for c in article.meta["captions"]] == ["Harbour at dawn"] * 2
+    assert article.meta["boilerplate"][-1] == {
+        "text": "UK News",
+        "raw_start": raw.index("UK News\n"),
+        "raw_end": raw.index("UK News\n") + 7,
+        "rule": "trailing-label",
+    }
+
+
+def test_lines_are_kept_apart_unless_the_file_is_hard_wrapped() -> None:
+    body = "A long line of the story that stops without any punctuation\nAnd another line."
+    assert clean_article(f"Headline\n\n{body}").text == f"Headline\n\n{body}"
+    wrapped = (
+        "The council voted on Tuesday to close the old harbour bridge to\n"
+        "traffic after engineers found cracks in two of its supporting\n"
+        "piers, a decision that the mayor, who had opposed it, called\n"
+        "Brussels-style overreach in a statement on Wednesday.\n"
+    )
+    article = clean_article(f"Headline\n\n{wrapped}")
+    assert "called Brussels-style" in article.text and "\n" not in article.text[10:]

@@ -437,6 +437,24 @@ CASES += [
 ]
 
 
+# Statements "saying", role nouns as antecedents, opinion verbs before a quotation.
+CASES += [
+    (
+        "The club issued a statement saying “the coach has been suspended.”",
+        [("the coach has been suspended.", "partial", "The club", "saying", None)],
+    ),
+    (
+        "The row is over a speech by the US president in which he urged supporters to "
+        "“fight like hell”.",
+        [("fight like hell", "partial", "he", "urged", "president")],
+    ),
+    (
+        "Opposition MP Rachel Reeves believes the rules must change. “We cannot go on like this.”",
+        [("We cannot go on like this.", "direct", "Rachel Reeves", "believes", None)],
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     """The real pipeline (cached per process by load_model)."""
