@@ -157,3 +157,14 @@ def test_end_to_end_console_command(tmp_path: Path) -> None:
     (line,) = result.stdout.decode("utf-8").splitlines()
     assert json.loads(line)["title"].startswith("Colombia accuses Russia of “interfering”")
     assert result.stderr.decode().count("\n") == 1 and str(bad) in result.stderr.decode()
+
+
+def test_config_labels_restrict_the_entities(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('labels = ["PERSON", "GPE"]\n', encoding="utf-8")
+    monkeypatch.setenv("NEWSREAD_CONFIG", str(config))
+    code, records, _ = run(capsys, str(SEEDS[0]))
+    assert code == 0
+    assert {e["label"] for e in records[0]["entities"]} == {"PERSON", "GPE"}

@@ -617,3 +617,42 @@ def test_a_headline_never_borrows_the_next_paragraphs_cue(nlp: Language) -> None
     (quote,) = annotations_from_doc(nlp(text)).quotes
     assert quote.cue is None
     assert quote.speaker is not None and text[quote.speaker.start : quote.speaker.end] == "Official"
+
+
+@pytest.mark.model
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Smith",
+                " said",
+                " he",
+                " it",
+                " told reporters",
+                ",",
+                ".",
+                ":",
+                " “",
+                "” ",
+                '"',
+                "‘",
+                "’ ",
+                " The minister",
+                " according to",
+                "\n\n",
+                " we will win",
+                " the “Party”",
+                " (",
+                ")",
+            ]
+        ),
+        max_size=25,
+    ).map("".join)
+)
+def test_detector_with_the_model_never_raises(nlp: Language, text: str) -> None:
+    for quote in annotations_from_doc(nlp(text)).quotes:
+        assert 0 <= quote.start < quote.end <= len(text)
+        for span in (quote.speaker, quote.cue, quote.speaker_ref):
+            if span is not None:
+                assert 0 <= span.start < span.end <= len(text)
