@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
+from annotate.attribution import annotated
 from annotate.entities import fix_entities
 from annotate.model import Annotations, Article
-from annotate.quotes import annotated, detect_quotes
+from annotate.quotes import detect_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language

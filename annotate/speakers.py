@@ -100,6 +100,9 @@ def subject_of(cue: Token) -> Token | None:
     return None
 
 
+_ROLE_WORDS = frozenset({"head", "chief", "minister", "secretary", "president", "director"})
+
+
 def noun_phrase(head: Token, text: str) -> tuple[int, int]:
     """Character span of the noun phrase headed by ``head``: modifiers and titles kept.
 
@@ -118,7 +121,11 @@ def noun_phrase(head: Token, text: str) -> tuple[int, int]:
         dep = child.dep_
         keep = dep in _RIGHT_DEPS and child.pos_ not in ("VERB", "AUX")
         keep = keep or (dep == "appos" and head.pos_ != "PROPN" and child.pos_ == "PROPN")
-        keep = keep or (dep == "prep" and head.pos_ == "NOUN" and child.lower_ in ("of", "for"))
+        keep = keep or (
+            dep == "prep"
+            and child.lower_ in ("of", "for")
+            and (head.pos_ == "NOUN" or head.lower_ in _ROLE_WORDS)
+        )
         if keep:
             right = max(right, child.right_edge.i)
     if right - left >= _MAX_SPEAKER_TOKENS:

@@ -455,6 +455,14 @@ CASES += [
 ]
 
 
+CASES += [
+    (
+        "“The mission continues,” said the Head of State.",
+        [("The mission continues,", "direct", "the Head of State", "said", None)],
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def nlp() -> Language:
     """The real pipeline (cached per process by load_model)."""
