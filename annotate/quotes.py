@@ -76,11 +76,12 @@ class _Detector:
                 self.paragraph_of.append(self.art.paragraph(mark.open_at, mark.after))
         return tuple(self.quotes)
 
-    # -- windows ---------------------------------------------------------------
+    # -- one quotation ---------------------------------------------------------
 
     def _quote(
         self, mark: QuoteMarks, previous: QuoteMarks | None, following: QuoteMarks | None
     ) -> Quote | None:
+        """Attribute and classify one quotation (``None`` for a quoted name or title)."""
         art = self.art
         text = art.text
         content = text[mark.start : mark.end]
@@ -193,14 +194,17 @@ class _Detector:
         if len(words) == 1:
             doc = self.art.doc
             proper = any(doc[i].pos_ == "PROPN" for i in tokens) or not self.art.has_tags
-            preceded = self.art.text[: mark.open_at].rstrip().lower().endswith((" the", " a"))
+            before = text[max(0, mark.open_at - 8) : mark.open_at].rstrip().lower()
+            preceded = before.endswith((" the", " a")) or before in ("the", "a")
             return proper or preceded or not starts_unit
         return True
 
-    # -- attribution strategies ----------------------------------------------
+    # -- speakers carried over and the Quote itself --------------------------
 
     def _inherited(self, mark: QuoteMarks, opens_paragraph: bool) -> Quote | None:
-        """The quotation whose speaker carries over to ``mark`` (strategy e)."""
+        """The quotation whose speaker carries over to ``mark``: the one before it in the
+        paragraph, or the previous paragraph's last one when ``mark`` opens a paragraph
+        right after it (a quotation running over paragraphs, attributed once)."""
         if not self.quotes:
             return None
         para = self.art.paragraph(mark.open_at, mark.after)
@@ -216,6 +220,7 @@ class _Detector:
         return None
 
     def _build(self, mark: QuoteMarks, kind: QuoteKind, attribution: Attribution | None) -> Quote:
+        """The Quote: speaker noun phrase, pronoun resolved, or a speaker carried over."""
         art = self.art
         text = art.text
         if attribution is None or attribution.speaker is None:

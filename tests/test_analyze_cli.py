@@ -168,3 +168,20 @@ def test_config_labels_restrict_the_entities(
     code, records, _ = run(capsys, str(SEEDS[0]))
     assert code == 0
     assert {e["label"] for e in records[0]["entities"]} == {"PERSON", "GPE"}
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    """`newsread analyze … | head -c 10`: no traceback when the reader goes away."""
+    paths = [str(p) for p in SEEDS] * 4
+    env = {"PATH": "", "NEWSREAD_CONFIG": str(tmp_path / "c.toml"), "HOME": str(tmp_path)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui", "analyze", *paths],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=120) == 0
+    assert process.stderr.read() == b""

@@ -221,13 +221,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(str(exc))
     inputs = _Run(args.paths)
     out = sys.stdout.buffer
-    for article, found in analyze(
+    results = analyze(
         nlp,
         inputs.articles(),
         batch_size=args.batch_size,
         n_process=args.workers,
         labels=None if settings.labels == ONTONOTES_LABELS else settings.labels,
-    ):
-        out.write(orjson.dumps(article_record(article, found)) + b"\n")
-        out.flush()
+    )
+    try:
+        for article, found in results:
+            out.write(orjson.dumps(article_record(article, found)) + b"\n")
+            out.flush()
+    except BrokenPipeError:
+        # The reader went away (`newsread analyze … | head`): stop quietly, and keep
+        # Python from complaining about the closed pipe when it flushes at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     return 1 if inputs.failed else 0
