@@ -136,6 +136,14 @@ class _Detector:
             attribution = self.attr.colon_subject(mark, before)
         if not starts_unit and _THAT.search(before) and self.attr.speech(attribution):
             starts_unit = True  # "said on Monday, after the meeting, that “…”"
+        if (
+            not starts_unit
+            and leading is not None
+            and leading.how == "next"
+            and self.attr.speech(leading)
+            and _is_clausal(art.doc, content_tokens, art.has_tags)
+        ):
+            starts_unit = True  # "he said “we will fight”": a clause, the cue right before
 
         after = text[mark.after : trail_end].lstrip()
         ends_unit = (

@@ -441,7 +441,7 @@ CASES += [
 CASES += [
     (
         "The club issued a statement saying “the coach has been suspended.”",
-        [("the coach has been suspended.", "partial", "The club", "saying", None)],
+        [("the coach has been suspended.", "direct", "The club", "saying", None)],
     ),
     (
         "The row is over a speech by the US president in which he urged supporters to "
@@ -459,6 +459,22 @@ CASES += [
     (
         "“The mission continues,” said the Head of State.",
         [("The mission continues,", "direct", "the Head of State", "said", None)],
+    ),
+]
+
+
+CASES += [
+    (
+        "He said “we will fight until the end”.",
+        [("we will fight until the end", "direct", "He", "said", None)],
+    ),
+    (
+        "The ministry statement reads: “The talks are over.”",
+        [("The talks are over.", "direct", "statement", "reads", None)],
+    ),
+    (
+        "The attack was “well planned”, according to police.",
+        [("well planned", "partial", "police", "according to", None)],
     ),
 ]
 
