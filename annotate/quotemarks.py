@@ -130,7 +130,7 @@ class _Pairing:
                 else:  # the carried quotation had simply lost its closing mark
                     self._close_unclosed(self._previous_end)
             for position in range(first, len(marks)):
-                self._step(marks[position], marks[position + 1 :])
+                self._step(marks, position)
             if self.open_at is not None:
                 self._previous_end = end
                 nxt = paragraphs[index + 1] if index + 1 < len(paragraphs) else None
@@ -140,7 +140,10 @@ class _Pairing:
 
     _previous_end = 0
 
-    def _step(self, mark: _Mark, rest: list[_Mark]) -> None:
+    def _step(self, marks: list[_Mark], position: int) -> None:
+        mark = marks[position]
+        left = len(marks) - position - 1  # marks after this one in the paragraph
+        following = marks[position + 1 : position + 3]
         if self.open_at is None:
             if mark.opens or not (mark.shape or mark.context):
                 self._open(mark)
@@ -156,9 +159,9 @@ class _Pairing:
         # two marks both close, a typo'd closing mark when the marks left in the
         # paragraph pair up without it, else the previous quotation lost its closing
         # mark and this one starts anew.
-        if len(rest) >= 2 and all(m.closes and not m.opens for m in rest[:2]):
+        if len(following) == 2 and all(m.closes and not m.opens for m in following):
             self.nested += 1
-        elif len(rest) % 2 == 0:
+        elif left % 2 == 0:
             self._close(mark.at)
         else:
             self._close_unclosed(mark.at)

@@ -255,7 +255,7 @@ def test_empty_and_boilerplate_only_articles_are_refused() -> None:
 
 
 def test_too_large_articles_are_refused() -> None:
-    with pytest.raises(ArticleTooLarge, match="1,000,000"):
+    with pytest.raises(ArticleTooLarge, match=f"{MAX_ARTICLE_CHARS:,}"):
         clean_article("a" * (MAX_ARTICLE_CHARS + 1))
 
 
