@@ -281,6 +281,8 @@ class Attributor:
                 and not any(c.dep_ == "auxpass" for c in token.children)  # "was announced"
             )
             kind = art.cue_kind(token)
+            if kind is CueKind.COGNITION and not invites:
+                kind = None  # "“…” we know": an opinion verb attributes only "“…,” X thinks"
             if kind is not None and finite:
                 reported = _reported_speech(token)
                 if reported is not None:  # "the transcript cited Bolton as saying"
