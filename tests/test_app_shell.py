@@ -14,7 +14,7 @@ from tui.widgets.palette import LabelPalette
 
 SEED_TITLES = (
     "Colombia accuses Russia of “interfering” on its border with Venezuela",
-    "date 2022-01-14 Photo by Colombian Defense Minister Diego Molano",
+    "Colombian Defense Minister Diego Molano promised this Friday, thanks to Colombian",
 )
 
 

@@ -192,7 +192,8 @@ def test_plain_line_is_cleaned_and_keeps_meta() -> None:
     assert item.article.text == "Title line\n\nBody red text."
     assert item.article.title == "Title line"
     assert item.article.source == "f.jsonl:3"
-    assert item.article.meta == {"lang": "en"}
+    assert item.article.meta["lang"] == "en"  # the task's meta is kept
+    assert "offsets" in item.article.meta  # and cleaning records its map to the raw text
 
 
 def test_control_characters_in_annotated_text_move_offsets_with_the_text() -> None:
