@@ -303,3 +303,31 @@ async def test_command_palette_goes_to_article(fixture_store: Store, settings: S
         await pilot.press("enter")
         await pilot.pause()
         assert app.main.article is not None and app.main.article.title == "Second article"
+
+
+async def test_keys_typed_in_one_burst_are_handled_in_order(
+    fixture_store: Store, settings: Settings
+) -> None:
+    """A terminal delivers fast typing as one burst; no key may overtake another.
+
+    (Keys that open a picker are the exception Textual imposes: keys already queued
+    behind them still go to the main screen, so the picker test pauses after "t".)
+    """
+    from textual import events
+
+    async with running(fixture_store, settings) as (app, pilot):
+        first = focused_text(app)
+        for key, char in (("a", "a"), ("tab", "\t"), ("x", "x")):
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+        await focus_on(app, pilot, "Monday")
+        await pilot.press("t")
+        for key, char in (("2", "2"), ("enter", "\r")):  # a toggle and enter in one burst
+            app.post_message(events.Key(key, char))
+        await pilot.pause(0.3)
+    assert first == "Jane Doe"
+    assert entity(fixture_store, "Jane Doe").status is Status.ACCEPTED
+    _, annotations = fixture_store.get(fixture_store.list_articles()[0].id)
+    decided = [i for i in (*annotations.entities, *annotations.quotes) if i.status != "pending"]
+    assert sorted(i.status for i in decided) == [Status.ACCEPTED, Status.REJECTED]
+    assert [s.tags for s in annotations.statements] == [("accusation",)]

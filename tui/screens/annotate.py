@@ -1,7 +1,12 @@
 """The main screen: article list, reader, side panel; every annotation key lives here.
 
 Keys act on the open article wherever the focus is (list or reader), except inside
-the filter input.  Each decision key turns into an :class:`~annotate.edits.Edit` (see
+the filter input.  None of them is a priority binding: every key then travels the
+same path (focused widget, then this screen) and is handled in the order it was
+typed -- a priority binding overtakes keys still queued, so "a" then tab typed fast
+would move the focus before the accept.
+
+Each decision key turns into an :class:`~annotate.edits.Edit` (see
 ``annotate.actions``), the app commits it to the store (durable when the call
 returns), and only then does the screen move on: repaint, focus the next suggestion.
 """
@@ -47,9 +52,9 @@ class AnnotateScreen(Screen[None]):
     """List, reader and side panel with the annotation keys of DESIGN.md."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab,n", "next_suggestion", "Next", id="next", priority=True,
+        Binding("tab,n", "next_suggestion", "Next", id="next",
                 tooltip="Focus the next pending suggestion"),
-        Binding("shift+tab,p", "prev_suggestion", "Prev", id="prev", priority=True,
+        Binding("shift+tab,p", "prev_suggestion", "Prev", id="prev",
                 tooltip="Focus the previous pending suggestion"),
         Binding("a", "accept", "Accept", id="accept", tooltip="Accept the focused span"),
         Binding("x", "reject", "Reject", id="reject", tooltip="Reject the focused span"),

@@ -96,23 +96,35 @@ class LabelPicker(ModalScreen[str | None]):
 
 
 class TagPicker(ModalScreen[tuple[str, ...] | None]):
-    """Multi-select the tags of a statement: space or 1–9 toggle, enter saves."""
+    """Multi-select the tags of a statement: space or 1–9 toggle, enter saves.
+
+    Every key here is a priority binding, so keys typed in quick succession ("t", "2",
+    enter) are handled in order, and the chosen tags live on the picker itself, so a
+    digit typed before the list is even mounted still counts.
+    """
 
     DEFAULT_CSS = PICKER_CSS.format(name="TagPicker")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("escape", "dismiss(None)", "Cancel", priority=True),
         Binding("enter", "save", "Save", priority=True),
+        Binding("space", "toggle_highlighted", "Toggle", priority=True),
+        Binding("down,j", "move(1)", "Down", show=False, priority=True),
+        Binding("up,k", "move(-1)", "Up", show=False, priority=True),
+        *[
+            Binding(str(n), f"toggle({n})", f"Toggle {n}", show=False, priority=True)
+            for n in range(1, 10)
+        ],
     ]
 
     def __init__(self, tags: Sequence[str], current: Sequence[str], excerpt: str) -> None:
         super().__init__()
         self.tags = list(tags)
-        self.current = set(current)
+        self.chosen = set(current)
         self.excerpt = excerpt
 
     def compose(self) -> ComposeResult:
         selections = [
-            Selection(Text(f"{i + 1} {tag}" if i < 9 else f"  {tag}"), tag, tag in self.current)
+            Selection(Text(f"{i + 1} {tag}" if i < 9 else f"  {tag}"), tag, tag in self.chosen)
             for i, tag in enumerate(self.tags)
         ]
         with Vertical():
@@ -123,16 +135,39 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
 
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
-            index = int(event.character) - 1
-            if index < len(self.tags):
-                event.stop()
-                self.query_one(SelectionList).toggle(self.tags[index])
+    def _list(self) -> SelectionList[str] | None:
+        found = self.query(SelectionList)
+        return found.first() if found else None
+
+    def action_toggle(self, number: int) -> None:
+        if number <= len(self.tags):
+            self._toggle(self.tags[number - 1])
+
+    def _toggle(self, tag: str) -> None:
+        self.chosen ^= {tag}
+        selection_list = self._list()
+        if selection_list is not None:
+            if tag in self.chosen:
+                selection_list.select(tag)
+            else:
+                selection_list.deselect(tag)
+
+    def action_toggle_highlighted(self) -> None:
+        selection_list = self._list()
+        if selection_list is not None and selection_list.highlighted is not None:
+            self._toggle(self.tags[selection_list.highlighted])
+
+    def action_move(self, delta: int) -> None:
+        selection_list = self._list()
+        if selection_list is not None:
+            current = selection_list.highlighted or 0
+            selection_list.highlighted = max(0, min(len(self.tags) - 1, current + delta))
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
+        self.chosen = set(event.selection_list.selected)  # a mouse click toggles too
 
     def action_save(self) -> None:
-        chosen = self.query_one(SelectionList).selected
-        self.dismiss(tuple(tag for tag in self.tags if tag in chosen))
+        self.dismiss(tuple(tag for tag in self.tags if tag in self.chosen))
 
 
 @dataclass(frozen=True)
