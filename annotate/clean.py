@@ -29,15 +29,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotate.boilerplate import Rules, default_rules
+from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Article
 from annotate.offsets import OffsetMap, Segment
-
-# Longer texts are refused.  The longest news features run to ~60,000 characters; a text
-# far beyond that is a dump or several articles glued together, and should be split (or
-# imported as JSONL, one article a line) rather than analysed as one.  The limit also
-# bounds the cost of one analysis: with en_core_web_sm, 200,000 characters take about
-# 13 s and 0.6 GB of memory on top of the model (measured, growing linearly).
-MAX_ARTICLE_CHARS = 200_000
 
 # C0 and C1 control characters except newline and tab; DEL too.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")

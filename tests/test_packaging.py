@@ -27,4 +27,4 @@ def test_wheel_contains_seeds_stylesheet_and_entry_point(tmp_path: Path) -> None
     assert "tui/newsread.tcss" in names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
-    assert "newsread = tui.cli:run" in text
+    assert "newsread = tui.entry:run" in text

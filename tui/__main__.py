@@ -1,5 +1,5 @@
 """``python -m tui`` runs the ``newsread`` command."""
 
-from tui.cli import run
+from tui.entry import run
 
 run()

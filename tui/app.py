@@ -11,6 +11,7 @@ no suggestions yet (the open one first), posting an
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import Counter
@@ -33,7 +34,6 @@ from tui.commands import ArticleCommands
 from tui.config import Settings
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
-from tui.screens.help import HelpScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
@@ -95,6 +95,10 @@ class NewsreadApp(App[None]):
 
     def _after_first_paint(self) -> None:
         trace.mark("first_paint")
+        # Start-up ran with the collector off (see tui.entry): what exists now lives as
+        # long as the app, so freeze it out of the collector's sight and switch it on.
+        gc.freeze()
+        gc.enable()
         self.mount(LabelPalette())
         if self.analyze_in_background and not self.store.readonly:
             self._model_state = "model loading…"
@@ -113,6 +117,8 @@ class NewsreadApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key."""
+        from tui.screens.help import HelpScreen  # loaded on first use
+
         self.push_screen(HelpScreen(self.main))
 
     # -- articles and decisions ---------------------------------------------------------

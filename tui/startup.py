@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from annotate.clean import clean_article
 from seeds import seed_files
 from store import Store
 
@@ -15,6 +14,8 @@ def ensure_seeds(store: Store) -> int:
     """
     if len(store) or store.readonly:
         return 0
+    from annotate.clean import clean_article  # first run only: not on every start
+
     articles = [
         (clean_article(path.read_text(encoding="utf-8"), source=f"seeds/{path.name}"), None)
         for path in seed_files()

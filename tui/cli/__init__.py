@@ -63,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(exc))
     if args.command is None:
         return run_app(settings)
+    gc.enable()  # only the app keeps it off until its first frame (see tui.entry)
     code: int = args.handler(args, settings)
     return code
 
@@ -87,10 +88,6 @@ def run_app(settings: Settings) -> int:
         from tui.app import NewsreadApp
 
         trace.mark("app_import")
-        # Everything imported so far lives as long as the process: move it out of the
-        # garbage collector's sight, or collections during the first paint keep
-        # re-scanning Textual's and Rich's objects (headless first paint 0.19 -> 0.11 s).
-        gc.freeze()
         NewsreadApp(store, settings).run()
     except StoreError as exc:
         code = fail(str(exc))

@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from annotate.clean import MAX_ARTICLE_CHARS, clean_article
+from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.nlp import ModelNotAvailable, check_model
 from tui.cli.common import fail
 from tui.config import ONTONOTES_LABELS, Settings
@@ -141,6 +141,8 @@ class _Run:
         self.failed = 0
 
     def articles(self) -> Iterator[Article]:
+        from annotate.clean import clean_article  # not at import: the app starts faster
+
         for name, path in expand_paths(self.paths):
             try:
                 if path is None:

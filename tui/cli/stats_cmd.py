@@ -12,7 +12,6 @@ import json
 import sys
 from typing import Any
 
-from annotate.clean import strip_control
 from store import Store, StoreError
 from store.stats import DECIDED, StoreStats, compute_stats
 from tui.cli.common import fail
@@ -78,6 +77,8 @@ def render(stats: StoreStats, where: str) -> str:
         for name, counts in sorted(stats.by_annotator.items())
     ]
     lines += _table(["annotator", *DECIDED], rows, numeric=len(DECIDED))
+    from annotate.clean import strip_control  # only when printing: keeps start-up light
+
     return strip_control("\n".join(lines))
 
 
