@@ -60,6 +60,7 @@ class NewsreadApp(App[None]):
         self._wake = threading.Event()
         self._model_state = "model not loaded" if analyze else "analysis off"
         self._status_counts: Counter[ArticleStatus] = Counter()
+        self._status_line = ""
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen()
@@ -195,8 +196,10 @@ class NewsreadApp(App[None]):
             parts.append(f"{shown} shown")
         parts.append(self._model_state)
         parts.append(f"@{self.settings.annotator}")
-        status = self.main.query_one("#status", Static)
-        status.update(Text(" · ".join(parts)), layout=False)  # one fixed line
+        line = " · ".join(parts)
+        if line != self._status_line:  # one fixed line, repainted only when it changes
+            self._status_line = line
+            self.main.query_one("#status", Static).update(Text(line), layout=False)
 
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")

@@ -70,6 +70,8 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
 class DetailsPanel(Static):
     """Shows :func:`describe` of the focused item."""
 
+    _shown: Text | None = None
+
     DEFAULT_CSS = """
     DetailsPanel {
         height: 11;
@@ -79,5 +81,9 @@ class DetailsPanel(Static):
 
     def show(self, text: str, annotations: Annotations, item: Focusable | None) -> None:
         """Describe ``item`` of the open article."""
-        # A fixed height, so no layout pass (and no extra frame) on every key.
-        self.update(describe(text, annotations, item), layout=False)
+        # A fixed height, so no layout pass (and no extra frame) on every key; and no
+        # repaint at all when nothing shown changed (rendering it costs ~1 ms).
+        content = describe(text, annotations, item)
+        if content != self._shown:
+            self._shown = content
+            self.update(content, layout=False)
