@@ -86,7 +86,8 @@ class NewsreadApp(App[None]):
         summaries = self.store.list_articles()
         self._status_counts = Counter(s.status for s in summaries)
         self.main.set_rows(summaries)
-        start = self.store.last_touched() or (summaries[0].id if summaries else None)
+        touched = max((s for s in summaries if s.updated), key=lambda s: s.updated, default=None)
+        start = touched.id if touched else (summaries[0].id if summaries else None)
         if start is not None:
             self.main.article_list.move_to(start)
             self.open_article(start)
@@ -191,7 +192,7 @@ class NewsreadApp(App[None]):
         in_progress = self._status_counts[ArticleStatus.IN_PROGRESS]
         percent = f" ({100 * done // total_articles}%)" if total_articles else ""
         parts.append(f"done {done}/{total_articles}{percent} · {in_progress} started")
-        shown = len(self.main.article_list.rows)
+        shown = self.main.article_list.row_count
         if shown != total_articles:
             parts.append(f"{shown} shown")
         parts.append(self._model_state)

@@ -126,6 +126,11 @@ class ArticleList(ScrollView, can_focus=True):
         return list(self._rows)
 
     @property
+    def row_count(self) -> int:
+        """How many rows the filter shows (no copy, unlike :attr:`rows`)."""
+        return len(self._rows)
+
+    @property
     def highlighted_id(self) -> str | None:
         """The article under the cursor."""
         if 0 <= self.cursor < len(self._rows):
