@@ -75,7 +75,14 @@ from filelock import FileLock, Timeout
 from annotate.edits import Edit, EditConflict, merge_suggestions
 from annotate.model import Annotations, Article, ArticleStatus
 from store import backup as backups
-from store.articles import ArticleFile, StoredArticle
+from store.articles import (
+    ArticleDocs,
+    ArticleFile,
+    StoredArticle,
+    read_docs,
+    read_tokens,
+    write_tokens,
+)
 from store.codec import edit_doc
 from store.durable import remove_temp_files
 from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
@@ -102,9 +109,15 @@ class Store:
     """Articles kept parsed in memory besides those with unfolded decisions."""
     BACKUPS_KEPT: ClassVar[int] = 5
     """Snapshots kept in ``backups/``; older ones are deleted."""
+    TOKENIZE_BATCH: ClassVar[int] = 100
+    """:meth:`add_articles` caches the tokens of the articles it adds (so that exports
+    need not tokenize them) when it is given at least this many: loading the tokenizer
+    costs about a second, which an import amortises but the two seed articles of a
+    first start (before the app's first paint) would not."""
 
     def __init__(self, root: Path, *, readonly: bool, lock: FileLock | None) -> None:
         self.root = root
+        self._articles_folder = os.path.join(root, "articles")
         self.readonly = readonly
         self.notices: list[str] = []
         """Things the user should be told about this store (read-only, recovery, upgrade)."""
@@ -414,6 +427,28 @@ class Store:
             state = self._state(article_id)
             return list(state.history), state.cursor
 
+    def docs(self, article_id: str) -> ArticleDocs:
+        """The article as :meth:`get` gives it, as plain documents, plus its tokens cache
+        (:class:`~store.articles.ArticleDocs`): the fast read of exports.
+
+        An article held in memory -- in particular one with decisions not folded into
+        its file yet (a read-only store replays the journal when it opens) -- is given
+        from memory; any other is read straight from its file (``store.articles.read_docs``:
+        no object per annotation, no undo history, nothing kept).  Raises ``KeyError``
+        for an unknown article and :class:`StoreCorrupt` naming a damaged file.
+        """
+        with self._mutex:
+            if article_id not in self._summaries:
+                raise KeyError(article_id)
+            path = self._article_file(article_id)
+            state = self._states.get(article_id)
+            if state is not None:
+                return ArticleDocs.of(state, read_tokens(path))
+            docs = read_docs(path)
+            if docs.article.get("id") != article_id:
+                raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
+            return docs
+
     def iter_articles(self) -> Iterator[tuple[Article, Annotations]]:
         """Every article with its annotations, in list order, one file at a time
         (without filling the cache)."""
@@ -431,9 +466,14 @@ class Store:
             return max(touched, key=lambda s: s.updated).id if touched else None
 
     def _article_path(self, article_id: str) -> Path:
+        return Path(self._article_file(article_id))
+
+    def _article_file(self, article_id: str) -> str:
+        """The path of the article's file (as a string: building ``Path`` objects cost
+        an export more than reading the file's bytes)."""
         if not _SAFE_ID.fullmatch(article_id):
             raise StoreError(f"article id {article_id!r} cannot be used as a file name")
-        return self.root / "articles" / article_id[:2] / f"{article_id}.json"
+        return f"{self._articles_folder}/{article_id[:2]}/{article_id}.json"
 
     def _state(self, article_id: str) -> ArticleState:
         """The article's live state, from memory or its file (kept in a small LRU)."""
@@ -463,9 +503,12 @@ class Store:
                 f"nothing was saved"
             )
 
-    def add_article(self, article: Article, annotations: Annotations | None = None) -> bool:
+    def add_article(
+        self, article: Article, annotations: Annotations | None = None, *, tokenize: bool = False
+    ) -> bool:
         """Add an article; ``False`` (and nothing written) when its id is already stored
-        (or belongs to a damaged file that was left out)."""
+        (or belongs to a damaged file that was left out).  With ``tokenize`` its tokens
+        are cached with it (see :attr:`TOKENIZE_BATCH`)."""
         with self._mutex:
             self._require_writer()
             if article.id in self._summaries or article.id in self.damaged:
@@ -473,6 +516,8 @@ class Store:
             if self._article_path(article.id).exists():
                 return False  # not ours to overwrite (appeared after open)
             annotations = sorted_annotations(annotations or Annotations())
+            if tokenize:
+                write_tokens(self._article_file(article.id), _cached_tokens(article))
             state = ArticleState(article, annotations, order=self._next_order)
             self._write_article(article.id, state)
             self._next_order += 1
@@ -492,7 +537,9 @@ class Store:
             self._require_writer()
             if backup and self._summaries:
                 self.backup("import")
-            added = [self.add_article(a, ann) for a, ann in items]
+            items = list(items)
+            tokenize = len(items) >= self.TOKENIZE_BATCH
+            added = [self.add_article(a, ann, tokenize=tokenize) for a, ann in items]
             self._checkpoint()
             self._write_index()
             return added
@@ -643,3 +690,10 @@ class Store:
         elif self._journal.count or self._journal.base != self._seq:
             self._journal.reset(self._seq)
         self._fold_limit = self.JOURNAL_LIMIT
+
+
+def _cached_tokens(article: Article) -> bytes:
+    """The content of the article's tokens cache file (imports spaCy on first use)."""
+    from annotate.formats.tokens import cache_tokens
+
+    return cache_tokens(article).to_bytes()

@@ -26,6 +26,7 @@ them in its own way if exact Prodigy values are needed.
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
@@ -35,7 +36,8 @@ from murmurhash import hash as murmur
 from annotate.clean import clean_article
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.offsets import OffsetMap, clean_with_offsets
-from annotate.formats.tokens import TokenIndex, make_doc, token_records
+from annotate.formats.select import Doc, SelectedDocs
+from annotate.formats.tokens import CachedTokens, TokenIndex, make_doc, token_records
 from annotate.model import (
     Annotations,
     Article,
@@ -67,8 +69,9 @@ def _ignore(_: str) -> None:
 def get_hash(task: Mapping[str, Any], keys: Iterable[str], prefix: str = "") -> int:
     """Murmurhash of ``prefix`` + the sorted-key JSON of ``task``'s values for ``keys``."""
     values = {key: task[key] for key in keys if key in task}
-    payload = prefix + orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode()
-    return int(murmur(payload))
+    # murmurhash hashes a str as its UTF-8 bytes: hashing the bytes gives the same
+    # value without decoding the JSON and encoding it again.
+    return int(murmur(prefix.encode() + orjson.dumps(values, option=orjson.OPT_SORT_KEYS)))
 
 
 def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
@@ -80,28 +83,11 @@ def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- export -----------------------------------------------------------------------
-
-
-def _span_dict(span: Span | Quote, index: TokenIndex, label: str) -> dict[str, Any]:
-    token_start, token_end = index.token_span(span.start, span.end)
-    return {
-        "start": span.start,
-        "end": span.end,
-        "label": label,
-        "token_start": token_start,
-        "token_end": token_end,
-    }
-
-
-def _check_aligned(
-    article: Article, span: Span | Quote, what: str, index: TokenIndex, report: Report
-) -> None:
-    if not index.aligned(span.start, span.end):
-        covered = article.text[span.start : span.end]
-        report(
-            f"article {article.id}: {what} {span.start}:{span.end} {covered!r} does not "
-            f"fall on token boundaries; token_start/token_end cover the tokens it touches"
-        )
+#
+# One builder, on the items' ``to_dict`` documents: the JSONL export hands it what the
+# store's fast read gives (``Store.docs``, no object per item) and ``task_from_article``
+# converts its objects first, so both write the same bytes.  Values are converted as
+# ``from_dict`` converts them, so a document gives what its object would.
 
 
 def task_from_article(
@@ -116,20 +102,115 @@ def task_from_article(
     Pass annotations through :meth:`annotate.formats.select.Selection.apply` first:
     this function writes every entity, quote and statement it is given.
     """
-    doc = make_doc(article)
-    tokens, index = token_records(doc, article.text)
-    spans = []
-    for entity in sorted(annotations.entities, key=lambda e: (e.start, -e.end, e.label)):
-        _check_aligned(article, entity, f"entity {entity.label}", index, report)
-        spans.append(_span_dict(entity, index, entity.label))
+    tokens, index = token_records(make_doc(article), article.text)
+    return task_from_docs(
+        article.to_dict(),
+        SelectedDocs(
+            [e.to_dict() for e in annotations.entities],
+            [q.to_dict() for q in annotations.quotes],
+            [s.to_dict() for s in annotations.statements],
+        ),
+        tokens,
+        index,
+        report=report,
+        answer=answer,
+    )
+
+
+def line_from_docs(
+    article: Doc,
+    selected: SelectedDocs,
+    cached: CachedTokens | None,
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+) -> bytes:
+    """One JSONL line for an article given as documents (``Article.to_dict`` form) with
+    its selected decisions; ``cached`` tokens are used when they fit the text, else the
+    text is tokenized now.  Same bytes as ``dumps(task_from_article(...))``.
+
+    Raises ``KeyError``/``TypeError``/``ValueError`` on a document ``from_dict`` would
+    refuse: the caller reads the article the slow way, which names the damaged file.
+    """
+    text = str(article["text"])
+    meta = article.get("meta") or {}
+    tokens: list[dict[str, Any]] | orjson.Fragment
+    if cached is not None and cached.fits(text, meta):
+        tokens, index = cached.fragment(), cached.boundaries()
+    else:
+        tokens, index = token_records(make_doc(Article.from_dict(article)), text)
+    task = task_from_docs(article, selected, tokens, index, report=report, answer=answer)
+    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def task_from_docs(
+    article: Doc,
+    selected: SelectedDocs,
+    tokens: list[dict[str, Any]] | orjson.Fragment,
+    index: TokenIndex,
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+) -> dict[str, Any]:
+    """The Prodigy task of :func:`task_from_article`, from documents: ``article`` in
+    ``Article.to_dict`` form, ``selected`` the decisions to write (every one is written),
+    ``tokens`` the token dicts (or their JSON) and ``index`` their boundaries.
+
+    This runs once per exported article, so it is written for speed: one binary search
+    per span end gives both its tokens and whether it is aligned, and sorting happens
+    on plain tuples.
+    """
+    text = str(article["text"])
+    article_id = str(article["id"])
+    starts, ends = index.starts, index.ends
+    has_tokens = bool(starts)
+
+    def span(doc: Doc, label: str, checked: str | None = None) -> dict[str, Any]:
+        """A span dict; with ``checked`` (what it is), say when it is off token bounds."""
+        start, end = int(doc["start"]), int(doc["end"])
+        if start < 0 or end < start:
+            raise ValueError(f"bad offsets {start}:{end}")
+        # TokenIndex.token_span and .aligned, inlined (see there).
+        first = max(bisect_right(starts, start) - 1, 0)
+        last = max(bisect_right(starts, end - 1 if end > start else start) - 1, first)
+        if checked is not None and not (
+            has_tokens and start < end and starts[first] == start and ends[last] == end
+        ):
+            report(
+                f"article {article_id}: {checked} {start}:{end} {text[start:end]!r} does not "
+                f"fall on token boundaries; token_start/token_end cover the tokens it touches"
+            )
+        return {"start": start, "end": end, "label": label, "token_start": first, "token_end": last}
+
+    spans = [
+        span(entity, label, f"entity {label}")
+        for _, _, label, _, entity in sorted(
+            (int(e["start"]), -int(e["end"]), str(e["label"]), i, e)
+            for i, e in enumerate(selected.entities)
+        )
+    ]
     relations = []
     quotes = []
-    for quote in sorted(annotations.quotes, key=lambda q: (q.start, -q.end, q.kind)):
-        _check_aligned(article, quote, "quote", index, report)
-        quote_span = _span_dict(quote, index, QUOTE)
-        speaker = _span_dict(quote.speaker, index, quote.speaker.label) if quote.speaker else None
-        if quote.speaker is not None and speaker is not None:
-            _check_aligned(article, quote.speaker, "speaker", index, report)
+    for *_, quote in sorted(
+        (
+            int(q["start"]),
+            -int(q["end"]),
+            _KINDS[q.get("kind", "direct")],
+            str(q.get("id", "")),
+            i,
+            q,
+        )
+        for i, q in enumerate(selected.quotes)
+    ):
+        quote_span = span(quote, QUOTE, "quote")
+        speaker_doc, cue, speaker_ref = (
+            quote.get("speaker"),
+            quote.get("cue"),
+            quote.get("speaker_ref"),
+        )
+        speaker = None
+        if speaker_doc:
+            speaker = span(speaker_doc, str(speaker_doc["label"]), "speaker")
             relations.append(
                 {
                     "head": speaker["token_end"],
@@ -139,26 +220,19 @@ def task_from_article(
                     "label": SPEAKER,
                 }
             )
-        quotes.append(
-            {
-                **quote_span,
-                "kind": str(quote.kind),
-                "speaker": speaker,
-                "cue": _span_dict(quote.cue, index, quote.cue.label) if quote.cue else None,
-                "speaker_ref": (
-                    _span_dict(quote.speaker_ref, index, quote.speaker_ref.label)
-                    if quote.speaker_ref
-                    else None
-                ),
-            }
-        )
+        entry = dict(quote_span)
+        entry["kind"] = _KINDS[quote.get("kind", "direct")]
+        entry["speaker"] = speaker
+        entry["cue"] = span(cue, str(cue["label"])) if cue else None
+        entry["speaker_ref"] = span(speaker_ref, str(speaker_ref["label"])) if speaker_ref else None
+        quotes.append(entry)
     statements = [
-        {"start": s.start, "end": s.end, "tags": list(s.tags)}
-        for s in sorted(annotations.statements, key=lambda s: (s.start, -s.end, s.tags))
+        {"start": start, "end": -negative_end, "tags": tags}
+        for start, negative_end, tags in sorted(map(_statement_key, selected.statements))
     ]
     task: dict[str, Any] = {
-        "text": article.text,
-        "meta": _export_meta(article),
+        "text": text,
+        "meta": _export_meta(article, article_id),
         "tokens": tokens,
         "spans": spans,
         "relations": relations,
@@ -167,34 +241,64 @@ def task_from_article(
         "answer": answer,
     }
     set_hashes(task)
-    annotator, timestamp = _last_decision(annotations)
-    task["_annotator_id"] = annotator
-    task["_timestamp"] = timestamp
+    task["_annotator_id"], task["_timestamp"] = _last_decision(selected)
     return task
 
 
-def _export_meta(article: Article) -> dict[str, Any]:
-    meta: dict[str, Any] = {"id": article.id, "title": article.title, "source": article.source}
-    if article.published is not None:
-        meta["published"] = article.published
-    if article.meta:
-        meta["extra"] = dict(article.meta)
+_KINDS = {str(kind): str(kind) for kind in QuoteKind}
+"""Quote kinds by name (a lookup, cheaper than ``QuoteKind(name)``; ``KeyError`` when
+unknown, where ``from_dict`` raises ``ValueError``)."""
+
+
+def _statement_key(doc: Doc) -> tuple[int, int, list[str]]:
+    """(start, -end, tags): the export order of statements, and their fields."""
+    start, end = int(doc["start"]), int(doc["end"])
+    if start < 0 or end < start:
+        raise ValueError(f"bad offsets {start}:{end}")
+    return start, -end, [str(t) for t in doc.get("tags", ())]
+
+
+def _export_meta(article: Doc, article_id: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "id": article_id,
+        "title": str(article.get("title", "")),
+        "source": str(article.get("source", "")),
+    }
+    published = article.get("published")
+    if published is not None:
+        meta["published"] = published
+    extra = article.get("meta")
+    if extra:
+        meta["extra"] = dict(extra)
     return meta
 
 
-def _last_decision(annotations: Annotations) -> tuple[str | None, int | None]:
-    """Who made the most recent exported decision, and when (whole seconds, as Prodigy)."""
-    items: list[Span | Quote | Statement] = [
-        *annotations.entities,
-        *annotations.quotes,
-        *annotations.statements,
-    ]
-    stamped = [i for i in items if i.timestamp is not None]
-    if not stamped:
-        annotators = [i.annotator for i in items if i.annotator]
-        return (annotators[0] if annotators else None), None
-    last = max(stamped, key=lambda i: (i.timestamp or 0.0, i.annotator or ""))
-    return last.annotator, int(last.timestamp or 0)
+def _last_decision(selected: SelectedDocs) -> tuple[str | None, int | None]:
+    """Who made the most recent exported decision, and when (whole seconds, as Prodigy).
+
+    Ties go to the greater annotator name; with no time at all, the first annotator in
+    reading order (the order of ``Store.get``).
+    """
+    best: Doc | None = None
+    best_key: tuple[float, str] = (0.0, "")
+    for group in selected:
+        for item in group:
+            stamp = item.get("timestamp")
+            if stamp is not None:
+                key = (stamp or 0.0, item.get("annotator") or "")
+                if best is None or key > best_key:
+                    best, best_key = item, key
+    if best is not None:
+        return best.get("annotator"), int(best["timestamp"] or 0)
+    for group in selected:
+        named = [i for i in group if i.get("annotator")]
+        if named:
+            return min(named, key=_item_order).get("annotator"), None
+    return None, None
+
+
+def _item_order(doc: Doc) -> tuple[int, int, str]:
+    return (int(doc["start"]), -int(doc["end"]), str(doc.get("id", "")))
 
 
 def dumps(task: Mapping[str, Any]) -> bytes:

@@ -11,9 +11,13 @@ even where spaCy would split them differently.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import zlib
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+import orjson
 
 from annotate.model import Article
 from annotate.nlp import load_model
@@ -56,22 +60,30 @@ def whitespace_doc(text: str) -> Doc:
 
 
 class TokenIndex:
-    """Token boundaries of one Doc, to turn character offsets into token indices."""
+    """Token boundaries of one Doc, to turn character offsets into token indices.
 
-    __slots__ = ("starts", "ends", "_start_set", "_end_set")
+    Both lists are sorted (tokens follow each other and are never empty), so every
+    question is a binary search: an export asks a dozen of them per article, which is
+    cheaper than building sets of all the boundaries first.
+    """
+
+    __slots__ = ("starts", "ends")
 
     def __init__(self, starts: list[int], ends: list[int]) -> None:
         self.starts = starts
         self.ends = ends
-        self._start_set = frozenset(starts)
-        self._end_set = frozenset(ends)
 
     def __len__(self) -> int:
         return len(self.starts)
 
     def aligned(self, start: int, end: int) -> bool:
         """True when ``start:end`` begins and ends exactly on token boundaries."""
-        return start in self._start_set and end in self._end_set and start < end
+        if start >= end:
+            return False
+        starts, ends = self.starts, self.ends
+        first, last = bisect_left(starts, start), bisect_left(ends, end)
+        starts_here = first < len(starts) and starts[first] == start
+        return starts_here and last < len(ends) and ends[last] == end
 
     def token_at(self, char: int) -> int:
         """The index of the token holding character ``char`` (the one before a gap)."""
@@ -114,3 +126,125 @@ def token_index(doc: Doc) -> TokenIndex:
         return TokenIndex([], [])
     array = doc.to_array([IDX, LENGTH])
     return TokenIndex(array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+
+
+# -- tokens cached with the article ------------------------------------------------
+
+TOKENS_FORMAT = 1
+"""Layout of :class:`CachedTokens` and of the token dicts it holds; bump it whenever
+:func:`token_records` changes what it writes, so every cached copy is made again."""
+
+
+@cache
+def _spacy_version() -> str:
+    """The installed spaCy's version, without importing spaCy (a second at start-up)."""
+    from importlib.metadata import version
+
+    return version("spacy")
+
+
+@cache
+def _tokenizer_name(pretokenized: bool) -> str:
+    mode = WHITESPACE if pretokenized else "blank:en"
+    return f"{mode} spacy-{_spacy_version()} tokens-{TOKENS_FORMAT}"
+
+
+def tokenizer_name(meta: Mapping[str, Any]) -> str:
+    """What makes an article's tokens, with every version their output depends on.
+
+    Tokens are a pure function of the text and this name: the tokenizer rules ship
+    with spaCy, so a cached copy made under another spaCy version (or another
+    :data:`TOKENS_FORMAT`) is not used.
+    """
+    return _tokenizer_name(is_pretokenized(meta))
+
+
+class CachedTokens(NamedTuple):
+    """An article's Prodigy tokens, serialised once and kept next to the article.
+
+    Tokenizing costs more than everything else an export does with an article (spaCy
+    runs its rules, then ~80 token dicts per article are built and serialised), and
+    the result never changes for a given text and :func:`tokenizer_name`.  So the
+    store keeps :meth:`to_bytes` next to the article (``store.articles.TOKENS_SUFFIX``)
+    and the JSONL export embeds :attr:`json` as it is (``orjson.Fragment``): exactly
+    the bytes ``orjson.dumps`` writes for :func:`token_records`' list.
+    ``starts``/``ends`` give the :class:`TokenIndex` without the token dicts.
+
+    The stored form is one JSON header line (tokenizer, text length, boundaries, size
+    and CRC-32 of the rest), a newline, then :attr:`json`: reading it parses only the
+    header, and the checksum catches a copy torn by a crash (the store does not sync
+    a cache to the disk).
+    """
+
+    tokenizer: str
+    length: int
+    starts: list[int]
+    ends: list[int]
+    json: bytes
+
+    def fits(self, text: str, meta: Mapping[str, Any]) -> bool:
+        """True when these tokens were made from a text of this length by the tokenizer
+        that would tokenize it now (the text of a stored article never changes)."""
+        return self.length == len(text) and self.tokenizer == tokenizer_name(meta)
+
+    def boundaries(self) -> TokenIndex:
+        """Character offset -> token index, for these tokens."""
+        return TokenIndex(self.starts, self.ends)
+
+    def fragment(self) -> orjson.Fragment:
+        """The token list as ready-made JSON for ``orjson.dumps``."""
+        return orjson.Fragment(self.json)
+
+    def to_bytes(self) -> bytes:
+        """The stored form (see the class)."""
+        header = {
+            "tokenizer": self.tokenizer,
+            "length": self.length,
+            "starts": self.starts,
+            "ends": self.ends,
+            "size": len(self.json),
+            "crc32": zlib.crc32(self.json),
+        }
+        return orjson.dumps(header) + b"\n" + self.json
+
+    @classmethod
+    def from_bytes(cls, raw: bytes | None) -> CachedTokens | None:
+        """The tokens of a :meth:`to_bytes` copy; ``None`` for nothing, or for anything
+        else than an intact copy (a damaged cache is not an error: the text is simply
+        tokenized again)."""
+        end = raw.find(b"\n") if raw else -1
+        if end <= 0:
+            return None
+        assert raw is not None
+        try:
+            header = orjson.loads(raw[:end])
+        except orjson.JSONDecodeError:
+            return None
+        if not isinstance(header, dict):
+            return None
+        body = raw[end + 1 :]
+        tokenizer, length = header.get("tokenizer"), header.get("length")
+        starts, ends = header.get("starts"), header.get("ends")
+        if not (
+            isinstance(tokenizer, str)
+            and type(length) is int
+            and isinstance(starts, list)
+            and isinstance(ends, list)
+            and len(starts) == len(ends)
+            and header.get("size") == len(body)
+            and header.get("crc32") == zlib.crc32(body)
+        ):
+            return None
+        return cls(tokenizer, length, starts, ends, body)
+
+
+def cache_tokens(article: Article) -> CachedTokens:
+    """Tokenize an article and serialise its Prodigy tokens (see :class:`CachedTokens`)."""
+    tokens, index = token_records(make_doc(article), article.text)
+    return CachedTokens(
+        tokenizer=tokenizer_name(article.meta),
+        length=len(article.text),
+        starts=index.starts,
+        ends=index.ends,
+        json=orjson.dumps(tokens),
+    )
