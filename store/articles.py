@@ -29,8 +29,8 @@ from tinydb import TinyDB
 from annotate.edits import Item
 from annotate.model import Annotations, Article
 from store.codec import edit_doc, edit_from_doc, item_doc, item_from_doc
-from store.durable import DurableStorage, Signature, atomic_write_bytes
-from store.errors import StoreCorrupt, StoreWriteError
+from store.durable import DurableStorage, Signature
+from store.errors import StoreCorrupt
 from store.history import ArticleState, item_order
 
 
@@ -137,26 +137,13 @@ def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:
     return [item_doc(i) for i in items]
 
 
-TOKENS_SUFFIX = ".tokens"
-"""Next to ``<id>.json``, ``<id>.tokens`` caches the article's tokens as exports write
-them (``annotate.formats.tokens.CachedTokens``; the store only keeps the bytes).
-
-Derived from the text alone (which never changes for an id), so it is a cache in the
-strict sense: written once when an import adds the article, never rewritten with the
-article file, left out of backups (which take ``*.json``), and checked by its reader
-(tokenizer, text length, checksum), which tokenizes again when it is missing or does
-not fit.  Why a file of its own and not a table of the article file: ``orjson`` then
-has to unescape ~5 kB of JSON-in-a-string and the exporter to encode it back, which
-cost an export more than the rest of reading the article (``bench/export.py``)."""
-
-
 class ArticleDocs(NamedTuple):
     """An article's current content as plain documents, as an export reads it.
 
     ``article`` is in ``Article.to_dict`` form and each item in its class's ``to_dict``
     form (documents read from a file also carry the store's ``type`` key); the items of
-    a group come in no particular order.  ``tokens`` is the content of the article's
-    tokens cache file, if there is one (see :data:`TOKENS_SUFFIX`).
+    a group come in no particular order.  ``tokens`` is what the store's token cache
+    holds for the article, if anything (see ``store.tokens``).
     """
 
     article: dict[str, Any]
@@ -180,7 +167,7 @@ class ArticleDocs(NamedTuple):
         )
 
 
-def read_docs(path: str) -> ArticleDocs:
+def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
     """An article file's current content as :class:`ArticleDocs`, read in one go.
 
     What :meth:`ArticleFile.read` gives, minus the undo history and the objects: one
@@ -190,7 +177,7 @@ def read_docs(path: str) -> ArticleDocs:
     more than the reading itself.  Values are not converted or checked one by one --
     whoever uses them converts them as ``from_dict`` would -- but a file that is
     missing, not JSON, or not laid out as an article file raises :class:`StoreCorrupt`
-    naming it.  The tokens cache next to it is read too.
+    naming it.  ``tokens`` is passed on as :attr:`ArticleDocs.tokens`.
     """
     raw = _read_bytes(path)
     if raw is None:
@@ -223,41 +210,16 @@ def read_docs(path: str) -> ArticleDocs:
         groups["quote"],
         groups["statement"],
         sentences,
-        read_tokens(path),
+        tokens,
     )
 
 
-def tokens_path(path: str) -> str:
-    """The tokens cache file of the article file ``path``."""
-    return path.removesuffix(".json") + TOKENS_SUFFIX
-
-
-def read_tokens(path: str) -> bytes | None:
-    """The content of the tokens cache of the article file ``path``; ``None`` when there
-    is none or it cannot be read (a cache: the tokens are then made again)."""
-    try:
-        return _read_bytes(tokens_path(path))
-    except StoreCorrupt:
-        return None
-
-
-def write_tokens(path: str, payload: bytes) -> bool:
-    """Write the tokens cache of the article file ``path``; ``False`` when it could not
-    be written (nothing is lost: exports tokenize that article again).
-
-    Atomic but not fsynced: its reader checks its checksum, so a copy torn by a crash
-    is never used, and an import does not pay two more disk syncs per article for it.
-    """
-    try:
-        atomic_write_bytes(Path(tokens_path(path)), payload, sync=False)
-    except StoreWriteError:
-        return False
-    return True
+_READ_SIZE = 1 << 16
 
 
 def _read_bytes(path: str) -> bytes | None:
     """The whole file, ``None`` when it does not exist: ``os`` calls, not a file
-    object, since an export runs this twice per article."""
+    object, since an export runs this for every article."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
@@ -265,9 +227,8 @@ def _read_bytes(path: str) -> bytes | None:
     except OSError as exc:
         raise StoreCorrupt(Path(path), f"cannot read it: {exc.strerror or exc}") from exc
     try:
-        size = os.fstat(fd).st_size
-        raw = os.read(fd, size + 1)  # one byte more: a file that grew meanwhile is read on
-        if len(raw) > size:
+        raw = os.read(fd, _READ_SIZE)  # no fstat: article files are smaller than this
+        if len(raw) == _READ_SIZE:
             chunks = [raw]
             while chunk := os.read(fd, 1 << 20):
                 chunks.append(chunk)

@@ -75,14 +75,7 @@ from filelock import FileLock, Timeout
 from annotate.edits import Edit, EditConflict, merge_suggestions
 from annotate.model import Annotations, Article, ArticleStatus
 from store import backup as backups
-from store.articles import (
-    ArticleDocs,
-    ArticleFile,
-    StoredArticle,
-    read_docs,
-    read_tokens,
-    write_tokens,
-)
+from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_docs
 from store.codec import edit_doc
 from store.durable import remove_temp_files
 from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
@@ -91,6 +84,7 @@ from store.index import read_index, scan_article_files, write_index
 from store.journal import JOURNAL_NAME, Journal, JournalContent, read_journal
 from store.schema import SCHEMA_VERSION, migrate, read_schema
 from store.summary import ArticleSummary, summarize, summary_after
+from store.tokens import PACKS_DIR, TokenPacks, write_pack
 
 __all__ = ["SCHEMA_VERSION", "ArticleSummary", "Store", "summarize"]
 
@@ -110,10 +104,10 @@ class Store:
     BACKUPS_KEPT: ClassVar[int] = 5
     """Snapshots kept in ``backups/``; older ones are deleted."""
     TOKENIZE_BATCH: ClassVar[int] = 100
-    """:meth:`add_articles` caches the tokens of the articles it adds (so that exports
-    need not tokenize them) when it is given at least this many: loading the tokenizer
-    costs about a second, which an import amortises but the two seed articles of a
-    first start (before the app's first paint) would not."""
+    """:meth:`add_articles` caches the tokens of the articles it adds (``store.tokens``:
+    exports then need not tokenize them) when it is given at least this many: loading
+    the tokenizer costs about a second, which an import amortises but the two seed
+    articles of a first start (before the app's first paint) would not."""
 
     def __init__(self, root: Path, *, readonly: bool, lock: FileLock | None) -> None:
         self.root = root
@@ -139,6 +133,7 @@ class Store:
         self._folder_asleep = False
         self._wake = threading.Condition(self._mutex)
         self._folder: threading.Thread | None = None
+        self._token_packs: TokenPacks | None = None
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -214,7 +209,7 @@ class Store:
                 self._write_index()
 
     def _remove_temp_files(self) -> None:
-        folders = [self.root]
+        folders = [self.root, self.root / PACKS_DIR]
         articles = self.root / "articles"
         if articles.is_dir():
             folders += [Path(e.path) for e in os.scandir(articles) if e.is_dir()]
@@ -258,6 +253,7 @@ class Store:
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None
+            self._close_token_packs()
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
@@ -441,10 +437,13 @@ class Store:
             if article_id not in self._summaries:
                 raise KeyError(article_id)
             path = self._article_file(article_id)
+            if self._token_packs is None:
+                self._token_packs = TokenPacks(self.root)
+            tokens = self._token_packs.get(article_id)
             state = self._states.get(article_id)
             if state is not None:
-                return ArticleDocs.of(state, read_tokens(path))
-            docs = read_docs(path)
+                return ArticleDocs.of(state, tokens)
+            docs = read_docs(path, tokens)
             if docs.article.get("id") != article_id:
                 raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
             return docs
@@ -503,12 +502,9 @@ class Store:
                 f"nothing was saved"
             )
 
-    def add_article(
-        self, article: Article, annotations: Annotations | None = None, *, tokenize: bool = False
-    ) -> bool:
+    def add_article(self, article: Article, annotations: Annotations | None = None) -> bool:
         """Add an article; ``False`` (and nothing written) when its id is already stored
-        (or belongs to a damaged file that was left out).  With ``tokenize`` its tokens
-        are cached with it (see :attr:`TOKENIZE_BATCH`)."""
+        (or belongs to a damaged file that was left out)."""
         with self._mutex:
             self._require_writer()
             if article.id in self._summaries or article.id in self.damaged:
@@ -516,8 +512,6 @@ class Store:
             if self._article_path(article.id).exists():
                 return False  # not ours to overwrite (appeared after open)
             annotations = sorted_annotations(annotations or Annotations())
-            if tokenize:
-                write_tokens(self._article_file(article.id), _cached_tokens(article))
             state = ArticleState(article, annotations, order=self._next_order)
             self._write_article(article.id, state)
             self._next_order += 1
@@ -538,11 +532,26 @@ class Store:
             if backup and self._summaries:
                 self.backup("import")
             items = list(items)
-            tokenize = len(items) >= self.TOKENIZE_BATCH
-            added = [self.add_article(a, ann, tokenize=tokenize) for a, ann in items]
+            added = [self.add_article(a, ann) for a, ann in items]
+            if len(items) >= self.TOKENIZE_BATCH:
+                self._cache_tokens([a for (a, _), new in zip(items, added, strict=True) if new])
             self._checkpoint()
             self._write_index()
             return added
+
+    def _cache_tokens(self, articles: list[Article]) -> None:
+        """Tokenize these articles and keep their tokens in one pack (``store.tokens``)."""
+        from annotate.formats.tokens import cache_tokens
+
+        if articles and write_pack(
+            self.root, ((a.id, cache_tokens(a).to_bytes()) for a in articles)
+        ):
+            self._close_token_packs()  # mapped before this pack: map them again when asked
+
+    def _close_token_packs(self) -> None:
+        if self._token_packs is not None:
+            self._token_packs.close()
+            self._token_packs = None
 
     def backup(self, reason: str = "manual") -> Path:
         """Snapshot the store into ``backups/`` (hard links, see ``store.backup``), keeping
@@ -690,10 +699,3 @@ class Store:
         elif self._journal.count or self._journal.base != self._seq:
             self._journal.reset(self._seq)
         self._fold_limit = self.JOURNAL_LIMIT
-
-
-def _cached_tokens(article: Article) -> bytes:
-    """The content of the article's tokens cache file (imports spaCy on first use)."""
-    from annotate.formats.tokens import cache_tokens
-
-    return cache_tokens(article).to_bytes()

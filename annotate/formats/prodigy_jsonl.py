@@ -26,8 +26,8 @@ them in its own way if exact Prodigy values are needed.
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import orjson
@@ -37,7 +37,7 @@ from annotate.clean import clean_article
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.offsets import OffsetMap, clean_with_offsets
 from annotate.formats.select import Doc, SelectedDocs
-from annotate.formats.tokens import CachedTokens, TokenIndex, make_doc, token_records
+from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
 from annotate.model import (
     Annotations,
     Article,
@@ -111,7 +111,7 @@ def task_from_article(
             [s.to_dict() for s in annotations.statements],
         ),
         tokens,
-        index,
+        char_table(index.starts, index.ends, len(article.text)),
         report=report,
         answer=answer,
     )
@@ -135,11 +135,13 @@ def line_from_docs(
     text = str(article["text"])
     meta = article.get("meta") or {}
     tokens: list[dict[str, Any]] | orjson.Fragment
+    table: Sequence[int]
     if cached is not None and cached.fits(text, meta):
-        tokens, index = cached.fragment(), cached.boundaries()
+        tokens, table = cached.fragment(), cached.table
     else:
         tokens, index = token_records(make_doc(Article.from_dict(article)), text)
-    task = task_from_docs(article, selected, tokens, index, report=report, answer=answer)
+        table = char_table(index.starts, index.ends, len(text))
+    task = task_from_docs(article, selected, tokens, table, report=report, answer=answer)
     return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
 
 
@@ -147,61 +149,60 @@ def task_from_docs(
     article: Doc,
     selected: SelectedDocs,
     tokens: list[dict[str, Any]] | orjson.Fragment,
-    index: TokenIndex,
+    table: Sequence[int],
     *,
     report: Report = _ignore,
     answer: str = "accept",
 ) -> dict[str, Any]:
     """The Prodigy task of :func:`task_from_article`, from documents: ``article`` in
     ``Article.to_dict`` form, ``selected`` the decisions to write (every one is written),
-    ``tokens`` the token dicts (or their JSON) and ``index`` their boundaries.
+    ``tokens`` the token dicts (or their JSON) and ``table`` their
+    :func:`~annotate.formats.tokens.char_table`.
 
-    This runs once per exported article, so it is written for speed: one binary search
-    per span end gives both its tokens and whether it is aligned, and sorting happens
-    on plain tuples.
+    This runs once per exported article and is most of an export's own work, so it is
+    written for speed: span dicts are built in one pass and then sorted with C-level
+    keys, two look-ups in the character table give a span's tokens and whether it is
+    aligned (what ``TokenIndex.token_span`` and ``.aligned`` answer), and the latest
+    decision is one ``max``.
     """
     text = str(article["text"])
     article_id = str(article["id"])
-    starts, ends = index.starts, index.ends
-    has_tokens = bool(starts)
+    length = len(table) - 1
 
-    def span(doc: Doc, label: str, checked: str | None = None) -> dict[str, Any]:
-        """A span dict; with ``checked`` (what it is), say when it is off token bounds."""
+    def span(doc: Doc, label: str, checked: str | None) -> dict[str, Any]:
         start, end = int(doc["start"]), int(doc["end"])
         if start < 0 or end < start:
             raise ValueError(f"bad offsets {start}:{end}")
-        # TokenIndex.token_span and .aligned, inlined (see there).
-        first = max(bisect_right(starts, start) - 1, 0)
-        last = max(bisect_right(starts, end - 1 if end > start else start) - 1, first)
-        if checked is not None and not (
-            has_tokens and start < end and starts[first] == start and ends[last] == end
-        ):
+        at_start = table[start if start < length else length]
+        if end > start:
+            at_end = table[end - 1 if end <= length else length]
+            aligned = at_start & 2 and at_end & 1
+        else:
+            at_end, aligned = at_start, 0
+        if checked is not None and not aligned:
             report(
                 f"article {article_id}: {checked} {start}:{end} {text[start:end]!r} does not "
                 f"fall on token boundaries; token_start/token_end cover the tokens it touches"
             )
-        return {"start": start, "end": end, "label": label, "token_start": first, "token_end": last}
+        return {
+            "start": start,
+            "end": end,
+            "label": label,
+            "token_start": at_start >> 2,
+            "token_end": at_end >> 2,
+        }
 
-    spans = [
-        span(entity, label, f"entity {label}")
-        for _, _, label, _, entity in sorted(
-            (int(e["start"]), -int(e["end"]), str(e["label"]), i, e)
-            for i, e in enumerate(selected.entities)
-        )
-    ]
+    spans = []
+    for entity in selected.entities:
+        label = str(entity["label"])
+        spans.append(span(entity, label, f"entity {label}"))
+    # Order (start, longest first, label): stable sorts from the last key to the first.
+    spans.sort(key=_LABEL)
+    spans.sort(key=_END, reverse=True)
+    spans.sort(key=_START)
     relations = []
     quotes = []
-    for *_, quote in sorted(
-        (
-            int(q["start"]),
-            -int(q["end"]),
-            _KINDS[q.get("kind", "direct")],
-            str(q.get("id", "")),
-            i,
-            q,
-        )
-        for i, q in enumerate(selected.quotes)
-    ):
+    for quote in sorted(selected.quotes, key=_quote_order):
         quote_span = span(quote, QUOTE, "quote")
         speaker_doc, cue, speaker_ref = (
             quote.get("speaker"),
@@ -223,13 +224,16 @@ def task_from_docs(
         entry = dict(quote_span)
         entry["kind"] = _KINDS[quote.get("kind", "direct")]
         entry["speaker"] = speaker
-        entry["cue"] = span(cue, str(cue["label"])) if cue else None
-        entry["speaker_ref"] = span(speaker_ref, str(speaker_ref["label"])) if speaker_ref else None
+        entry["cue"] = span(cue, str(cue["label"]), None) if cue else None
+        entry["speaker_ref"] = (
+            span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
+        )
         quotes.append(entry)
-    statements = [
-        {"start": start, "end": -negative_end, "tags": tags}
-        for start, negative_end, tags in sorted(map(_statement_key, selected.statements))
-    ]
+    statements = [_statement(s) for s in selected.statements]
+    if len(statements) > 1:
+        statements.sort(key=_TAGS)
+        statements.sort(key=_END, reverse=True)
+        statements.sort(key=_START)
     task: dict[str, Any] = {
         "text": text,
         "meta": _export_meta(article, article_id),
@@ -240,22 +244,62 @@ def task_from_docs(
         "statements": statements,
         "answer": answer,
     }
-    set_hashes(task)
+    # set_hashes, for a task whose only input key is "text" (see get_hash).
+    input_hash = int(murmur(b'{"text":' + orjson.dumps(text) + b"}"))
+    task["_input_hash"] = input_hash
+    task["_task_hash"] = int(
+        murmur(str(input_hash).encode() + orjson.dumps({"spans": spans}, option=_SORTED))
+    )
     task["_annotator_id"], task["_timestamp"] = _last_decision(selected)
     return task
 
 
-_KINDS = {str(kind): str(kind) for kind in QuoteKind}
-"""Quote kinds by name (a lookup, cheaper than ``QuoteKind(name)``; ``KeyError`` when
-unknown, where ``from_dict`` raises ``ValueError``)."""
+_START, _END, _LABEL, _TAGS = (itemgetter(key) for key in ("start", "end", "label", "tags"))
 
 
-def _statement_key(doc: Doc) -> tuple[int, int, list[str]]:
-    """(start, -end, tags): the export order of statements, and their fields."""
+def _quote_order(doc: Doc) -> tuple[int, int, str, str]:
+    """(start, longest first, kind), then id: the order of ``Store.get`` whatever the
+    order of the documents, so that two quotes of the same words come out the same way."""
+    return (
+        int(doc["start"]),
+        -int(doc["end"]),
+        _KINDS[doc.get("kind", "direct")],
+        str(doc.get("id", "")),
+    )
+
+
+def _statement(doc: Doc) -> dict[str, Any]:
     start, end = int(doc["start"]), int(doc["end"])
     if start < 0 or end < start:
         raise ValueError(f"bad offsets {start}:{end}")
-    return start, -end, [str(t) for t in doc.get("tags", ())]
+    return {"start": start, "end": end, "tags": [str(t) for t in doc.get("tags", ())]}
+
+
+_STAMPED = itemgetter("timestamp", "annotator")
+
+
+def _last_decision(selected: SelectedDocs) -> tuple[str | None, int | None]:
+    """Who made the most recent exported decision, and when (whole seconds, as Prodigy):
+    the greatest (timestamp, annotator); with no time at all, the first annotator in
+    reading order (the order of ``Store.get``)."""
+    items = [*selected.entities, *selected.quotes, *selected.statements]
+    if not items:
+        return None, None
+    try:  # every item stamped and named: the whole comparison in C
+        last = max(items, key=_STAMPED)
+    except (KeyError, TypeError):
+        stamped = [i for i in items if i.get("timestamp") is not None]
+        if not stamped:
+            return _first_annotator(selected), None
+        last = max(stamped, key=lambda i: (i["timestamp"] or 0.0, i.get("annotator") or ""))
+    return last.get("annotator"), int(last["timestamp"] or 0)
+
+
+_SORTED = orjson.OPT_SORT_KEYS
+
+_KINDS = {str(kind): str(kind) for kind in QuoteKind}
+"""Quote kinds by name (a lookup, cheaper than ``QuoteKind(name)``; ``KeyError`` when
+unknown, where ``from_dict`` raises ``ValueError``)."""
 
 
 def _export_meta(article: Doc, article_id: str) -> dict[str, Any]:
@@ -273,28 +317,15 @@ def _export_meta(article: Doc, article_id: str) -> dict[str, Any]:
     return meta
 
 
-def _last_decision(selected: SelectedDocs) -> tuple[str | None, int | None]:
-    """Who made the most recent exported decision, and when (whole seconds, as Prodigy).
-
-    Ties go to the greater annotator name; with no time at all, the first annotator in
-    reading order (the order of ``Store.get``).
-    """
-    best: Doc | None = None
-    best_key: tuple[float, str] = (0.0, "")
-    for group in selected:
-        for item in group:
-            stamp = item.get("timestamp")
-            if stamp is not None:
-                key = (stamp or 0.0, item.get("annotator") or "")
-                if best is None or key > best_key:
-                    best, best_key = item, key
-    if best is not None:
-        return best.get("annotator"), int(best["timestamp"] or 0)
+def _first_annotator(selected: SelectedDocs) -> str | None:
+    """With no decision time known: the first annotator in reading order (the order of
+    ``Store.get``), entities first, then quotes, then statements."""
     for group in selected:
         named = [i for i in group if i.get("annotator")]
         if named:
-            return min(named, key=_item_order).get("annotator"), None
-    return None, None
+            annotator: str | None = min(named, key=_item_order).get("annotator")
+            return annotator
+    return None
 
 
 def _item_order(doc: Doc) -> tuple[int, int, str]:

@@ -77,6 +77,16 @@ class Selection:
         """:meth:`apply` on the items' ``to_dict`` documents: the same choice, without
         building an object per item (a JSONL export reads the store this way)."""
         annotator, labels = self.annotator, self.labels
+        if annotator is None and labels is None:  # the default, and the common case
+            return SelectedDocs(
+                [e for e in entities if e.get("status") == _ACCEPTED],
+                [
+                    q if q.get("speaker_status") == _ACCEPTED else _unconfirmed_speaker(q)
+                    for q in quotes
+                    if q.get("status") == _ACCEPTED
+                ],
+                [s for s in statements if s.get("tags")],
+            )
         return SelectedDocs(
             [
                 e

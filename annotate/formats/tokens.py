@@ -11,9 +11,11 @@ even where spaCy would split them differently.
 
 from __future__ import annotations
 
+import sys
 import zlib
+from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -137,10 +139,15 @@ TOKENS_FORMAT = 1
 
 @cache
 def _spacy_version() -> str:
-    """The installed spaCy's version, without importing spaCy (a second at start-up)."""
-    from importlib.metadata import version
+    """The installed spaCy's version; without importing spaCy when it is not loaded yet
+    (a second), and without ``importlib.metadata`` when it is (a tenth of a second)."""
+    loaded = sys.modules.get("spacy")
+    version = getattr(loaded, "__version__", None)
+    if isinstance(version, str):
+        return version
+    from importlib.metadata import version as installed
 
-    return version("spacy")
+    return installed("spacy")
 
 
 @cache
@@ -159,27 +166,50 @@ def tokenizer_name(meta: Mapping[str, Any]) -> str:
     return _tokenizer_name(is_pretokenized(meta))
 
 
+def char_table(starts: Sequence[int], ends: Sequence[int], length: int) -> array[int]:
+    """Per character of a text of ``length``, its token and whether a token starts or
+    ends there, for offset -> token look-ups by indexing instead of binary search.
+
+    Entry ``c`` (``0 <= c <= length``) is ``token_at(c) << 2 | 2 * (a token starts at
+    c) | (a token ends after c)``, ``token_at`` as :meth:`TokenIndex.token_at` (the last
+    token starting at or before ``c``).  So a span ``start:end`` covers tokens
+    ``table[start] >> 2`` to ``table[end - 1] >> 2`` and is aligned exactly when
+    ``table[start] & 2`` and ``table[end - 1] & 1``; the extra entry ``length`` answers
+    for offsets at or past the end of the text.
+    """
+    count = len(starts)
+    table = array("I", bytes(4 * (length + 1)))
+    for i in range(count):
+        until = starts[i + 1] if i + 1 < count else length + 1
+        table[starts[i] : until] = array("I", [i << 2]) * (until - starts[i])
+    for start in starts:
+        table[start] |= 2
+    for end in ends:
+        table[end - 1] |= 1
+    return table
+
+
 class CachedTokens(NamedTuple):
-    """An article's Prodigy tokens, serialised once and kept next to the article.
+    """An article's Prodigy tokens, serialised once and kept in the store.
 
     Tokenizing costs more than everything else an export does with an article (spaCy
     runs its rules, then ~80 token dicts per article are built and serialised), and
     the result never changes for a given text and :func:`tokenizer_name`.  So the
-    store keeps :meth:`to_bytes` next to the article (``store.articles.TOKENS_SUFFIX``)
-    and the JSONL export embeds :attr:`json` as it is (``orjson.Fragment``): exactly
-    the bytes ``orjson.dumps`` writes for :func:`token_records`' list.
-    ``starts``/``ends`` give the :class:`TokenIndex` without the token dicts.
+    store keeps :meth:`to_bytes` (``store.tokens``) and the JSONL export embeds
+    :attr:`json` as it is (``orjson.Fragment``): exactly the bytes ``orjson.dumps``
+    writes for :func:`token_records`' list.  :attr:`table` is the
+    :func:`char_table` of the tokens.
 
-    The stored form is one JSON header line (tokenizer, text length, boundaries, size
-    and CRC-32 of the rest), a newline, then :attr:`json`: reading it parses only the
-    header, and the checksum catches a copy torn by a crash (the store does not sync
-    a cache to the disk).
+    The stored form is one JSON header line (tokenizer, text length, table width, byte
+    order, CRC-32 of the rest), a newline, the table as raw integers, then
+    :attr:`json`: reading it parses a few header fields and copies nothing but the
+    JSON, and the checksum catches a copy torn by a crash (the store does not sync a
+    cache to the disk).
     """
 
     tokenizer: str
     length: int
-    starts: list[int]
-    ends: list[int]
+    table: Sequence[int]
     json: bytes
 
     def fits(self, text: str, meta: Mapping[str, Any]) -> bool:
@@ -187,64 +217,61 @@ class CachedTokens(NamedTuple):
         that would tokenize it now (the text of a stored article never changes)."""
         return self.length == len(text) and self.tokenizer == tokenizer_name(meta)
 
-    def boundaries(self) -> TokenIndex:
-        """Character offset -> token index, for these tokens."""
-        return TokenIndex(self.starts, self.ends)
-
     def fragment(self) -> orjson.Fragment:
         """The token list as ready-made JSON for ``orjson.dumps``."""
         return orjson.Fragment(self.json)
 
     def to_bytes(self) -> bytes:
         """The stored form (see the class)."""
+        widest = max(self.table, default=0)
+        code = "H" if widest < 1 << 16 else "I"
+        body = array(code, self.table).tobytes() + self.json
         header = {
             "tokenizer": self.tokenizer,
             "length": self.length,
-            "starts": self.starts,
-            "ends": self.ends,
-            "size": len(self.json),
-            "crc32": zlib.crc32(self.json),
+            "width": code,
+            "byteorder": sys.byteorder,
+            "crc32": zlib.crc32(body),
         }
-        return orjson.dumps(header) + b"\n" + self.json
+        return orjson.dumps(header) + b"\n" + body
 
     @classmethod
     def from_bytes(cls, raw: bytes | None) -> CachedTokens | None:
         """The tokens of a :meth:`to_bytes` copy; ``None`` for nothing, or for anything
         else than an intact copy (a damaged cache is not an error: the text is simply
         tokenized again)."""
-        end = raw.find(b"\n") if raw else -1
-        if end <= 0:
+        newline = raw.find(b"\n") if raw else -1
+        if newline <= 0:
             return None
         assert raw is not None
+        view = memoryview(raw)
         try:
-            header = orjson.loads(raw[:end])
-        except orjson.JSONDecodeError:
+            header = orjson.loads(view[:newline])
+            tokenizer, length, code = header["tokenizer"], header["length"], header["width"]
+            if (
+                header["crc32"] != zlib.crc32(view[newline + 1 :])
+                or header["byteorder"] != sys.byteorder
+                or code not in ("H", "I")
+                or type(length) is not int
+                or not isinstance(tokenizer, str)
+            ):
+                return None
+            split = newline + 1 + (length + 1) * (2 if code == "H" else 4)
+            table = view[newline + 1 : split].cast(code)
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return None
-        if not isinstance(header, dict):
+        if len(table) != length + 1:
             return None
-        body = raw[end + 1 :]
-        tokenizer, length = header.get("tokenizer"), header.get("length")
-        starts, ends = header.get("starts"), header.get("ends")
-        if not (
-            isinstance(tokenizer, str)
-            and type(length) is int
-            and isinstance(starts, list)
-            and isinstance(ends, list)
-            and len(starts) == len(ends)
-            and header.get("size") == len(body)
-            and header.get("crc32") == zlib.crc32(body)
-        ):
-            return None
-        return cls(tokenizer, length, starts, ends, body)
+        return cls(tokenizer, length, table, raw[split:])
 
 
 def cache_tokens(article: Article) -> CachedTokens:
     """Tokenize an article and serialise its Prodigy tokens (see :class:`CachedTokens`)."""
-    tokens, index = token_records(make_doc(article), article.text)
+    text = article.text
+    tokens, index = token_records(make_doc(article), text)
     return CachedTokens(
         tokenizer=tokenizer_name(article.meta),
-        length=len(article.text),
-        starts=index.starts,
-        ends=index.ends,
+        length=len(text),
+        table=char_table(index.starts, index.ends, len(text)),
         json=orjson.dumps(tokens),
     )
