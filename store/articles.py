@@ -227,7 +227,7 @@ def _read_bytes(path: str) -> bytes | None:
     except OSError as exc:
         raise StoreCorrupt(Path(path), f"cannot read it: {exc.strerror or exc}") from exc
     try:
-        raw = os.read(fd, _READ_SIZE)  # no fstat: article files are smaller than this
+        raw = os.read(fd, _READ_SIZE)  # no fstat: most article files are smaller
         if len(raw) == _READ_SIZE:
             chunks = [raw]
             while chunk := os.read(fd, 1 << 20):

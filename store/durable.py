@@ -50,11 +50,9 @@ def write_all(fd: int, payload: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write_bytes(path: Path, payload: bytes, *, sync: bool = True) -> Signature:
+def atomic_write_bytes(path: Path, payload: bytes) -> Signature:
     """Replace ``path`` with ``payload`` so that a crash leaves the old or the new file.
 
-    Without ``sync`` nothing is flushed to the disk: after a power cut the file may be
-    missing or hold garbage, which only a cache whose reader checks it can accept.
     Returns the new file's signature.  Raises :class:`StoreWriteError` (naming the file)
     when the disk is full or the folder is not writable; the old file is then untouched.
     """
@@ -65,15 +63,13 @@ def atomic_write_bytes(path: Path, payload: bytes, *, sync: bool = True) -> Sign
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
         try:
             write_all(fd, payload)
-            if sync:
-                os.fsync(fd)
+            os.fsync(fd)
             signature = signature_of(os.fstat(fd))
         finally:
             os.close(fd)
         os.replace(tmp_name, path)
         tmp_name = None
-        if sync:
-            fsync_dir(folder)
+        fsync_dir(folder)
     except OSError as exc:
         raise StoreWriteError(
             f"cannot write {path}: {exc.strerror or exc}; the previous version is untouched"

@@ -6,6 +6,7 @@ Layout of a store folder::
     journal.jsonl              decisions not yet folded into article files (``store.journal``)
     articles/ab/abcdef….json   one TinyDB file per article (``store.articles``)
     index.json                 TinyDB table of article summaries, a cache (``store.index``)
+    tokens/<time>-<pid>.pack   the cached tokens of imported articles (``store.tokens``)
     backups/<time>-<reason>/   hard-link snapshots (``store.backup``)
     .lock                      the writer lock
 

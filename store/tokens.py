@@ -18,13 +18,12 @@ each article's record is one ``pread``.  (Mapping the packs into memory is a lit
 faster still, but every page read stays resident, so the export's memory would grow
 with the store.)
 
-A pack is a cache in the strict sense.  It is written once, atomically but without
-``fsync`` (an import does not pay a disk sync for it), never modified, left out of
-backups, and its reader checks every record (``CachedTokens.from_bytes``: tokenizer,
-text length, checksum); a pack without its trailer (torn by a crash) is ignored.  A
-record that is missing, damaged or made by another tokenizer version is simply not
-used, and the exporter tokenizes that article again.  Nothing else reads the packs,
-so deleting ``tokens/`` loses nothing but speed.
+A pack is a cache in the strict sense.  It is written once, atomically and synced (one
+sync per import batch), never modified, and left out of backups; its reader checks its
+trailer (a pack cut short is ignored) and every record (``CachedTokens.from_bytes``:
+tokenizer, text length, layout).  A record that is missing, damaged or made by
+another tokenizer version is simply not used, and the exporter tokenizes that article
+again.  Nothing else reads the packs, so deleting ``tokens/`` loses nothing but speed.
 """
 
 from __future__ import annotations
@@ -66,7 +65,7 @@ def write_pack(root: Path, records: Iterable[tuple[str, bytes]]) -> Path | None:
     chunks += [table, _TRAILER.pack(MAGIC, offset, len(table))]
     path = root / PACKS_DIR / f"{time.time_ns():020d}-{os.getpid()}{PACK_SUFFIX}"
     try:
-        atomic_write_bytes(path, b"".join(chunks), sync=False)
+        atomic_write_bytes(path, b"".join(chunks))
     except StoreWriteError:
         return None
     return path

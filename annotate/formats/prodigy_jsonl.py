@@ -179,19 +179,30 @@ def task_from_docs(
             aligned = at_start & 2 and at_end & 1
         else:
             at_end, aligned = at_start, 0
-        if checked is not None and not aligned:
-            report(
-                f"article {article_id}: {checked} {start}:{end} {text[start:end]!r} does not "
-                f"fall on token boundaries; token_start/token_end cover the tokens it touches"
-            )
-        return {
+        result = {
             "start": start,
             "end": end,
             "label": label,
             "token_start": at_start >> 2,
             "token_end": at_end >> 2,
         }
+        if checked is not None and not aligned:
+            misaligned.append((result, checked))
+        return result
 
+    def warn_misaligned(in_order: bool) -> None:
+        """Report the spans off token boundaries (entities: in the order they are
+        written; a quote and its speaker: as they were checked)."""
+        found = sorted(misaligned, key=_misaligned_order) if in_order else misaligned
+        for result, checked in found:
+            start, end = result["start"], result["end"]
+            report(
+                f"article {article_id}: {checked} {start}:{end} {text[start:end]!r} does not "
+                f"fall on token boundaries; token_start/token_end cover the tokens it touches"
+            )
+        misaligned.clear()
+
+    misaligned: list[tuple[dict[str, Any], str]] = []
     spans = []
     for entity in selected.entities:
         label = str(entity["label"])
@@ -200,6 +211,8 @@ def task_from_docs(
     spans.sort(key=_LABEL)
     spans.sort(key=_END, reverse=True)
     spans.sort(key=_START)
+    if misaligned:
+        warn_misaligned(in_order=True)
     relations = []
     quotes = []
     for quote in sorted(selected.quotes, key=_quote_order):
@@ -229,6 +242,8 @@ def task_from_docs(
             span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
         )
         quotes.append(entry)
+        if misaligned:
+            warn_misaligned(in_order=False)
     statements = [_statement(s) for s in selected.statements]
     if len(statements) > 1:
         statements.sort(key=_TAGS)
@@ -255,6 +270,11 @@ def task_from_docs(
 
 
 _START, _END, _LABEL, _TAGS = (itemgetter(key) for key in ("start", "end", "label", "tags"))
+
+
+def _misaligned_order(found: tuple[dict[str, Any], str]) -> tuple[int, int, str]:
+    span = found[0]
+    return (span["start"], -span["end"], span["label"])
 
 
 def _quote_order(doc: Doc) -> tuple[int, int, str, str]:

@@ -4,10 +4,12 @@ Thin by design: the store streams articles one at a time (summaries pick which),
 ``annotate.formats.select`` keeps the accepted decisions that pass the filters and
 the format modules turn each article into lines; nothing is collected in a list, so
 memory does not grow with the store (the spaCy DocBin, an in-memory structure by
-nature, is the one exception).  A file named with ``--out`` is written under a
-temporary name and renamed at the end, so a failed export never leaves half a file
-where a good one was.  Warnings (an entity off token boundaries, say) go to stderr,
-one line each, naming the article.
+nature, is the one exception).  JSONL, the format exports are timed on
+(``bench/export.py``), reads the store's plain documents and cached tokens
+(``Store.docs``) instead of objects, and writes the same bytes.  A file named with
+``--out`` is written under a temporary name and renamed at the end, so a failed export
+never leaves half a file where a good one was.  Warnings (an entity off token
+boundaries, say) go to stderr, one line each, naming the article.
 
 Filters: ``--status`` (article status; default: in progress and done, i.e. every
 article with a decision), ``--since`` (articles with a decision at or after that
@@ -237,13 +239,25 @@ class SelectedArticles:
         return ExportItem(article, chosen, reviewed)
 
     def docs(self) -> Iterator[tuple[str, ArticleDocs, SelectedDocs, bool]]:
-        """Id, documents, selected decisions (as documents) and "reviewed" of each article."""
-        apply_docs = self.selection.apply_docs
-        for article_id, reviewed in self._summaries():
-            docs = self.store.docs(article_id)
+        """Id, documents, selected decisions (as documents) and "reviewed" of each article.
+
+        The filters of :meth:`_summaries` and :meth:`_wanted`, inlined: this loop runs
+        once per article of the export."""
+        store_docs, apply_docs = self.store.docs, self.selection.apply_docs
+        statuses, since = self.statuses, self.since
+        filtering = self.selection.labels is not None or self.selection.annotator is not None
+        by_label = self.selection.labels is not None
+        for summary in self.store.list_articles():
+            status = str(summary.status)
+            if status not in statuses or (since is not None and summary.updated < since):
+                continue
+            docs = store_docs(summary.id)
             chosen = apply_docs(docs.entities, docs.quotes, docs.statements)
-            if self._wanted(len(chosen.entities), chosen.total()):
-                yield article_id, docs, chosen, reviewed
+            if filtering and not (chosen.entities or chosen.quotes or chosen.statements):
+                continue
+            if by_label and not chosen.entities:
+                continue
+            yield summary.id, docs, chosen, status != "new"
 
 
 def selected_articles(
