@@ -541,13 +541,22 @@ class Store:
             return added
 
     def _cache_tokens(self, articles: list[Article]) -> None:
-        """Tokenize these articles and keep their tokens in one pack (``store.tokens``)."""
-        from annotate.formats.tokens import cache_tokens
+        """Tokenize these articles and keep their tokens in one pack (``store.tokens``).
 
-        if articles and write_pack(
-            self.root, ((a.id, cache_tokens(a).to_bytes()) for a in articles)
-        ):
-            self._close_token_packs()  # mapped before this pack: map them again when asked
+        A cache: if that fails, the articles are stored all the same and exports
+        tokenize them; the failure is one notice.
+        """
+        if not articles:
+            return
+        try:
+            from annotate.formats.tokens import cache_tokens
+
+            written = write_pack(self.root, [(a.id, cache_tokens(a).to_bytes()) for a in articles])
+        except Exception as exc:  # a cache must never stop an import
+            self.notices.append(f"could not cache the tokens of the articles added: {exc}")
+            return
+        if written is not None:
+            self._close_token_packs()  # indexes read before this pack: read them again
 
     def _close_token_packs(self) -> None:
         if self._token_packs is not None:

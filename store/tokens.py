@@ -32,6 +32,7 @@ import contextlib
 import os
 import struct
 import time
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -72,13 +73,21 @@ def write_pack(root: Path, records: Iterable[tuple[str, bytes]]) -> Path | None:
 
 
 class TokenPacks:
-    """The reading side: an open handle on every pack of a store and where each
-    article's record is (the packs' indexes, read on first use: a few milliseconds for
-    ten thousand articles).  Packs written later are not seen."""
+    """The reading side: where each article's record is (the packs' indexes, read on
+    first use: a few milliseconds for ten thousand articles) and a few open packs.
+
+    Packs written later are not seen.  At most :attr:`OPEN_PACKS` packs are open at a
+    time (the least recently read is closed), so a store imported in thousands of
+    batches does not run out of file descriptors; an export reads the articles in the
+    order they were imported, so it opens each pack about once.
+    """
+
+    OPEN_PACKS = 16
 
     def __init__(self, root: Path) -> None:
-        self._fds: list[int] = []
+        self._paths: list[Path] = []
         self._where: dict[str, tuple[int, int, int]] = {}
+        self._open: OrderedDict[int, int] = OrderedDict()
         folder = root / PACKS_DIR
         with contextlib.suppress(FileNotFoundError):
             # Oldest first, so that a later record for the same article wins.
@@ -87,6 +96,7 @@ class TokenPacks:
                     self._add(folder / name)
 
     def _add(self, path: Path) -> None:
+        """Read a pack's index; a pack that cannot be read or is cut short is skipped."""
         try:
             fd = os.open(path, os.O_RDONLY)
         except OSError:
@@ -94,40 +104,58 @@ class TokenPacks:
         try:
             size = os.fstat(fd).st_size
             if size < _TRAILER.size:
-                raise ValueError("no trailer")
+                return
             magic, offset, length = _TRAILER.unpack(
                 os.pread(fd, _TRAILER.size, size - _TRAILER.size)
             )
             if magic != MAGIC or offset + length + _TRAILER.size != size:
-                raise ValueError("no trailer")
+                return
             index = orjson.loads(os.pread(fd, length, offset))
-            where = self._where
-            for article_id, (start, count) in index.items():
-                if type(start) is int and type(count) is int and 0 <= start <= offset - count:
-                    where[article_id] = (fd, start, count)
+            number = len(self._paths)
+            found = {
+                article_id: (number, start, count)
+                for article_id, (start, count) in index.items()
+                if type(start) is int
+                and type(count) is int
+                and 0 <= start <= offset - count
+                and count >= 0
+            }
         except (OSError, ValueError, TypeError, struct.error):  # JSONDecodeError is one
-            os.close(fd)
             return
-        self._fds.append(fd)
+        finally:
+            os.close(fd)
+        self._paths.append(path)
+        self._where.update(found)
 
     def get(self, article_id: str) -> bytes | None:
         """The bytes kept for this article, if any (unchecked: see the module)."""
         found = self._where.get(article_id)
         if found is None:
             return None
-        fd, start, count = found
+        number, start, count = found
         try:
-            return os.pread(fd, count, start)
+            return os.pread(self._fd(number), count, start)
         except OSError:
             return None
+
+    def _fd(self, number: int) -> int:
+        fd = self._open.get(number)
+        if fd is not None:
+            self._open.move_to_end(number)
+            return fd
+        fd = os.open(self._paths[number], os.O_RDONLY)
+        self._open[number] = fd
+        if len(self._open) > self.OPEN_PACKS:
+            os.close(self._open.popitem(last=False)[1])
+        return fd
 
     def __len__(self) -> int:
         return len(self._where)
 
     def close(self) -> None:
-        """Close every pack."""
+        """Close the open packs and forget the indexes."""
         self._where.clear()
-        for fd in self._fds:
+        for fd in self._open.values():
             with contextlib.suppress(OSError):
                 os.close(fd)
-        self._fds.clear()
+        self._open.clear()

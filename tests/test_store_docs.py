@@ -138,6 +138,22 @@ def _articles(count: int) -> list[tuple[Article, Annotations | None]]:
     return [make_article(100 + i) for i in range(count)]
 
 
+def test_a_failure_to_tokenize_does_not_stop_an_import(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import annotate.formats.tokens as tokens
+
+    def broken(article: Article) -> CachedTokens:
+        raise RuntimeError("no tokenizer today")
+
+    monkeypatch.setattr(Store, "TOKENIZE_BATCH", 1)
+    monkeypatch.setattr(tokens, "cache_tokens", broken)
+    with Store.open(tmp_path / "store") as store:
+        assert store.add_articles(_articles(2)) == [True, True]
+        assert any("no tokenizer today" in n for n in store.notices)
+        assert len(store) == 2
+
+
 def test_small_batches_are_not_tokenized(tmp_path: Path) -> None:
     """The seeds of a first start (2 articles) must not load the tokenizer."""
     with Store.open(tmp_path / "store") as store:
@@ -163,7 +179,7 @@ def test_big_batches_cache_their_tokens(tmp_path: Path, monkeypatch: pytest.Monk
             assert cached.tokenizer == tokenizer_name(article.meta)
 
 
-def test_packs_are_checked_when_read(tmp_path: Path) -> None:
+def test_packs_are_checked_when_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = tmp_path / "store"
     first = write_pack(root, [("a" * 16, b"one"), ("b" * 16, b"two")])
     second = write_pack(root, [("b" * 16, b"newer")])
@@ -174,6 +190,12 @@ def test_packs_are_checked_when_read(tmp_path: Path) -> None:
         b"newer",  # the later pack wins
         None,
     )
+    packs.close()
+    monkeypatch.setattr(TokenPacks, "OPEN_PACKS", 1)  # one open file at a time is enough
+    packs = TokenPacks(root)
+    for _ in range(2):
+        assert [packs.get(i) for i in ("a" * 16, "b" * 16)] == [b"one", b"newer"]
+        assert len(packs._open) == 1
     packs.close()
     second.write_bytes(second.read_bytes()[:-1])  # cut short: ignored as a whole
     (root / PACKS_DIR / "junk.pack").write_bytes(b"")
@@ -249,5 +271,6 @@ def test_export_names_a_file_whose_values_are_damaged(tmp_path: Path) -> None:
         path.write_bytes(json.dumps(data).encode())
         chosen = selected_articles(reader, DEFAULT_STATUSES, None, Selection())
         with pytest.raises(StoreCorrupt, match="malformed") as raised:
-            export_jsonl(chosen, (tmp_path / "out.jsonl").open("wb"))
+            with (tmp_path / "out.jsonl").open("wb") as out:
+                export_jsonl(chosen, out)
         assert str(path) in str(raised.value)
