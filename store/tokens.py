@@ -13,7 +13,7 @@ Why packs and not a table of the article file or a file per article (both measur
 ``bench/export.py``): inside the article's TinyDB file, ``orjson`` must unescape ~5 kB of
 JSON-in-a-string per article and the exporter encode it back, which cost more than
 reading the rest of the article; a file per article costs an ``open``/``read``/
-``close`` per article, a fifth of an export's time.  A pack's index is read once, then
+``close`` per article, a tenth of an export's time.  A pack's index is read once, then
 each article's record is one ``pread``.  (Mapping the packs into memory is a little
 faster still, but every page read stays resident, so the export's memory would grow
 with the store.)

@@ -307,6 +307,8 @@ def _last_decision(selected: SelectedDocs) -> tuple[str | None, int | None]:
         return None, None
     try:  # every item stamped and named: the whole comparison in C
         last = max(items, key=_STAMPED)
+        if last["timestamp"] is None:  # only explicit nulls: no time known after all
+            raise TypeError
     except (KeyError, TypeError):
         stamped = [i for i in items if i.get("timestamp") is not None]
         if not stamped:
