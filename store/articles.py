@@ -18,10 +18,12 @@ journal, so the keystroke path never rewrites an article file.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import orjson
 from tinydb import TinyDB
 
 from annotate.edits import Item
@@ -133,3 +135,106 @@ def _annotations(docs: list[Any], state: dict[str, Any]) -> Annotations:
 def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:
     items: list[Item] = [*annotations.entities, *annotations.quotes, *annotations.statements]
     return [item_doc(i) for i in items]
+
+
+class ArticleDocs(NamedTuple):
+    """An article's current content as plain documents, as an export reads it.
+
+    ``article`` is in ``Article.to_dict`` form and each item in its class's ``to_dict``
+    form (documents read from a file also carry the store's ``type`` key); the items of
+    a group come in no particular order.  ``tokens`` is what the store's token cache
+    holds for the article, if anything (see ``store.tokens``).
+    """
+
+    article: dict[str, Any]
+    entities: list[dict[str, Any]]
+    quotes: list[dict[str, Any]]
+    statements: list[dict[str, Any]]
+    sentences: list[list[int]]
+    tokens: bytes | None
+
+    @classmethod
+    def of(cls, state: ArticleState, tokens: bytes | None) -> ArticleDocs:
+        """The documents of an article held in memory."""
+        annotations = state.annotations
+        return cls(
+            state.article.to_dict(),
+            [e.to_dict() for e in annotations.entities],
+            [q.to_dict() for q in annotations.quotes],
+            [s.to_dict() for s in annotations.statements],
+            [list(s) for s in annotations.sentences],
+            tokens,
+        )
+
+
+def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
+    """An article file's current content as :class:`ArticleDocs`, read in one go.
+
+    What :meth:`ArticleFile.read` gives, minus the undo history and the objects: one
+    ``read`` and one ``orjson.loads`` of the TinyDB file, the documents used as they
+    are.  An export reads every article, and building an object per annotation and
+    parsing the history (which outgrows everything else in a worked-on article) cost it
+    more than the reading itself.  Values are not converted or checked one by one --
+    whoever uses them converts them as ``from_dict`` would -- but a file that is
+    missing, not JSON, or not laid out as an article file raises :class:`StoreCorrupt`
+    naming it.  ``tokens`` is passed on as :attr:`ArticleDocs.tokens`.
+    """
+    raw = _read_bytes(path)
+    if raw is None:
+        raise StoreCorrupt(Path(path), "it is missing")
+    if not raw or raw.isspace():
+        raise StoreCorrupt(Path(path), "it is empty")
+    try:
+        data = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise StoreCorrupt(Path(path), f"it is not valid JSON ({exc})") from exc
+    try:
+        articles = data["article"]
+        if not articles:
+            raise StoreCorrupt(Path(path), "it holds no article")
+        article = next(iter(articles.values()))
+        groups: dict[str, list[dict[str, Any]]] = {"entity": [], "quote": [], "statement": []}
+        for doc in (data.get("items") or {}).values():
+            groups[doc["type"]].append(doc)
+        state: dict[str, Any] = next(iter((data.get("state") or {}).values()), {})
+        if not isinstance(article, dict):
+            raise TypeError("the article table holds something other than a document")
+        sentences = list(state.get("sentences", ()))
+    except StoreCorrupt:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoreCorrupt(Path(path), f"its content is malformed ({exc!r})") from exc
+    return ArticleDocs(
+        article,
+        groups["entity"],
+        groups["quote"],
+        groups["statement"],
+        sentences,
+        tokens,
+    )
+
+
+_READ_SIZE = 1 << 16
+
+
+def _read_bytes(path: str) -> bytes | None:
+    """The whole file, ``None`` when it does not exist: ``os`` calls, not a file
+    object, since an export runs this for every article."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise StoreCorrupt(Path(path), f"cannot read it: {exc.strerror or exc}") from exc
+    try:
+        raw = os.read(fd, _READ_SIZE)  # no fstat: most article files are smaller
+        if len(raw) == _READ_SIZE:
+            chunks = [raw]
+            while chunk := os.read(fd, 1 << 20):
+                chunks.append(chunk)
+            raw = b"".join(chunks)
+    except OSError as exc:
+        raise StoreCorrupt(Path(path), f"cannot read it: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    return raw

@@ -6,6 +6,7 @@ Layout of a store folder::
     journal.jsonl              decisions not yet folded into article files (``store.journal``)
     articles/ab/abcdef….json   one TinyDB file per article (``store.articles``)
     index.json                 TinyDB table of article summaries, a cache (``store.index``)
+    tokens/<time>-<pid>.pack   the cached tokens of imported articles (``store.tokens``)
     backups/<time>-<reason>/   hard-link snapshots (``store.backup``)
     .lock                      the writer lock
 
@@ -75,7 +76,7 @@ from filelock import FileLock, Timeout
 from annotate.edits import Edit, EditConflict, merge_suggestions
 from annotate.model import Annotations, Article, ArticleStatus
 from store import backup as backups
-from store.articles import ArticleFile, StoredArticle
+from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_docs
 from store.codec import edit_doc
 from store.durable import remove_temp_files
 from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
@@ -84,6 +85,7 @@ from store.index import read_index, scan_article_files, write_index
 from store.journal import JOURNAL_NAME, Journal, JournalContent, read_journal
 from store.schema import SCHEMA_VERSION, migrate, read_schema
 from store.summary import ArticleSummary, summarize, summary_after
+from store.tokens import PACKS_DIR, TokenPacks, write_pack
 
 __all__ = ["SCHEMA_VERSION", "ArticleSummary", "Store", "summarize"]
 
@@ -102,9 +104,15 @@ class Store:
     """Articles kept parsed in memory besides those with unfolded decisions."""
     BACKUPS_KEPT: ClassVar[int] = 5
     """Snapshots kept in ``backups/``; older ones are deleted."""
+    TOKENIZE_BATCH: ClassVar[int] = 100
+    """:meth:`add_articles` caches the tokens of the articles it adds (``store.tokens``:
+    exports then need not tokenize them) when it is given at least this many: loading
+    the tokenizer costs about a second, which an import amortises but the two seed
+    articles of a first start (before the app's first paint) would not."""
 
     def __init__(self, root: Path, *, readonly: bool, lock: FileLock | None) -> None:
         self.root = root
+        self._articles_folder = os.path.join(root, "articles")
         self.readonly = readonly
         self.notices: list[str] = []
         """Things the user should be told about this store (read-only, recovery, upgrade)."""
@@ -126,6 +134,7 @@ class Store:
         self._folder_asleep = False
         self._wake = threading.Condition(self._mutex)
         self._folder: threading.Thread | None = None
+        self._token_packs: TokenPacks | None = None
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -201,7 +210,7 @@ class Store:
                 self._write_index()
 
     def _remove_temp_files(self) -> None:
-        folders = [self.root]
+        folders = [self.root, self.root / PACKS_DIR]
         articles = self.root / "articles"
         if articles.is_dir():
             folders += [Path(e.path) for e in os.scandir(articles) if e.is_dir()]
@@ -245,6 +254,7 @@ class Store:
             if self._journal is not None:
                 self._journal.close()
                 self._journal = None
+            self._close_token_packs()
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
@@ -414,6 +424,31 @@ class Store:
             state = self._state(article_id)
             return list(state.history), state.cursor
 
+    def docs(self, article_id: str) -> ArticleDocs:
+        """The article as :meth:`get` gives it, as plain documents, plus its tokens cache
+        (:class:`~store.articles.ArticleDocs`): the fast read of exports.
+
+        An article held in memory -- in particular one with decisions not folded into
+        its file yet (a read-only store replays the journal when it opens) -- is given
+        from memory; any other is read straight from its file (``store.articles.read_docs``:
+        no object per annotation, no undo history, nothing kept).  Raises ``KeyError``
+        for an unknown article and :class:`StoreCorrupt` naming a damaged file.
+        """
+        with self._mutex:
+            if article_id not in self._summaries:
+                raise KeyError(article_id)
+            path = self._article_file(article_id)
+            if self._token_packs is None:
+                self._token_packs = TokenPacks(self.root)
+            tokens = self._token_packs.get(article_id)
+            state = self._states.get(article_id)
+            if state is not None:
+                return ArticleDocs.of(state, tokens)
+            docs = read_docs(path, tokens)
+            if docs.article.get("id") != article_id:
+                raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
+            return docs
+
     def iter_articles(self) -> Iterator[tuple[Article, Annotations]]:
         """Every article with its annotations, in list order, one file at a time
         (without filling the cache)."""
@@ -431,9 +466,14 @@ class Store:
             return max(touched, key=lambda s: s.updated).id if touched else None
 
     def _article_path(self, article_id: str) -> Path:
+        return Path(self._article_file(article_id))
+
+    def _article_file(self, article_id: str) -> str:
+        """The path of the article's file (as a string: building ``Path`` objects cost
+        an export more than reading the file's bytes)."""
         if not _SAFE_ID.fullmatch(article_id):
             raise StoreError(f"article id {article_id!r} cannot be used as a file name")
-        return self.root / "articles" / article_id[:2] / f"{article_id}.json"
+        return f"{self._articles_folder}/{article_id[:2]}/{article_id}.json"
 
     def _state(self, article_id: str) -> ArticleState:
         """The article's live state, from memory or its file (kept in a small LRU)."""
@@ -492,10 +532,36 @@ class Store:
             self._require_writer()
             if backup and self._summaries:
                 self.backup("import")
+            items = list(items)
             added = [self.add_article(a, ann) for a, ann in items]
+            if len(items) >= self.TOKENIZE_BATCH:
+                self._cache_tokens([a for (a, _), new in zip(items, added, strict=True) if new])
             self._checkpoint()
             self._write_index()
             return added
+
+    def _cache_tokens(self, articles: list[Article]) -> None:
+        """Tokenize these articles and keep their tokens in one pack (``store.tokens``).
+
+        A cache: if that fails, the articles are stored all the same and exports
+        tokenize them; the failure is one notice.
+        """
+        if not articles:
+            return
+        try:
+            from annotate.formats.tokens import cache_tokens
+
+            written = write_pack(self.root, [(a.id, cache_tokens(a).to_bytes()) for a in articles])
+        except Exception as exc:  # a cache must never stop an import
+            self.notices.append(f"could not cache the tokens of the articles added: {exc}")
+            return
+        if written is not None:
+            self._close_token_packs()  # indexes read before this pack: read them again
+
+    def _close_token_packs(self) -> None:
+        if self._token_packs is not None:
+            self._token_packs.close()
+            self._token_packs = None
 
     def backup(self, reason: str = "manual") -> Path:
         """Snapshot the store into ``backups/`` (hard links, see ``store.backup``), keeping

@@ -7,7 +7,8 @@ files and store records through these functions, which keeps each format testabl
 on its own and lets a round trip be checked without a store.
 
 ``tokens``         spaCy tokens of an article (the blank English tokenizer, or the
-                   original tokens of a CoNLL import), char offset -> token index.
+                   original tokens of a CoNLL import), char offset -> token index,
+                   and their cached form (``CachedTokens``, kept by the store).
 ``offsets``        control-character cleaning that keeps annotation offsets valid.
 ``select``         which decisions an export carries (accepted, label, annotator).
 ``prodigy_jsonl``  Prodigy-compatible JSONL tasks, both ways.

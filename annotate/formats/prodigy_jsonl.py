@@ -26,7 +26,8 @@ them in its own way if exact Prodigy values are needed.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from operator import itemgetter
 from typing import Any, TypeVar
 
 import orjson
@@ -35,7 +36,8 @@ from murmurhash import hash as murmur
 from annotate.clean import clean_article
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.offsets import OffsetMap, clean_with_offsets
-from annotate.formats.tokens import TokenIndex, make_doc, token_records
+from annotate.formats.select import Doc, SelectedDocs
+from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
 from annotate.model import (
     Annotations,
     Article,
@@ -67,8 +69,9 @@ def _ignore(_: str) -> None:
 def get_hash(task: Mapping[str, Any], keys: Iterable[str], prefix: str = "") -> int:
     """Murmurhash of ``prefix`` + the sorted-key JSON of ``task``'s values for ``keys``."""
     values = {key: task[key] for key in keys if key in task}
-    payload = prefix + orjson.dumps(values, option=orjson.OPT_SORT_KEYS).decode()
-    return int(murmur(payload))
+    # murmurhash hashes a str as its UTF-8 bytes: hashing the bytes gives the same
+    # value without decoding the JSON and encoding it again.
+    return int(murmur(prefix.encode() + orjson.dumps(values, option=orjson.OPT_SORT_KEYS)))
 
 
 def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
@@ -80,28 +83,11 @@ def set_hashes(task: dict[str, Any]) -> dict[str, Any]:
 
 
 # -- export -----------------------------------------------------------------------
-
-
-def _span_dict(span: Span | Quote, index: TokenIndex, label: str) -> dict[str, Any]:
-    token_start, token_end = index.token_span(span.start, span.end)
-    return {
-        "start": span.start,
-        "end": span.end,
-        "label": label,
-        "token_start": token_start,
-        "token_end": token_end,
-    }
-
-
-def _check_aligned(
-    article: Article, span: Span | Quote, what: str, index: TokenIndex, report: Report
-) -> None:
-    if not index.aligned(span.start, span.end):
-        covered = article.text[span.start : span.end]
-        report(
-            f"article {article.id}: {what} {span.start}:{span.end} {covered!r} does not "
-            f"fall on token boundaries; token_start/token_end cover the tokens it touches"
-        )
+#
+# One builder, on the items' ``to_dict`` documents: the JSONL export hands it what the
+# store's fast read gives (``Store.docs``, no object per item) and ``task_from_article``
+# converts its objects first, so both write the same bytes.  Values are converted as
+# ``from_dict`` converts them, so a document gives what its object would.
 
 
 def task_from_article(
@@ -116,20 +102,129 @@ def task_from_article(
     Pass annotations through :meth:`annotate.formats.select.Selection.apply` first:
     this function writes every entity, quote and statement it is given.
     """
-    doc = make_doc(article)
-    tokens, index = token_records(doc, article.text)
+    tokens, index = token_records(make_doc(article), article.text)
+    return task_from_docs(
+        article.to_dict(),
+        SelectedDocs(
+            [e.to_dict() for e in annotations.entities],
+            [q.to_dict() for q in annotations.quotes],
+            [s.to_dict() for s in annotations.statements],
+        ),
+        tokens,
+        char_table(index.starts, index.ends, len(article.text)),
+        report=report,
+        answer=answer,
+    )
+
+
+def line_from_docs(
+    article: Doc,
+    selected: SelectedDocs,
+    cached: CachedTokens | None,
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+) -> bytes:
+    """One JSONL line for an article given as documents (``Article.to_dict`` form) with
+    its selected decisions; ``cached`` tokens are used when they fit the text, else the
+    text is tokenized now.  Same bytes as ``dumps(task_from_article(...))``.
+
+    Raises ``KeyError``/``TypeError``/``ValueError`` on a document ``from_dict`` would
+    refuse: the caller reads the article the slow way, which names the damaged file.
+    """
+    text = str(article["text"])
+    meta = article.get("meta") or {}
+    tokens: list[dict[str, Any]] | orjson.Fragment
+    table: Sequence[int]
+    if cached is not None and cached.fits(text, meta):
+        tokens, table = cached.fragment(), cached.table
+    else:
+        tokens, index = token_records(make_doc(Article.from_dict(article)), text)
+        table = char_table(index.starts, index.ends, len(text))
+    task = task_from_docs(article, selected, tokens, table, report=report, answer=answer)
+    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def task_from_docs(
+    article: Doc,
+    selected: SelectedDocs,
+    tokens: list[dict[str, Any]] | orjson.Fragment,
+    table: Sequence[int],
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+) -> dict[str, Any]:
+    """The Prodigy task of :func:`task_from_article`, from documents: ``article`` in
+    ``Article.to_dict`` form, ``selected`` the decisions to write (every one is written),
+    ``tokens`` the token dicts (or their JSON) and ``table`` their
+    :func:`~annotate.formats.tokens.char_table`.
+
+    This runs once per exported article and is most of an export's own work, so it is
+    written for speed: span dicts are built in one pass and then sorted with C-level
+    keys, two look-ups in the character table give a span's tokens and whether it is
+    aligned (what ``TokenIndex.token_span`` and ``.aligned`` answer), and the latest
+    decision is one ``max``.
+    """
+    text = str(article["text"])
+    article_id = str(article["id"])
+    length = len(table) - 1
+
+    def span(doc: Doc, label: str, checked: str | None) -> dict[str, Any]:
+        start, end = int(doc["start"]), int(doc["end"])
+        if start < 0 or end < start:
+            raise ValueError(f"bad offsets {start}:{end}")
+        at_start = table[start if start < length else length]
+        if end > start:
+            at_end = table[end - 1 if end <= length else length]
+            aligned = at_start & 2 and at_end & 1
+        else:
+            at_end, aligned = at_start, 0
+        result = {
+            "start": start,
+            "end": end,
+            "label": label,
+            "token_start": at_start >> 2,
+            "token_end": at_end >> 2,
+        }
+        if checked is not None and not aligned:
+            misaligned.append((result, checked))
+        return result
+
+    def warn_misaligned(in_order: bool) -> None:
+        """Report the spans off token boundaries (entities: in the order they are
+        written; a quote and its speaker: as they were checked)."""
+        found = sorted(misaligned, key=_misaligned_order) if in_order else misaligned
+        for result, checked in found:
+            start, end = result["start"], result["end"]
+            report(
+                f"article {article_id}: {checked} {start}:{end} {text[start:end]!r} does not "
+                f"fall on token boundaries; token_start/token_end cover the tokens it touches"
+            )
+        misaligned.clear()
+
+    misaligned: list[tuple[dict[str, Any], str]] = []
     spans = []
-    for entity in sorted(annotations.entities, key=lambda e: (e.start, -e.end, e.label)):
-        _check_aligned(article, entity, f"entity {entity.label}", index, report)
-        spans.append(_span_dict(entity, index, entity.label))
+    for entity in selected.entities:
+        label = str(entity["label"])
+        spans.append(span(entity, label, f"entity {label}"))
+    # Order (start, longest first, label): stable sorts from the last key to the first.
+    spans.sort(key=_LABEL)
+    spans.sort(key=_END, reverse=True)
+    spans.sort(key=_START)
+    if misaligned:
+        warn_misaligned(in_order=True)
     relations = []
     quotes = []
-    for quote in sorted(annotations.quotes, key=lambda q: (q.start, -q.end, q.kind)):
-        _check_aligned(article, quote, "quote", index, report)
-        quote_span = _span_dict(quote, index, QUOTE)
-        speaker = _span_dict(quote.speaker, index, quote.speaker.label) if quote.speaker else None
-        if quote.speaker is not None and speaker is not None:
-            _check_aligned(article, quote.speaker, "speaker", index, report)
+    for quote in sorted(selected.quotes, key=_quote_order):
+        quote_span = span(quote, QUOTE, "quote")
+        speaker_doc, cue, speaker_ref = (
+            quote.get("speaker"),
+            quote.get("cue"),
+            quote.get("speaker_ref"),
+        )
+        speaker = None
+        if speaker_doc:
+            speaker = span(speaker_doc, str(speaker_doc["label"]), "speaker")
             relations.append(
                 {
                     "head": speaker["token_end"],
@@ -139,26 +234,24 @@ def task_from_article(
                     "label": SPEAKER,
                 }
             )
-        quotes.append(
-            {
-                **quote_span,
-                "kind": str(quote.kind),
-                "speaker": speaker,
-                "cue": _span_dict(quote.cue, index, quote.cue.label) if quote.cue else None,
-                "speaker_ref": (
-                    _span_dict(quote.speaker_ref, index, quote.speaker_ref.label)
-                    if quote.speaker_ref
-                    else None
-                ),
-            }
+        entry = dict(quote_span)
+        entry["kind"] = _KINDS[quote.get("kind", "direct")]
+        entry["speaker"] = speaker
+        entry["cue"] = span(cue, str(cue["label"]), None) if cue else None
+        entry["speaker_ref"] = (
+            span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
         )
-    statements = [
-        {"start": s.start, "end": s.end, "tags": list(s.tags)}
-        for s in sorted(annotations.statements, key=lambda s: (s.start, -s.end, s.tags))
-    ]
+        quotes.append(entry)
+        if misaligned:
+            warn_misaligned(in_order=False)
+    statements = [_statement(s) for s in selected.statements]
+    if len(statements) > 1:
+        statements.sort(key=_TAGS)
+        statements.sort(key=_END, reverse=True)
+        statements.sort(key=_START)
     task: dict[str, Any] = {
-        "text": article.text,
-        "meta": _export_meta(article),
+        "text": text,
+        "meta": _export_meta(article, article_id),
         "tokens": tokens,
         "spans": spans,
         "relations": relations,
@@ -166,35 +259,99 @@ def task_from_article(
         "statements": statements,
         "answer": answer,
     }
-    set_hashes(task)
-    annotator, timestamp = _last_decision(annotations)
-    task["_annotator_id"] = annotator
-    task["_timestamp"] = timestamp
+    # set_hashes, for a task whose only input key is "text" (see get_hash).
+    input_hash = int(murmur(b'{"text":' + orjson.dumps(text) + b"}"))
+    task["_input_hash"] = input_hash
+    task["_task_hash"] = int(
+        murmur(str(input_hash).encode() + orjson.dumps({"spans": spans}, option=_SORTED))
+    )
+    task["_annotator_id"], task["_timestamp"] = _last_decision(selected)
     return task
 
 
-def _export_meta(article: Article) -> dict[str, Any]:
-    meta: dict[str, Any] = {"id": article.id, "title": article.title, "source": article.source}
-    if article.published is not None:
-        meta["published"] = article.published
-    if article.meta:
-        meta["extra"] = dict(article.meta)
+_START, _END, _LABEL, _TAGS = (itemgetter(key) for key in ("start", "end", "label", "tags"))
+
+
+def _misaligned_order(found: tuple[dict[str, Any], str]) -> tuple[int, int, str]:
+    span = found[0]
+    return (span["start"], -span["end"], span["label"])
+
+
+def _quote_order(doc: Doc) -> tuple[int, int, str, str]:
+    """(start, longest first, kind), then id: the order of ``Store.get`` whatever the
+    order of the documents, so that two quotes of the same words come out the same way."""
+    return (
+        int(doc["start"]),
+        -int(doc["end"]),
+        _KINDS[doc.get("kind", "direct")],
+        str(doc.get("id", "")),
+    )
+
+
+def _statement(doc: Doc) -> dict[str, Any]:
+    start, end = int(doc["start"]), int(doc["end"])
+    if start < 0 or end < start:
+        raise ValueError(f"bad offsets {start}:{end}")
+    return {"start": start, "end": end, "tags": [str(t) for t in doc.get("tags", ())]}
+
+
+_STAMPED = itemgetter("timestamp", "annotator")
+
+
+def _last_decision(selected: SelectedDocs) -> tuple[str | None, int | None]:
+    """Who made the most recent exported decision, and when (whole seconds, as Prodigy):
+    the greatest (timestamp, annotator); with no time at all, the first annotator in
+    reading order (the order of ``Store.get``)."""
+    items = [*selected.entities, *selected.quotes, *selected.statements]
+    if not items:
+        return None, None
+    try:  # every item stamped and named: the whole comparison in C
+        last = max(items, key=_STAMPED)
+        if last["timestamp"] is None:  # only explicit nulls: no time known after all
+            raise TypeError
+    except (KeyError, TypeError):
+        stamped = [i for i in items if i.get("timestamp") is not None]
+        if not stamped:
+            return _first_annotator(selected), None
+        last = max(stamped, key=lambda i: (i["timestamp"] or 0.0, i.get("annotator") or ""))
+    return last.get("annotator"), int(last["timestamp"] or 0)
+
+
+_SORTED = orjson.OPT_SORT_KEYS
+
+_KINDS = {str(kind): str(kind) for kind in QuoteKind}
+"""Quote kinds by name (a lookup, cheaper than ``QuoteKind(name)``; ``KeyError`` when
+unknown, where ``from_dict`` raises ``ValueError``)."""
+
+
+def _export_meta(article: Doc, article_id: str) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "id": article_id,
+        "title": str(article.get("title", "")),
+        "source": str(article.get("source", "")),
+    }
+    published = article.get("published")
+    if published is not None:
+        meta["published"] = published
+    extra = article.get("meta")
+    if extra:
+        meta["extra"] = dict(extra)
     return meta
 
 
-def _last_decision(annotations: Annotations) -> tuple[str | None, int | None]:
-    """Who made the most recent exported decision, and when (whole seconds, as Prodigy)."""
-    items: list[Span | Quote | Statement] = [
-        *annotations.entities,
-        *annotations.quotes,
-        *annotations.statements,
-    ]
-    stamped = [i for i in items if i.timestamp is not None]
-    if not stamped:
-        annotators = [i.annotator for i in items if i.annotator]
-        return (annotators[0] if annotators else None), None
-    last = max(stamped, key=lambda i: (i.timestamp or 0.0, i.annotator or ""))
-    return last.annotator, int(last.timestamp or 0)
+def _first_annotator(selected: SelectedDocs) -> str | None:
+    """With no decision time known: the first annotator in reading order (the order of
+    ``Store.get``), entities first, then quotes, then statements."""
+    for group in selected:
+        named = [i for i in group if i.get("annotator")]
+        if named:
+            annotator: str | None = min(named, key=_item_order).get("annotator")
+            return annotator
+    return None
+
+
+def _item_order(doc: Doc) -> tuple[int, int, str]:
+    return (int(doc["start"]), -int(doc["end"]), str(doc.get("id", "")))
 
 
 def dumps(task: Mapping[str, Any]) -> bytes:

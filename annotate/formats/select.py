@@ -7,10 +7,26 @@ too) and tagged statements.  Pending and rejected suggestions stay in the store.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any, NamedTuple
 
 from annotate.model import Annotations, Quote, Span, Statement, Status
+
+Doc = Mapping[str, Any]
+"""An item's ``to_dict`` document (what the store's fast read gives, see ``Store.docs``)."""
+
+
+class SelectedDocs(NamedTuple):
+    """The decisions an export carries, as ``to_dict`` documents."""
+
+    entities: list[Doc]
+    quotes: list[Doc]
+    statements: list[Doc]
+
+    def total(self) -> int:
+        """How many annotations an export of these holds (entity, quote, statement)."""
+        return len(self.entities) + len(self.quotes) + len(self.statements)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +70,51 @@ class Selection:
             statements=statements,
             sentences=annotations.sentences,
         )
+
+    def apply_docs(
+        self, entities: Iterable[Doc], quotes: Iterable[Doc], statements: Iterable[Doc]
+    ) -> SelectedDocs:
+        """:meth:`apply` on the items' ``to_dict`` documents: the same choice, without
+        building an object per item (a JSONL export reads the store this way)."""
+        annotator, labels = self.annotator, self.labels
+        if annotator is None and labels is None:  # the default, and the common case
+            return SelectedDocs(
+                [e for e in entities if e.get("status") == _ACCEPTED],
+                [
+                    q if q.get("speaker_status") == _ACCEPTED else _unconfirmed_speaker(q)
+                    for q in quotes
+                    if q.get("status") == _ACCEPTED
+                ],
+                [s for s in statements if s.get("tags")],
+            )
+        return SelectedDocs(
+            [
+                e
+                for e in entities
+                if e.get("status") == _ACCEPTED
+                and (annotator is None or e.get("annotator") == annotator)
+                and (labels is None or str(e["label"]) in labels)
+            ],
+            [
+                q if q.get("speaker_status") == _ACCEPTED else _unconfirmed_speaker(q)
+                for q in quotes
+                if q.get("status") == _ACCEPTED
+                and (annotator is None or q.get("annotator") == annotator)
+            ],
+            [
+                s
+                for s in statements
+                if s.get("tags") and (annotator is None or s.get("annotator") == annotator)
+            ],
+        )
+
+
+_ACCEPTED = str(Status.ACCEPTED)
+
+
+def _unconfirmed_speaker(quote: Doc) -> Doc:
+    """A quote document without a speaker nobody confirmed (as :func:`_quote_for_export`)."""
+    return {**quote, "speaker": None, "speaker_ref": None}
 
 
 def _quote_for_export(quote: Quote) -> Quote:

@@ -4,10 +4,12 @@ Thin by design: the store streams articles one at a time (summaries pick which),
 ``annotate.formats.select`` keeps the accepted decisions that pass the filters and
 the format modules turn each article into lines; nothing is collected in a list, so
 memory does not grow with the store (the spaCy DocBin, an in-memory structure by
-nature, is the one exception).  A file named with ``--out`` is written under a
-temporary name and renamed at the end, so a failed export never leaves half a file
-where a good one was.  Warnings (an entity off token boundaries, say) go to stderr,
-one line each, naming the article.
+nature, is the one exception).  JSONL, the format exports are timed on
+(``bench/export.py``), reads the store's plain documents and cached tokens
+(``Store.docs``) instead of objects, and writes the same bytes.  A file named with
+``--out`` is written under a temporary name and renamed at the end, so a failed export
+never leaves half a file where a good one was.  Warnings (an entity off token
+boundaries, say) go to stderr, one line each, naming the article.
 
 Filters: ``--status`` (article status; default: in progress and done, i.e. every
 article with a decision), ``--since`` (articles with a decision at or after that
@@ -21,7 +23,7 @@ import argparse
 import os
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -31,8 +33,9 @@ from annotate.model import Annotations, Article
 from tui.cli.common import fail
 
 if TYPE_CHECKING:
-    from annotate.formats.select import Selection
+    from annotate.formats.select import SelectedDocs, Selection
     from store import Store
+    from store.articles import ArticleDocs
     from tui.config import Settings
 
 FORMATS = ("jsonl", "spacy", "conll", "textcat")
@@ -188,30 +191,87 @@ def warn(message: str) -> None:
     _say(f"warning: {message}")
 
 
+class SelectedArticles:
+    """The articles an export carries, with their selected decisions, read one at a time.
+
+    Iterating gives :class:`ExportItem` objects, which every format understands;
+    :meth:`docs` gives the same selection as plain documents straight from the store's
+    fast read (``Store.docs``), which is what the JSONL export streams.
+    """
+
+    def __init__(
+        self, store: Store, statuses: tuple[str, ...], since: float | None, selection: Selection
+    ) -> None:
+        self.store = store
+        self.statuses = statuses
+        self.since = since
+        self.selection = selection
+
+    def _summaries(self) -> Iterator[tuple[str, bool]]:
+        """Id and "reviewed" of each article passing the article-level filters."""
+        for summary in self.store.list_articles():
+            status = str(summary.status)
+            if status not in self.statuses:
+                continue
+            if self.since is not None and summary.updated < self.since:
+                continue
+            yield summary.id, status != "new"
+
+    def _wanted(self, entities: int, total: int) -> bool:
+        """Whether an article with these selected decisions is exported at all."""
+        selection = self.selection
+        if (selection.labels is not None or selection.annotator is not None) and not total:
+            return False
+        return selection.labels is None or entities > 0
+
+    def __iter__(self) -> Iterator[ExportItem]:
+        for article_id, reviewed in self._summaries():
+            item = self.item(article_id, reviewed)
+            if item is not None:
+                yield item
+
+    def item(self, article_id: str, reviewed: bool) -> ExportItem | None:
+        """One article as objects (``None`` when the filters leave nothing of it)."""
+        article, annotations = self.store.get(article_id)
+        chosen = self.selection.apply(annotations)
+        if not self._wanted(len(chosen.entities), _count(chosen)):
+            return None
+        return ExportItem(article, chosen, reviewed)
+
+    def docs(self) -> Iterator[tuple[str, ArticleDocs, SelectedDocs, bool]]:
+        """Id, documents, selected decisions (as documents) and "reviewed" of each article.
+
+        The filters of :meth:`_summaries` and :meth:`_wanted`, inlined: this loop runs
+        once per article of the export."""
+        store_docs, apply_docs = self.store.docs, self.selection.apply_docs
+        statuses, since = self.statuses, self.since
+        filtering = self.selection.labels is not None or self.selection.annotator is not None
+        by_label = self.selection.labels is not None
+        for summary in self.store.list_articles():
+            status = str(summary.status)
+            if status not in statuses or (since is not None and summary.updated < since):
+                continue
+            docs = store_docs(summary.id)
+            chosen = apply_docs(docs.entities, docs.quotes, docs.statements)
+            if filtering and not (chosen.entities or chosen.quotes or chosen.statements):
+                continue
+            if by_label and not chosen.entities:
+                continue
+            yield summary.id, docs, chosen, status != "new"
+
+
 def selected_articles(
     store: Store, statuses: tuple[str, ...], since: float | None, selection: Selection
-) -> Iterator[ExportItem]:
+) -> SelectedArticles:
     """The articles to export with their selected decisions, read one at a time."""
-    filtering = selection.labels is not None or selection.annotator is not None
-    for summary in store.list_articles():
-        if str(summary.status) not in statuses:
-            continue
-        if since is not None and summary.updated < since:
-            continue
-        article, annotations = store.get(summary.id)
-        chosen = selection.apply(annotations)
-        if filtering and not (chosen.entities or chosen.quotes or chosen.statements):
-            continue
-        if selection.labels is not None and not chosen.entities:
-            continue
-        yield ExportItem(article, chosen, reviewed=str(summary.status) != "new")
+    return SelectedArticles(store, statuses, since, selection)
 
 
 def _count(annotations: Annotations) -> int:
     return len(annotations.entities) + len(annotations.quotes) + len(annotations.statements)
 
 
-def export_jsonl(articles: Iterator[ExportItem], out: IO[bytes]) -> tuple[int, int]:
+def export_jsonl(articles: Iterable[ExportItem], out: IO[bytes]) -> tuple[int, int]:
     """Write one Prodigy task per article; returns (articles, annotations) written.
 
     An article nobody reviewed yet (only exported with ``--status new`` or ``all``)
@@ -219,6 +279,8 @@ def export_jsonl(articles: Iterator[ExportItem], out: IO[bytes]) -> tuple[int, i
     """
     from annotate.formats.prodigy_jsonl import dumps, task_from_article
 
+    if isinstance(articles, SelectedArticles):
+        return _export_jsonl_docs(articles, out)
     done = total = 0
     for article, decisions, reviewed in articles:
         answer = "accept" if reviewed else "ignore"
@@ -228,7 +290,39 @@ def export_jsonl(articles: Iterator[ExportItem], out: IO[bytes]) -> tuple[int, i
     return done, total
 
 
-def export_conll(articles: Iterator[ExportItem], out: IO[bytes]) -> tuple[int, int]:
+def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int, int]:
+    """:func:`export_jsonl` from the store's documents and cached tokens.
+
+    Per article: one file read, one ``orjson.loads``, the task built from the
+    documents with the cached tokens embedded as they are, one ``orjson.dumps`` and
+    one buffered write -- the same bytes as the object path.  A document that does
+    not convert (a damaged file) is read again the slow way, whose error names it.
+    """
+    from annotate.formats.prodigy_jsonl import dumps, line_from_docs, task_from_article
+    from annotate.formats.tokens import CachedTokens
+
+    write = out.write
+    done = total = 0
+    for article_id, docs, chosen, reviewed in articles.docs():
+        answer = "accept" if reviewed else "ignore"
+        cached = CachedTokens.from_bytes(docs.tokens)
+        try:
+            line = line_from_docs(docs.article, chosen, cached, report=warn, answer=answer)
+            count = chosen.total()
+        except (KeyError, TypeError, ValueError, AttributeError):
+            item = articles.item(article_id, reviewed)
+            if item is None:
+                continue
+            article, decisions, _ = item
+            line = dumps(task_from_article(article, decisions, report=warn, answer=answer))
+            count = _count(decisions)
+        write(line)
+        done += 1
+        total += count
+    return done, total
+
+
+def export_conll(articles: Iterable[ExportItem], out: IO[bytes]) -> tuple[int, int]:
     """Write one CoNLL-2003 document per article; returns (articles, entities) written."""
     from annotate.formats.conll import conll_lines
 
@@ -242,7 +336,7 @@ def export_conll(articles: Iterator[ExportItem], out: IO[bytes]) -> tuple[int, i
 
 
 def export_textcat(
-    articles: Iterator[ExportItem], out: IO[bytes], tags: tuple[str, ...]
+    articles: Iterable[ExportItem], out: IO[bytes], tags: tuple[str, ...]
 ) -> tuple[int, int]:
     """Write one textcat record per tagged statement; returns (articles, statements)."""
     import orjson
@@ -258,7 +352,7 @@ def export_textcat(
     return done, total
 
 
-def _tag_set(articles: Iterator[ExportItem], settings: Settings) -> tuple[str, ...]:
+def _tag_set(articles: Iterable[ExportItem], settings: Settings) -> tuple[str, ...]:
     """The configured tags plus every tag in use (a first, streamed pass)."""
     tags = dict.fromkeys(settings.tags)
     for _, decisions, _ in articles:
@@ -268,7 +362,7 @@ def _tag_set(articles: Iterator[ExportItem], settings: Settings) -> tuple[str, .
 
 
 def _export_spacy(
-    articles: Iterator[ExportItem],
+    articles: Iterable[ExportItem],
     folder: Path,
     args: argparse.Namespace,
     settings: Settings,
