@@ -68,6 +68,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -381,7 +382,8 @@ class Store:
         """Every article's summary in list order (the order they were added)."""
         with self._mutex:
             if self._ordered is None:
-                self._ordered = sorted(self._summaries, key=lambda i: (self._summaries[i].order, i))
+                ordered = sorted(self._summaries.values(), key=attrgetter("order", "id"))
+                self._ordered = [s.id for s in ordered]
             return [self._summaries[i] for i in self._ordered]
 
     def summary(self, article_id: str) -> ArticleSummary:
