@@ -240,6 +240,10 @@ class NewsreadApp(App[None]):
                 self.post_message(AnalysisFailed(f"{type(exc).__name__}: {exc}", article_id))
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
+        # The pipeline is a few hundred thousand long-lived objects: out of the
+        # collector's sight, or a full collection during a key press rescans them all
+        # (seen as 50-100 ms spikes in bench/keys.py).
+        gc.freeze()
         self._model_state = "model ready"
         self.update_status()
         trace.mark("model_ready")

@@ -221,10 +221,15 @@ class AnnotateScreen(Screen[None]):
         self.action_next_suggestion()
 
     def action_next_article(self) -> None:
-        self.article_list.action_cursor_down()
+        self._open_neighbour(1)
 
     def action_prev_article(self) -> None:
-        self.article_list.action_cursor_up()
+        self._open_neighbour(-1)
+
+    def _open_neighbour(self, delta: int) -> None:
+        article_id = self.article_list.step(delta)
+        if article_id is not None and (self.article is None or self.article.id != article_id):
+            self.app.open_article(article_id)  # type: ignore[attr-defined]
 
     def action_scroll_reader(self, direction: int) -> None:
         reader = self.reader

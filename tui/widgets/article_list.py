@@ -78,6 +78,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: list[ArticleSummary] = []
         self._predicate: Callable[[ArticleSummary], bool] | None = None
         self._all_index: dict[str, int] = {}
+        self._quiet = False
         self._row_index: dict[str, int] = {}
         self.open_id: str | None = None
         self._cache: dict[int, Strip] = {}
@@ -98,12 +99,7 @@ class ArticleList(ScrollView, can_focus=True):
         row = self._row_index.get(summary.id)
         if row is not None:
             self._rows[row] = summary
-            self._cache.pop(row, None)
-            y = row - self.scroll_offset.y
-            if 0 <= y < self.scrollable_content_region.height:
-                # Only the row's cells: refresh_line also dirties the scrollbar,
-                # which cost a second frame per decision.
-                self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
+            self._refresh_row(row)
 
     def set_filter(self, predicate: Callable[[ArticleSummary], bool] | None) -> None:
         """Show only the rows the predicate accepts (``None`` shows all)."""
@@ -145,18 +141,46 @@ class ArticleList(ScrollView, can_focus=True):
 
     def mark_open(self, article_id: str | None) -> None:
         """Mark the article shown in the reader."""
-        self.open_id = article_id
-        self._cache.clear()
-        self.refresh()
+        previous, self.open_id = self.open_id, article_id
+        for changed in (previous, article_id):
+            index = self._row_index.get(changed) if changed is not None else None
+            if index is not None:
+                self._refresh_row(index)
+
+    def _refresh_row(self, index: int) -> None:
+        """Repaint one row only: a cursor move must not re-render the whole list."""
+        self._cache.pop(index, None)
+        y = index - self.scroll_offset.y
+        if 0 <= y < self.scrollable_content_region.height:
+            # The row's cells only (refresh_line would also dirty the scrollbar).
+            self.refresh(Region(0, y, self.scrollable_content_region.width, 1))
 
     # -- actions ------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
+        top = self.scroll_offset.y
         self.scroll_to_region(Region(0, new, 1, 1), animate=False, spacing=None)
-        self.refresh()
+        if self.scroll_offset.y != top:
+            self._cache.clear()
+            self.refresh()
+        else:
+            self._refresh_row(old)
+            self._refresh_row(new)
         article_id = self.highlighted_id
-        if article_id is not None and old != new:
+        if article_id is not None and old != new and not self._quiet:
             self.post_message(self.Highlighted(article_id))
+
+    def step(self, delta: int) -> str | None:
+        """Move the cursor by ``delta`` rows without posting :class:`Highlighted`.
+
+        For a caller that opens the article itself, in the same frame: the message
+        would only arrive after a frame showing the cursor moved and the old article.
+        """
+        self._quiet = True
+        try:
+            self.cursor = max(0, min(len(self._rows) - 1, self.cursor + delta))
+        finally:
+            self._quiet = False
+        return self.highlighted_id
 
     def action_cursor_down(self) -> None:
         if self.cursor < len(self._rows) - 1:
