@@ -73,3 +73,18 @@ async def test_keyboard_moves_between_articles_and_scrolls(
         assert reader.scroll_offset.y > 0
         await pilot.press("enter")
         assert reader.has_focus
+
+
+async def test_configured_label_set_restricts_the_suggestions(
+    seeded_store: Store, settings: Settings
+) -> None:
+    restricted = Settings(store=settings.store, annotator="tester", labels=("PERSON", "GPE"))
+    app = NewsreadApp(seeded_store, restricted)
+    async with app.run_test(size=(120, 40)):
+        await wait_for(lambda: all(s.analysed for s in seeded_store.list_articles()))
+    labels = {
+        span.label
+        for summary in seeded_store.list_articles()
+        for span in seeded_store.get(summary.id)[1].entities
+    }
+    assert labels and labels <= {"PERSON", "GPE"}

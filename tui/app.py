@@ -219,10 +219,11 @@ class NewsreadApp(App[None]):
             return
         self.post_message(ModelLoaded(name, time.perf_counter() - started))
         info = model_label(nlp)
-        queue = [s.id for s in self.store.list_articles() if not s.analysed]
+        queue = iter([s.id for s in self.store.list_articles() if not s.analysed])
+        labels = tuple(self.settings.labels)  # the config may restrict the label set
         done: set[str] = set()
         while not worker.is_cancelled:
-            article_id, self._priority = self._priority, None
+            article_id, self._priority = self._priority, None  # the open article first
             if article_id is None or article_id in done:
                 article_id = next((i for i in queue if i not in done), None)
             if article_id is None:
@@ -234,7 +235,7 @@ class NewsreadApp(App[None]):
                 article, _ = self.store.get(article_id)
                 if article.analysis is not None:
                     continue
-                for _, annotations in analyze(nlp, [article]):
+                for _, annotations in analyze(nlp, [article], labels=labels):
                     self.post_message(AnalysisReady(article_id, annotations, info))
             except Exception as exc:  # one bad article must not stop the others
                 self.post_message(AnalysisFailed(f"{type(exc).__name__}: {exc}", article_id))
