@@ -14,8 +14,9 @@ returns), and only then does the screen move on: repaint, focus the next suggest
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -36,6 +37,7 @@ from tui.widgets.legend import Legend
 from tui.widgets.text_layout import visible
 
 if TYPE_CHECKING:
+    from tui.app import NewsreadApp
     from tui.screens.pickers import SpeakerChoice
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -120,7 +122,12 @@ class AnnotateScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.populate()  # type: ignore[attr-defined]
+        self.newsread.populate()
+
+    @property
+    def newsread(self) -> NewsreadApp:
+        """The app, typed (it owns the store and the settings)."""
+        return cast("NewsreadApp", self.app)
 
     @property
     def reader(self) -> ArticleView:
@@ -181,11 +188,11 @@ class AnnotateScreen(Screen[None]):
         self.query_one(DetailsPanel).show(text, self.annotations, self.focused_item)
 
     def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
-        self.app.open_article(message.article_id)  # type: ignore[attr-defined]
+        self.newsread.open_article(message.article_id)
 
     def on_article_list_selected(self, message: ArticleList.Selected) -> None:
         if self.article is None or self.article.id != message.article_id:
-            self.app.open_article(message.article_id)  # type: ignore[attr-defined]
+            self.newsread.open_article(message.article_id)
         self.reader.focus()
 
     # -- committing ---------------------------------------------------------------------
@@ -193,7 +200,7 @@ class AnnotateScreen(Screen[None]):
         """Save ``edit`` through the store, then repaint and optionally move on."""
         if edit is None or self.article is None:
             return
-        annotations = self.app.commit(self.article.id, edit)  # type: ignore[attr-defined]
+        annotations = self.newsread.commit(self.article.id, edit)
         if annotations is None:
             return  # the app already said why (read-only, disk full…)
         self.annotations = annotations
@@ -206,7 +213,7 @@ class AnnotateScreen(Screen[None]):
     @property
     def annotator(self) -> str:
         """Who is deciding."""
-        return str(self.app.settings.annotator)  # type: ignore[attr-defined]
+        return str(self.newsread.settings.annotator)
 
     # -- navigation ---------------------------------------------------------------------
     def action_next_suggestion(self) -> None:
@@ -229,7 +236,7 @@ class AnnotateScreen(Screen[None]):
     def _open_neighbour(self, delta: int) -> None:
         article_id = self.article_list.step(delta)
         if article_id is not None and (self.article is None or self.article.id != article_id):
-            self.app.open_article(article_id)  # type: ignore[attr-defined]
+            self.newsread.open_article(article_id)
 
     def action_scroll_reader(self, direction: int) -> None:
         reader = self.reader
@@ -251,19 +258,19 @@ class AnnotateScreen(Screen[None]):
         self.commit(actions.accept_all(self.annotations, self.annotator))
 
     def action_undo(self) -> None:
-        self.app.step_history(back=True)  # type: ignore[attr-defined]
+        self.newsread.step_history(back=True)
 
     def action_redo(self) -> None:
-        self.app.step_history(back=False)  # type: ignore[attr-defined]
+        self.newsread.step_history(back=False)
 
     @property
     def labels(self) -> tuple[str, ...]:
         """The label set of the config."""
-        return tuple(self.app.settings.labels)  # type: ignore[attr-defined]
+        return tuple(self.newsread.settings.labels)
 
-    def _label_style(self) -> Callable[[str], object]:
+    def _label_style(self) -> Callable[[str], Style]:
         palette = self.reader.palette
-        return palette.label_style if palette is not None else (lambda label: "")
+        return palette.label_style if palette is not None else (lambda label: Style())
 
     def action_relabel(self) -> None:
         item = self.focused_item
@@ -278,7 +285,7 @@ class AnnotateScreen(Screen[None]):
 
         from tui.screens.pickers import LabelPicker  # pickers load on first use, not at start
 
-        self.app.push_screen(LabelPicker(self.labels, item.label, self._label_style()), chosen)  # type: ignore[arg-type]
+        self.app.push_screen(LabelPicker(self.labels, item.label, self._label_style()), chosen)
 
     def action_quick_label(self, number: int) -> None:
         if number > len(self.labels):
@@ -324,7 +331,7 @@ class AnnotateScreen(Screen[None]):
             offset = tokens.starts[index]
         self.reader.begin_selection(tokens, offset, purpose)
         self.reader.focus()
-        self.app.say(  # type: ignore[attr-defined]
+        self.newsread.say(
             "Drawing a span: ←/→ end, shift+←/→ start, w/b move, ↑/↓ line, enter label, esc cancel"
         )
 
@@ -346,7 +353,7 @@ class AnnotateScreen(Screen[None]):
 
         from tui.screens.pickers import LabelPicker
 
-        self.app.push_screen(LabelPicker(self.labels, None, self._label_style()), chosen)  # type: ignore[arg-type]
+        self.app.push_screen(LabelPicker(self.labels, None, self._label_style()), chosen)
 
     def on_article_view_selection_cancelled(self, message: ArticleView.SelectionCancelled) -> None:
         self.update_details()
@@ -407,7 +414,7 @@ class AnnotateScreen(Screen[None]):
         current = actions.statement_at(self.annotations, start, end)
         excerpt = self.article.text[start:end].replace("\n", " ")
         excerpt = excerpt if len(excerpt) < 60 else excerpt[:59] + "…"
-        tags = tuple(self.app.settings.tags)  # type: ignore[attr-defined]
+        tags = tuple(self.newsread.settings.tags)
         focus = item.id if item is not None else None
 
         def chosen(result: tuple[str, ...] | None) -> None:
@@ -454,7 +461,7 @@ class AnnotateScreen(Screen[None]):
 
     def update_status_hint(self) -> None:
         """Refresh the status line (the filter changes how many rows are shown)."""
-        self.app.update_status()  # type: ignore[attr-defined]
+        self.newsread.update_status()
 
     def set_rows(self, summaries: list[ArticleSummary]) -> None:
         """Fill the list."""

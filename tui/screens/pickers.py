@@ -111,7 +111,7 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
         Binding("down,j", "move(1)", "Down", show=False, priority=True),
         Binding("up,k", "move(-1)", "Up", show=False, priority=True),
         *[
-            Binding(str(n), f"toggle({n})", f"Toggle {n}", show=False, priority=True)
+            Binding(str(n), f"toggle_tag({n})", f"Toggle {n}", show=False, priority=True)
             for n in range(1, 10)
         ],
     ]
@@ -139,7 +139,7 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
         found = self.query(SelectionList)
         return found.first() if found else None
 
-    def action_toggle(self, number: int) -> None:
+    def action_toggle_tag(self, number: int) -> None:
         if number <= len(self.tags):
             self._toggle(self.tags[number - 1])
 
