@@ -307,6 +307,12 @@ class Store:
             self._summaries[article_id] = summary
         if set(cached) - set(self._summaries):
             self._index_dirty = True
+        # Keep the index's order (it is list order): sorting already-ordered summaries
+        # for the article list is then a linear pass instead of a full sort.
+        loaded = self._summaries
+        ordered = {i: loaded[i] for i in cached if i in loaded}
+        ordered.update(loaded)
+        self._summaries = ordered
         self._next_order = max((s.order for s in self._summaries.values()), default=-1) + 1
 
     def _read_file(self, article_id: str, path: Path | None = None) -> StoredArticle:
