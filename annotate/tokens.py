@@ -1,9 +1,10 @@
-"""Token boundaries of an article, as spaCy's English tokenizer draws them.
+"""Token boundaries of an article, exactly as the exports will draw them.
 
 Moving a span's edge "by a token", selecting a new span token by token and exporting
 Prodigy tokens must all agree with the tokens ``spacy train`` will see, otherwise a
-span a person drew would not align with any token.  So boundaries come from spaCy's
-rule-based English tokenizer (the same rules as ``en_core_web_sm``), never a regex.
+span a person drew would not align with any token.  So boundaries come from the
+exporters' own tokenization (:func:`annotate.formats.tokens.make_doc`: spaCy's English
+tokenizer rules, or the source's tokens for a CoNLL import), never a regex.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from annotate.nlp import load_model
+from annotate.model import Article
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +44,18 @@ class Tokens:
         return max(bisect_right(self.ends, offset) - 1, 0)
 
 
+def tokenize(article: Article) -> Tokens:
+    """Token offsets of an article's text (cached: the open article is tokenized once)."""
+    from annotate.formats.tokens import is_pretokenized  # the formats load on first use
+
+    return _tokenize(article.text, is_pretokenized(article.meta))
+
+
 @lru_cache(maxsize=64)
-def tokenize(text: str) -> Tokens:
-    """Token offsets of ``text`` (cached: the open article is tokenized once)."""
-    tokenizer = load_model("blank:en").tokenizer
-    doc = tokenizer(text)
+def _tokenize(text: str, pretokenized: bool) -> Tokens:
+    from annotate.formats.tokens import TOKENIZATION_KEY, WHITESPACE, make_doc
+
+    meta = {TOKENIZATION_KEY: WHITESPACE} if pretokenized else {}
+    doc = make_doc(Article(id="", title="", text=text, meta=meta))
     tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
     return Tokens(tuple(s for s, _ in tokens), tuple(e for _, e in tokens))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from annotate import actions
 from annotate.edits import apply_edit
-from annotate.model import Annotations, Origin, Quote, Span, Statement, Status
+from annotate.model import Annotations, Article, Origin, Quote, Span, Statement, Status
 from annotate.tokens import tokenize
 from tests.tui_support import TEXT, at, fixture_annotations
 
@@ -61,7 +61,7 @@ def test_relabel_only_applies_to_entities() -> None:
 
 def test_move_edge_snaps_to_tokens_and_rejects_what_it_swallows() -> None:
     ann = fixture_annotations()
-    tokens = tokenize(TEXT)
+    tokens = tokenize(Article.from_text(TEXT))
     doe = by_text(ann, "Doe", nth=1)
     edit = actions.move_edge(ann, doe.id, tokens, edge="end", delta=2, annotator="t")
     assert edit is not None
@@ -129,3 +129,13 @@ def test_sentence_falls_back_to_paragraph_without_analysis() -> None:
         actions.statement_at(Annotations(statements=(Statement(0, 5, ("claim",)),)), 0, 5)
         is not None
     )
+
+
+def test_edges_move_by_the_export_tokens_of_a_conll_article() -> None:
+    """A CoNLL import keeps its own tokens; the UI must step over exactly those."""
+    text = "New York-based Acme Corp. hired 3,000 staff"
+    conll = Article.from_text(text, meta={"tokenization": "whitespace"})
+    tokens = tokenize(conll)
+    assert [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)] == text.split()
+    spacy_tokens = tokenize(Article.from_text(text))
+    assert len(spacy_tokens) > len(tokens)  # spaCy would split "York-based", "Corp." …

@@ -304,7 +304,7 @@ class AnnotateScreen(Screen[None]):
         edit = actions.move_edge(
             self.annotations,
             self.reader.focused_id,
-            tokenize(self.article.text),
+            tokenize(self.article),
             edge=edge,
             delta=delta,
             annotator=self.annotator,
@@ -319,7 +319,7 @@ class AnnotateScreen(Screen[None]):
             return
         item = self.focused_item
         text = self.article.text
-        tokens = tokenize(text)
+        tokens = tokenize(self.article)
         offset = item.start if item is not None else self.reader.first_visible_offset()
         if purpose == "speaker" and isinstance(item, Quote) and len(tokens):
             # Start on the first word after the quote: `"…," Doe said` needs one enter.
