@@ -27,7 +27,7 @@ from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from annotate.edits import Edit, EditConflict
-from annotate.model import Annotations, ArticleStatus
+from annotate.model import Annotations, ArticleStatus, Statement
 from store import ArticleSummary, Store, StoreError
 from tui import trace
 from tui.commands import ArticleCommands
@@ -168,9 +168,11 @@ class NewsreadApp(App[None]):
             return
         annotations, edit = result
         self._summary_changed(old, self.store.summary(article.id))
-        touched = [i.id for i in edit.after if not hasattr(i, "tags")]
+        # Focus what the step changed back (a statement is not focusable in the reader).
+        touched = [i.id for i in edit.after if not isinstance(i, Statement)]
         self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
-        self.say(edit.action.replace("undo undo ", "redo "))
+        action = edit.action.removeprefix("undo ")
+        self.say(f"undone: {action}" if back else f"redone: {action}")
 
     def _summary_changed(self, old: ArticleSummary, new: ArticleSummary) -> None:
         self._status_counts[old.status] -= 1
