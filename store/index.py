@@ -10,6 +10,7 @@ checkpoints that fold the journal on close, and backups -- never on the keystrok
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -46,9 +47,16 @@ def write_index(root: Path, summaries: Iterable[ArticleSummary]) -> None:
     atomic_write_bytes(root / INDEX_NAME, orjson.dumps({"articles": table}))
 
 
-def scan_article_files(root: Path) -> dict[str, tuple[str, Signature]]:
+def scan_article_files(
+    root: Path, *, remove_temp: bool = False
+) -> dict[str, tuple[str, Signature]]:
     """Every article file under ``root/articles`` (its path as a string: building 10,000
-    ``Path`` objects would cost more than the scan) with its current signature."""
+    ``Path`` objects would cost more than the scan) with its current signature.
+
+    With ``remove_temp`` (the writer only), the temporary files that writes killed
+    half-way left behind are deleted in the same pass: a second walk over 10,000
+    files would cost as much again.
+    """
     found: dict[str, tuple[str, Signature]] = {}
     folder = root / "articles"
     if not folder.is_dir():
@@ -58,7 +66,11 @@ def scan_article_files(root: Path) -> dict[str, tuple[str, Signature]]:
             continue
         for entry in os.scandir(bucket.path):
             name = entry.name
-            if name.endswith(".json") and not name.startswith("."):
+            if name.startswith("."):
+                if remove_temp and name.endswith(".tmp"):
+                    with contextlib.suppress(FileNotFoundError):
+                        os.unlink(entry.path)
+            elif name.endswith(".json"):
                 try:
                     found[name[:-5]] = (entry.path, signature_of(entry.stat()))
                 except FileNotFoundError:

@@ -211,11 +211,8 @@ class Store:
                 self._write_index()
 
     def _remove_temp_files(self) -> None:
-        folders = [self.root, self.root / PACKS_DIR]
-        articles = self.root / "articles"
-        if articles.is_dir():
-            folders += [Path(e.path) for e in os.scandir(articles) if e.is_dir()]
-        for folder in folders:
+        # The article folders are cleaned by the scan in _load_summaries_from.
+        for folder in (self.root, self.root / PACKS_DIR):
             remove_temp_files(folder)
 
     def close(self) -> None:
@@ -290,7 +287,7 @@ class Store:
         if notice:
             self.notices.append(notice)
             self._index_dirty = True
-        on_disk = scan_article_files(self.root)
+        on_disk = scan_article_files(self.root, remove_temp=not self.readonly)
         for article_id, (path, signature) in on_disk.items():
             summary = cached.get(article_id)
             if summary is None or summary.signature != signature:
