@@ -166,17 +166,20 @@ class AnnotateScreen(Screen[None]):
     def refresh_annotations(self, annotations: Annotations, focus: str | None = None) -> None:
         """Repaint after a decision or an analysis; keep or move the focus."""
         self.annotations = annotations
-        self.reader.highlight(annotations)
-        self.query_one(Legend).show(annotations)
         current = focus if focus is not None else self.reader.focused_id
         if actions.find(annotations, current) is None:
             nxt = actions.step(annotations, None)
             current = nxt.id if nxt else None
-        self.focus_item(current)
+        self.reader.highlight(annotations, current)
+        self.query_one(Legend).show(annotations)
+        self._reveal(current)
 
     def focus_item(self, item_id: str | None) -> None:
         """Focus an entity or quote in the reader and scroll it into view."""
         self.reader.focused_id = item_id
+        self._reveal(item_id)
+
+    def _reveal(self, item_id: str | None) -> None:
         item = actions.find(self.annotations, item_id)
         if item is not None:
             self.reader.scroll_to_offset(item.start, item.end)

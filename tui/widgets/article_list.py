@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -79,6 +80,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._predicate: Callable[[ArticleSummary], bool] | None = None
         self._all_index: dict[str, int] = {}
         self._quiet = False
+        self._styles: dict[str, Style] = {}
         self._row_index: dict[str, int] = {}
         self.open_id: str | None = None
         self._cache: dict[int, Strip] = {}
@@ -217,26 +219,45 @@ class ArticleList(ScrollView, can_focus=True):
         title_text = Text(title)
         title_text.truncate(title_width, overflow="ellipsis", pad=True)
         row.append_text(title_text)
-        row.append(count, style=self.get_component_rich_style("article-list--count", partial=True))
+        row.append(count, style=self._style("article-list--count"))
         if summary.status is ArticleStatus.DONE:
-            row.stylize(self.get_component_rich_style("article-list--done", partial=True))
+            row.stylize(self._style("article-list--done"))
         return row
+
+    def _style(self, component: str) -> Style:
+        """A component class's style, resolved once per style update (not per row)."""
+        style = self._styles.get(component)
+        if style is None:
+            style = self._styles[component] = self.get_component_rich_style(component, partial=True)
+        return style
+
+    def _base_style(self) -> Style:
+        # ``rich_style`` walks the ancestors to blend backgrounds: once per style update.
+        base = self._styles.get("")
+        if base is None:
+            base = self._styles[""] = self.rich_style
+        return base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = {}
+        self._cache.clear()
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
         width = self.scrollable_content_region.width
         if index >= len(self._rows):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style())
         cached = self._cache.get(index)
         if cached is not None:
             return cached
         summary = self._rows[index]
         row = self.render_row(summary, width)
         if summary.id == self.open_id:
-            row.stylize(self.get_component_rich_style("article-list--open", partial=True))
+            row.stylize(self._style("article-list--open"))
         if index == self.cursor:
-            row.stylize(self.get_component_rich_style("article-list--cursor", partial=True))
-        strip = line_strip(row, self.app.console, width, self.rich_style)
+            row.stylize(self._style("article-list--cursor"))
+        strip = line_strip(row, self.app.console, width, self._base_style())
         self._cache[index] = strip
         return strip
 

@@ -100,9 +100,13 @@ class ArticleView(ScrollView, can_focus=True):
         self._invalidate()
         self.scroll_to(0, 0, animate=False)
 
-    def highlight(self, annotations: Annotations) -> None:
-        """Repaint with new annotations, keeping the scroll position."""
+    def highlight(self, annotations: Annotations, focused_id: str | None = None) -> None:
+        """Repaint with new annotations (and focus), keeping the scroll position.
+
+        Both change in one re-layout: a decision's repaint costs one layout, not two.
+        """
         self.annotations = annotations
+        self.set_reactive(ArticleView.focused_id, focused_id)
         self._restyle()
 
     def use_palette(self, palette: LabelPalette) -> None:
