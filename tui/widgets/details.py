@@ -10,11 +10,13 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual.widgets import Static
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
 
 from annotate.actions import Focusable, statement_at
 from annotate.model import Annotations, Quote, Span, Status
-from tui.widgets.text_layout import visible
+from tui.widgets.text_layout import line_strip, visible
 
 STATUS_MARKS = {Status.PENDING: "…", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
 
@@ -67,10 +69,13 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
     return out
 
 
-class DetailsPanel(Static):
-    """Shows :func:`describe` of the focused item."""
+class DetailsPanel(Widget):
+    """Shows :func:`describe` of the focused item, one line at a time.
 
-    _shown: Text | None = None
+    A Line-API widget rather than a ``Static``: after a key only the lines whose text
+    changed are repainted (a ``Static`` repaints all of its rows, and Textual then
+    re-renders every widget crossing those rows).
+    """
 
     DEFAULT_CSS = """
     DetailsPanel {
@@ -79,11 +84,42 @@ class DetailsPanel(Static):
     }
     """
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._content = Text()
+        self._lines: list[Text] = []
+        self._strips: dict[int, Strip] = {}
+
     def show(self, text: str, annotations: Annotations, item: Focusable | None) -> None:
         """Describe ``item`` of the open article."""
-        # A fixed height, so no layout pass (and no extra frame) on every key; and no
-        # repaint at all when nothing shown changed (rendering it costs ~1 ms).
         content = describe(text, annotations, item)
-        if content != self._shown:
-            self._shown = content
-            self.update(content, layout=False)
+        if content != self._content:
+            self._content = content
+            self._relayout()
+
+    def _relayout(self) -> None:
+        width = self.content_region.width
+        if width <= 0:
+            return
+        old, self._lines = self._lines, list(self._content.wrap(self.app.console, width))
+        for y in range(max(len(old), len(self._lines))):
+            if y >= len(old) or y >= len(self._lines) or old[y] != self._lines[y]:
+                self._strips.pop(y, None)
+                self.refresh(Region(0, y, width, 1))
+
+    def on_resize(self) -> None:
+        self._lines, self._strips = [], {}
+        self._relayout()
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips = {}
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_region.width
+        strip = self._strips.get(y)
+        if strip is None:
+            line = self._lines[y] if y < len(self._lines) else Text()
+            strip = self._strips[y] = line_strip(line, self.app.console, width, self.rich_style)
+        return strip
