@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
@@ -30,6 +30,7 @@ from annotate.edits import Edit, EditConflict
 from annotate.model import Annotations, ArticleStatus, Statement
 from store import ArticleSummary, Store, StoreError
 from tui import trace
+from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
 from tui.config import Settings
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
@@ -45,6 +46,7 @@ class NewsreadApp(App[None]):
     CSS_PATH = Path(__file__).with_name("newsread.tcss")
     TITLE = "newsread"
     COMMANDS = App.COMMANDS | {ArticleCommands}
+    PAUSE_GC_ON_SCROLL = False  # the collector is tui.collector's, scrolling or not
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (every decision is saved)"),
@@ -61,6 +63,7 @@ class NewsreadApp(App[None]):
         self._model_state = "model not loaded" if analyze else "analysis off"
         self._status_counts: Counter[ArticleStatus] = Counter()
         self._status_line = ""
+        self._collector = IdleCollector(self.call_after_refresh)
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen()
@@ -74,6 +77,17 @@ class NewsreadApp(App[None]):
 
     def on_mount(self) -> None:
         trace.mark("mount")
+
+    def on_unmount(self) -> None:
+        # The process may go on (tests, an embedding program): give the collector back,
+        # with the app's objects in its sight again so that they can be freed.
+        gc.unfreeze()
+        gc.enable()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent):
+            self._collector.touched()  # no collection while the user is typing
+        await super().on_event(event)
 
     def populate(self) -> None:
         """Fill the main screen once it is composed (called from its ``on_mount``)."""
@@ -97,10 +111,10 @@ class NewsreadApp(App[None]):
 
     def _after_first_paint(self) -> None:
         trace.mark("first_paint")
-        # Start-up ran with the collector off (see tui.entry): what exists now lives as
-        # long as the app, so freeze it out of the collector's sight and switch it on.
-        gc.freeze()
-        gc.enable()
+        # Start-up ran with the collector off (see tui.entry); from now on it runs
+        # between key presses (tui.collector).
+        self._collector.start()
+        self.set_interval(CHECK_EVERY_S, self._collector.tick, name="idle-gc")
         self.mount(LabelPalette())
         if self.analyze_in_background and not self.store.readonly:
             self._model_state = "model loading…"
@@ -244,9 +258,9 @@ class NewsreadApp(App[None]):
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         # The pipeline is a few hundred thousand long-lived objects: out of the
-        # collector's sight, or a full collection during a key press rescans them all
-        # (seen as 50-100 ms spikes in bench/keys.py).
-        gc.freeze()
+        # collector's sight, or a full collection rescans them all (seen as 50-100 ms
+        # spikes in bench/keys.py); loading it switched automatic collection back on.
+        self._collector.start()
         self._model_state = "model ready"
         self.update_status()
         trace.mark("model_ready")

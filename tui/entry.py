@@ -3,8 +3,8 @@
 Start-up allocates hundreds of thousands of long-lived objects (Textual, Rich, the
 store) and nothing short-lived worth collecting; every automatic collection on the way
 re-scans them all.  The collector stays off until the first frame is painted (the app
-then freezes what exists and switches it back on, see ``NewsreadApp``), or until the
-arguments are parsed for the plain commands.
+then freezes what exists and collects between key presses itself, see
+``tui.collector``), or until the arguments are parsed for the plain commands.
 """
 
 from __future__ import annotations
