@@ -2,8 +2,10 @@
 
 Prints one JSON line:
 - ``annotations_per_s``: ``newsread export --format jsonl`` (the command's own code path:
-  store read, selection, tokens -- cached by the import, see ``store.tokens`` --, Prodigy
-  task, write) over 100k accepted annotations in 10k articles;
+  the store read as a stream, ``store.stream``; selection; each article's line as the
+  store kept it when the article last changed, ``store.lines``, or else built from the
+  documents and tokens -- cached by the import, see ``store.tokens``; write) over 100k
+  accepted annotations in 10k articles;
 - ``raw_annotations_per_s``: writing the very same records (built beforehand, the bytes
   are checked to be identical) with ``orjson.dumps`` alone, in the same run;
 - ``ratio`` = annotations_per_s / raw_annotations_per_s (goal >= 0.5);
@@ -14,9 +16,10 @@ Prints one JSON line:
   (reading every article from the store as objects, what the other formats read;
   tokenizing every text with a fresh vocabulary, which the JSONL export skips for cached
   tokens; the whole export; orjson alone);
-- ``docs_read_s``: the JSONL export's own read (``Store.docs``: the article files' bytes
-  parsed, their cached tokens, the selection), without building or writing a task;
-  ``export_s - docs_read_s`` is what building, serialising and writing the tasks cost.
+- ``docs_read_s``: what an export that builds its lines reads (``Store.docs``: the
+  article files' bytes parsed, their cached tokens, the selection), without building
+  or writing a task: the read of an export with ``--label``/``--annotator``, or of
+  articles without a usable kept line.
 
 The stores are built fast with ``Store.add_articles`` (in batches of 1,000, which cache
 their tokens as an import's batches do) and pre-made accepted annotations (10 per
@@ -143,10 +146,9 @@ def build_store(path: Path, articles: int) -> int:
 
 def _articles(store_path: Path) -> Any:
     from annotate.formats.select import Selection
-    from store import Store
-    from tui.cli.export_cmd import DEFAULT_STATUSES, selected_articles
+    from tui.cli.export_cmd import DEFAULT_STATUSES, open_for_export, selected_articles
 
-    store = Store.open(store_path, readonly=True)
+    store = open_for_export(store_path)  # as the command opens it
     return store, selected_articles(store, DEFAULT_STATUSES, None, Selection())
 
 

@@ -9,7 +9,9 @@ Tables of an article file (schema 2):
 ``items``    one document per entity, quote or statement (``type`` says which);
 ``state``    one document: sentence boundaries, list order, undo ``cursor`` and
              ``seq``, the last journal entry folded into this file (``store.journal``);
-``history``  one document per decision (``pos``, ``edit``), oldest first.
+``history``  one document per decision (``pos``, ``edit``), oldest first;
+``export``   when the article was reviewed: its line of the default JSONL export, kept
+             for exports, always the last table (``store.lines``).
 
 The file is always rewritten whole (atomically, see ``store.durable``) from an
 :class:`~store.history.ArticleState`; decisions between two rewrites live in the
@@ -28,6 +30,7 @@ from tinydb import TinyDB
 
 from annotate.edits import Item
 from annotate.model import Annotations, Article
+from store import lines
 from store.codec import edit_doc, edit_from_doc, item_doc, item_from_doc
 from store.durable import DurableStorage, Signature
 from store.errors import StoreCorrupt
@@ -88,9 +91,10 @@ class ArticleFile:
         assert self.storage.signature is not None  # set by the read above
         return StoredArticle(stored, seq, self.storage.signature)
 
-    def write(self, state: ArticleState, seq: int) -> Signature:
+    def write(self, state: ArticleState, seq: int, kept: dict[str, Any] | None = None) -> Signature:
         """Replace the file with ``state`` (one atomic, fsynced write); returns the new
-        file's signature.  ``seq`` is the last journal entry ``state`` includes.
+        file's signature.  ``seq`` is the last journal entry ``state`` includes;
+        ``kept`` is the article's ``export`` table (``store.lines.table``), if any.
 
         The document is built in TinyDB's own layout (``{table: {doc_id: doc}}``) and
         handed to the storage in one ``write``: inserting 10,000 items one table
@@ -112,9 +116,12 @@ class ArticleFile:
                 {"pos": pos, "edit": edit_doc(edit)} for pos, edit in enumerate(state.history)
             ],
         }
-        self.storage.write(
-            {name: {str(i): doc for i, doc in enumerate(docs, 1)} for name, docs in tables.items()}
-        )
+        data = {
+            name: {str(i): doc for i, doc in enumerate(docs, 1)} for name, docs in tables.items()
+        }
+        if kept is not None:
+            data[lines.TABLE] = kept  # last: see store.lines
+        self.storage.write(data)
         assert self.storage.signature is not None  # set by the write above
         return self.storage.signature
 
@@ -179,13 +186,13 @@ def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
     missing, not JSON, or not laid out as an article file raises :class:`StoreCorrupt`
     naming it.  ``tokens`` is passed on as :attr:`ArticleDocs.tokens`.
     """
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if raw is None:
         raise StoreCorrupt(Path(path), "it is missing")
     if not raw or raw.isspace():
         raise StoreCorrupt(Path(path), "it is empty")
     try:
-        data = orjson.loads(raw)
+        data = orjson.loads(lines.without_kept(raw))  # the kept line is not needed here
     except orjson.JSONDecodeError as exc:
         raise StoreCorrupt(Path(path), f"it is not valid JSON ({exc})") from exc
     try:
@@ -217,7 +224,7 @@ def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
 _READ_SIZE = 1 << 16
 
 
-def _read_bytes(path: str) -> bytes | None:
+def read_bytes(path: str) -> bytes | None:
     """The whole file, ``None`` when it does not exist: ``os`` calls, not a file
     object, since an export runs this for every article."""
     try:

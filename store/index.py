@@ -12,16 +12,23 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import orjson
 
-from store.durable import Signature, atomic_write_bytes, read_json_file, signature_of
-from store.errors import StoreCorrupt
+from store.durable import Signature, atomic_write_bytes, fsync_dir, read_json_file, signature_of
+from store.errors import StoreCorrupt, StoreWriteError
 from store.summary import ArticleSummary
 
 INDEX_NAME = "index.json"
+UNINDEXED_NAME = "unindexed"
+"""Present while article files may exist that ``index.json`` does not list: the writer
+creates it (synced) before adding an article, and deletes it once an index listing
+every article is written.  Absent, a reader may take the index's articles as all of
+them, without listing the article folders (``store.stream``)."""
 
 
 def read_index(root: Path) -> tuple[dict[str, ArticleSummary], str | None]:
@@ -42,9 +49,72 @@ def read_index(root: Path) -> tuple[dict[str, ArticleSummary], str | None]:
 
 
 def write_index(root: Path, summaries: Iterable[ArticleSummary]) -> None:
-    """Replace ``index.json`` with ``summaries`` (atomically)."""
-    table = {str(i + 1): s.to_dict() for i, s in enumerate(summaries)}
-    atomic_write_bytes(root / INDEX_NAME, orjson.dumps({"articles": table}))
+    """Replace ``index.json`` with ``summaries`` (atomically), one per line.
+
+    The file is the same TinyDB document either way; one summary per line lets an
+    export read it one summary at a time (:func:`index_entries`) instead of parsing
+    the whole table at once, whose objects outweigh the rest of an export's memory.
+    (JSON strings never hold a raw newline, so every line is one whole summary.)
+    """
+    entries = [b'"%d":%b' % (i, orjson.dumps(s.to_dict())) for i, s in enumerate(summaries, 1)]
+    body = b",\n".join(entries)
+    atomic_write_bytes(root / INDEX_NAME, _HEAD + body + (b"\n" if entries else b"") + _TAIL)
+
+
+_HEAD = b'{"articles":{\n'
+_TAIL = b"}}"
+_KEY = re.compile(rb'"[0-9]+":')
+
+
+def open_index(root: Path) -> BinaryIO | None:
+    """``index.json`` opened for :func:`index_entries`; ``None`` when there is none or it
+    is not laid out one summary per line (an index of an older newsread: whoever reads
+    it then reads it whole with :func:`read_index`).  Several passes over the same
+    handle read the same file even if a writer replaces it meanwhile."""
+    try:
+        handle = open(root / INDEX_NAME, "rb")  # the caller closes it
+    except OSError:
+        return None
+    try:
+        if handle.readline() == _HEAD:
+            return handle
+    except OSError:
+        pass
+    handle.close()
+    return None
+
+
+def index_entries(handle: BinaryIO) -> Iterator[bytes]:
+    """The summaries of an :func:`open_index` handle one at a time, as the JSON of each
+    (for ``orjson.loads``), in the order written: list order.  Reads a line at a time,
+    so memory does not grow with the store.  A line that is not a summary, or a file
+    cut short, raises ``ValueError``."""
+    handle.seek(len(_HEAD))
+    for line in handle:
+        if line == _TAIL:
+            return
+        key = _KEY.match(line)
+        if key is None:
+            raise ValueError(f"index line {line[:40]!r} is not a summary")
+        yield line[key.end() :].rstrip(b",\n")
+    raise ValueError("the index is cut short")
+
+
+def mark_unindexed(root: Path) -> None:
+    """Say durably that article files may be missing from the index (before adding one)."""
+    path = root / UNINDEXED_NAME
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
+        fsync_dir(root)
+    except OSError as exc:
+        raise StoreWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def clear_unindexed(root: Path) -> None:
+    """The index lists every article file again (a marker left by a crash only costs a
+    reader a listing of the article folders)."""
+    with contextlib.suppress(OSError):
+        os.unlink(root / UNINDEXED_NAME)
 
 
 def scan_article_files(
@@ -75,4 +145,21 @@ def scan_article_files(
                     found[name[:-5]] = (entry.path, signature_of(entry.stat()))
                 except FileNotFoundError:
                     continue  # deleted between listing and stat
+    return found
+
+
+def article_ids(root: Path) -> set[str]:
+    """The ids of the article files under ``root/articles``, from the folder listings
+    alone (no ``stat``: a reader that streams the index checks each file as it comes)."""
+    found: set[str] = set()
+    folder = root / "articles"
+    if not folder.is_dir():
+        return found
+    for bucket in os.scandir(folder):
+        if bucket.is_dir():
+            found.update(
+                name[:-5]
+                for name in os.listdir(bucket.path)
+                if name.endswith(".json") and not name.startswith(".")
+            )
     return found

@@ -66,31 +66,55 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from filelock import FileLock, Timeout
 
 from annotate.edits import Edit, EditConflict, merge_suggestions
 from annotate.model import Annotations, Article, ArticleStatus
+
+if TYPE_CHECKING:
+    from annotate.formats.tokens import CachedTokens
 from store import backup as backups
-from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_docs
+from store import lines
+from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
 from store.codec import edit_doc
 from store.durable import remove_temp_files
 from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
 from store.history import ArticleState, sorted_annotations
-from store.index import read_index, scan_article_files, write_index
+from store.index import (
+    UNINDEXED_NAME,
+    clear_unindexed,
+    mark_unindexed,
+    read_index,
+    scan_article_files,
+    write_index,
+)
 from store.journal import JOURNAL_NAME, Journal, JournalContent, read_journal
+from store.lines import KeptLine
 from store.schema import SCHEMA_VERSION, migrate, read_schema
 from store.summary import ArticleSummary, summarize, summary_after
 from store.tokens import PACKS_DIR, TokenPacks, write_pack
 
-__all__ = ["SCHEMA_VERSION", "ArticleSummary", "Store", "summarize"]
+__all__ = ["SCHEMA_VERSION", "ArticleSummary", "Listed", "Store", "summarize"]
 
 _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+
+
+class Listed(NamedTuple):
+    """An article as an export lists it: what it selects on, whether its file holds
+    all its decisions (``False``: some are still in the journal, held in memory), and
+    its kept export line (``store.lines``) when the lister read it already."""
+
+    id: str
+    status: str
+    updated: float
+    folded: bool = True
+    kept: KeptLine | None = None
 
 
 class Store:
@@ -130,12 +154,20 @@ class Store:
         self._next_order = 0
         self._fold_limit = self.JOURNAL_LIMIT
         self._index_dirty = False
+        self._unindexed = False
+        """Whether the ``unindexed`` marker is there (``store.index``)."""
         self._closed = False
         self._last_decision = 0.0
         self._folder_asleep = False
         self._wake = threading.Condition(self._mutex)
         self._folder: threading.Thread | None = None
         self._token_packs: TokenPacks | None = None
+        self._line_version: str | None = None
+        """What kept lines are made with (``store.lines``); ``None`` until the builder
+        is loaded, ``""`` when it cannot be (then no line is kept)."""
+        self._unlined: dict[str, None] = {}
+        """Articles rewritten before the line builder was loaded, whose lines are made
+        later (by the background fold, or on close)."""
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -206,9 +238,13 @@ class Store:
         self._replay(journal)
         self._seq = max([journal.last_seq, *(s.seq for s in self._summaries.values())])
         if not self.readonly:
+            self._unindexed = (self.root / UNINDEXED_NAME).exists()
             self._checkpoint()  # folds what was replayed and starts a fresh journal
             if self._index_dirty:
                 self._write_index()
+            elif self._unindexed:  # the index lists every article file after all
+                clear_unindexed(self.root)
+                self._unindexed = False
 
     def _remove_temp_files(self) -> None:
         # The article folders are cleaned by the scan in _load_summaries_from.
@@ -228,6 +264,7 @@ class Store:
                 try:
                     if not self.readonly:
                         self._checkpoint()
+                        self._keep_unlined_lines()
                         if self._index_dirty:
                             self._write_index()
                 except StoreWriteError as exc:
@@ -366,12 +403,16 @@ class Store:
     def _write_index(self) -> None:
         write_index(self.root, self.list_articles())
         self._index_dirty = False
+        if self._unindexed:
+            clear_unindexed(self.root)
+            self._unindexed = False
 
     def flush_index(self) -> None:
         """Fold the journal and write ``index.json`` now (both also happen on close)."""
         with self._mutex:
             self._require_writer()
             self._checkpoint()
+            self._keep_unlined_lines()
             self._write_index()
 
     # -- reading ----------------------------------------------------------------
@@ -454,6 +495,27 @@ class Store:
                 raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
             return docs
 
+    def listing(self, wanted: Callable[[str, float], bool] | None = None) -> Iterator[Listed]:
+        """Every article in list order as an export selects it (see :class:`Listed`);
+        with ``wanted``, only those of a status and latest decision time it wants."""
+        for summary in self.list_articles():
+            status = str(summary.status)
+            if wanted is not None and not wanted(status, summary.updated):
+                continue
+            with self._mutex:
+                folded = summary.id not in self._dirty
+            yield Listed(summary.id, status, summary.updated, folded)
+
+    def kept_line(self, listed: Listed) -> KeptLine | None:
+        """The kept export line (``store.lines``) of the article ``listed`` describes --
+        its file holds all its decisions, and the status it was listed with -- or
+        ``None`` (the caller builds the line).  The caller checks its version."""
+        if listed.kept is not None or not listed.folded:
+            return listed.kept
+        raw = read_bytes(self._article_file(listed.id))
+        kept = lines.kept_in(raw, listed.id) if raw else None
+        return kept if kept is not None and kept.status == listed.status else None
+
     def iter_articles(self) -> Iterator[tuple[Article, Annotations]]:
         """Every article with its annotations, in list order, one file at a time
         (without filling the cache)."""
@@ -513,16 +575,30 @@ class Store:
         (or belongs to a damaged file that was left out)."""
         with self._mutex:
             self._require_writer()
-            if article.id in self._summaries or article.id in self.damaged:
-                return False
-            if self._article_path(article.id).exists():
-                return False  # not ours to overwrite (appeared after open)
-            annotations = sorted_annotations(annotations or Annotations())
-            state = ArticleState(article, annotations, order=self._next_order)
-            self._write_article(article.id, state)
-            self._next_order += 1
-            self._ordered = None
-            return True
+            return self._add(article, annotations)
+
+    def _is_new(self, article: Article) -> bool:
+        if article.id in self._summaries or article.id in self.damaged:
+            return False
+        return not self._article_path(article.id).exists()  # else not ours to overwrite
+
+    def _add(
+        self,
+        article: Article,
+        annotations: Annotations | None,
+        tokens: CachedTokens | None = None,
+    ) -> bool:
+        if not self._is_new(article):
+            return False
+        if not self._unindexed:  # before the file: readers must not trust the index
+            mark_unindexed(self.root)
+            self._unindexed = True
+        annotations = sorted_annotations(annotations or Annotations())
+        state = ArticleState(article, annotations, order=self._next_order)
+        self._write_article(article.id, state, tokens=tokens)
+        self._next_order += 1
+        self._ordered = None
+        return True
 
     def add_articles(
         self, items: Iterable[tuple[Article, Annotations | None]], *, backup: bool = True
@@ -538,30 +614,39 @@ class Store:
             if backup and self._summaries:
                 self.backup("import")
             items = list(items)
-            added = [self.add_article(a, ann) for a, ann in items]
+            tokens: dict[str, CachedTokens] = {}
             if len(items) >= self.TOKENIZE_BATCH:
-                self._cache_tokens([a for (a, _), new in zip(items, added, strict=True) if new])
+                fresh = {a.id: a for a, _ in items if self._is_new(a)}
+                tokens = self._cache_tokens(list(fresh.values()))
+                self._load_line_builder()  # an import loads the tokenizer anyway
+            added = [self._add(a, ann, tokens.get(a.id)) for a, ann in items]
             self._checkpoint()
             self._write_index()
             return added
 
-    def _cache_tokens(self, articles: list[Article]) -> None:
-        """Tokenize these articles and keep their tokens in one pack (``store.tokens``).
+    def _cache_tokens(self, articles: list[Article]) -> dict[str, CachedTokens]:
+        """Tokenize these articles and keep their tokens in one pack (``store.tokens``);
+        returns them by article id (the articles' export lines are made from them).
 
-        A cache: if that fails, the articles are stored all the same and exports
-        tokenize them; the failure is one notice.
+        Done before the articles are written, so that their lines can be kept as they
+        are (a pack whose articles a crash left unwritten only holds records nobody
+        asks for).  A cache: if that fails, the articles are stored all the same and
+        exports tokenize them; the failure is one notice.
         """
         if not articles:
-            return
+            return {}
         try:
             from annotate.formats.tokens import cache_tokens
 
-            written = write_pack(self.root, [(a.id, cache_tokens(a).to_bytes()) for a in articles])
+            made = {a.id: cache_tokens(a) for a in articles}
+            written = write_pack(self.root, [(i, t.to_bytes()) for i, t in made.items()])
         except Exception as exc:  # a cache must never stop an import
             self.notices.append(f"could not cache the tokens of the articles added: {exc}")
-            return
-        if written is not None:
-            self._close_token_packs()  # indexes read before this pack: read them again
+            return {}
+        if written is None:
+            return {}
+        self._close_token_packs()  # indexes read before this pack: read them again
+        return made
 
     def _close_token_packs(self) -> None:
         if self._token_packs is not None:
@@ -665,7 +750,7 @@ class Store:
         with self._wake:
             while not self._closed:
                 journal = self._journal
-                if journal is None or not (self._dirty or journal.count):
+                if journal is None or not (self._dirty or journal.count or self._unlined):
                     self._folder_asleep = True
                     self._wake.wait()
                     self._folder_asleep = False
@@ -674,26 +759,147 @@ class Store:
                 if idle < self.FOLD_AFTER_IDLE:
                     self._wake.wait(self.FOLD_AFTER_IDLE - idle)
                     continue
+                if self._line_version is None:
+                    self._prepare_lines_unlocked()  # then fold with lines
+                    continue
                 if not self._try_fold():
                     self._last_decision = time.monotonic()  # retry after another pause
                 self._wake.wait(0.001)  # let a waiting decision in between two articles
 
-    def _write_article(self, article_id: str, state: ArticleState, *, fold: bool = False) -> None:
-        """Rewrite an article file from ``state`` (it then includes all journal entries).
+    def _write_article(
+        self,
+        article_id: str,
+        state: ArticleState,
+        *,
+        fold: bool = False,
+        tokens: CachedTokens | None = None,
+    ) -> None:
+        """Rewrite an article file from ``state`` (it then includes all journal entries),
+        with its kept export line (``store.lines``; ``tokens`` when the caller has them).
 
         With ``fold`` the state is the live one whose summary is up to date already, so
         only the file's signature and seq change in it.
         """
-        signature = ArticleFile(self._article_path(article_id)).write(state, self._seq)
         if fold:
-            summary = replace(self._summaries[article_id], signature=signature, seq=self._seq)
+            summary = self._summaries[article_id]
         else:
-            summary = summarize(state.article, state.annotations, state.order, signature, self._seq)
-        self._summaries[article_id] = summary
+            summary = summarize(state.article, state.annotations, state.order)
+        kept = self._kept_table(article_id, state, summary, tokens)
+        signature = ArticleFile(self._article_path(article_id)).write(state, self._seq, kept)
+        self._summaries[article_id] = replace(summary, signature=signature, seq=self._seq)
         self._states[article_id] = state
         self._states.move_to_end(article_id)
         self._dirty.discard(article_id)
         self._index_dirty = True
+
+    # -- kept export lines ------------------------------------------------------------
+    def _kept_table(
+        self,
+        article_id: str,
+        state: ArticleState,
+        summary: ArticleSummary,
+        tokens: CachedTokens | None = None,
+    ) -> dict[str, Any] | None:
+        """The article's ``export`` table (``store.lines``): its line of the default
+        export, made as its file is rewritten from ``state`` (``summary`` is its summary).
+
+        Only for articles the default export carries (reviewed ones: a ``new`` article
+        costs an import nothing) and whose tokens are at hand (given, or in the token
+        cache): this never loads the tokenizer.  Before the line builder is loaded (it
+        is loaded outside the store's lock by the background fold, or by an import or a
+        close) the article waits in :attr:`_unlined`.  A cache: whatever fails, the
+        article is saved without a line, and the export builds it.
+        """
+        self._unlined.pop(article_id, None)
+        if summary.status is ArticleStatus.NEW or not self._line_version:
+            if self._line_version is None and summary.status is not ArticleStatus.NEW:
+                self._unlined[article_id] = None
+                if self._folder_asleep:
+                    with self._wake:  # re-entrant: held already on every store path
+                        self._wake.notify()
+            return None
+        try:
+            from annotate.formats.prodigy_jsonl import default_line
+            from annotate.formats.tokens import CachedTokens
+
+            if tokens is None:
+                if self._token_packs is None:
+                    self._token_packs = TokenPacks(self.root)
+                tokens = CachedTokens.from_bytes(self._token_packs.get(article_id))
+            if tokens is None:
+                return None
+            built = default_line(state.article, state.annotations, tokens, answer="accept")
+            if built is None:
+                return None
+            return lines.table(
+                article_id,
+                self._line_version,
+                answer="accept",
+                status=str(summary.status),
+                updated=summary.updated,
+                total=built.total,
+                warnings=built.warnings,
+                line=built.line,
+            )
+        except Exception as exc:  # a cache must never stop a write
+            self.notices.append(f"could not keep the export line of article {article_id}: {exc}")
+            return None
+
+    def _load_line_builder(self) -> None:
+        """Load what kept lines are made with (a tenth of a second the first time: the
+        export modules, spaCy's version).  Idempotent."""
+        if self._line_version is not None:
+            return
+        try:
+            from annotate.formats.prodigy_jsonl import line_version
+
+            version = line_version()
+        except Exception as exc:  # no kept lines then; exports build every line
+            self.notices.append(f"export lines are not kept: {exc}")
+            version = ""
+        self._line_version = version
+
+    def _prepare_lines_unlocked(self) -> None:
+        """:meth:`_load_line_builder` without holding the store's lock (the background
+        fold calls it with the lock held once, so decisions go on meanwhile)."""
+        self._mutex.release()
+        try:
+            from annotate.formats.prodigy_jsonl import line_version
+
+            version: str | None = line_version()
+            packs: TokenPacks | None = TokenPacks(self.root)
+        except Exception:
+            version, packs = None, None  # loaded under the lock below, with its notice
+        finally:
+            self._mutex.acquire()
+        if self._token_packs is None and not self._closed:
+            self._token_packs, packs = packs, None
+        if packs is not None:
+            packs.close()
+        if version is None:
+            self._load_line_builder()
+        elif self._line_version is None:
+            self._line_version = version
+
+    def _keep_unlined_lines(self, limit: int | None = None) -> None:
+        """Rewrite (up to ``limit``) articles waiting in :attr:`_unlined` with their
+        kept lines (those whose line cannot be made are left as they are)."""
+        if not self._unlined:
+            return
+        self._load_line_builder()
+        for article_id in list(self._unlined)[:limit]:
+            self._unlined.pop(article_id, None)
+            if article_id in self._dirty or article_id not in self._summaries:
+                continue  # lined when folded
+            state = self._states.get(article_id)
+            if state is None:
+                try:
+                    state = self._read_file(article_id).state
+                except StoreError:
+                    continue
+            summary = self._summaries[article_id]
+            if self._kept_table(article_id, state, summary) is not None:
+                self._write_article(article_id, state, fold=True)
 
     def _fold_some(self) -> None:
         """One step of folding the journal: rewrite the least recently used article with
@@ -702,6 +908,8 @@ class Store:
         oldest = next((i for i in self._states if i in self._dirty), None)
         if oldest is not None:
             self._write_article(oldest, self._states[oldest], fold=True)
+        elif self._unlined and self._line_version is not None:
+            self._keep_unlined_lines(limit=1)
         if not self._dirty:
             self._checkpoint()
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import orjson
 from murmurhash import hash as murmur
@@ -36,7 +36,7 @@ from murmurhash import hash as murmur
 from annotate.clean import clean_article
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.offsets import OffsetMap, clean_with_offsets
-from annotate.formats.select import Doc, SelectedDocs
+from annotate.formats.select import Doc, SelectedDocs, Selection
 from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
 from annotate.model import (
     Annotations,
@@ -143,6 +143,62 @@ def line_from_docs(
         table = char_table(index.starts, index.ends, len(text))
     task = task_from_docs(article, selected, tokens, table, report=report, answer=answer)
     return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+
+
+LINE_FORMAT = 1
+"""Version of the bytes :func:`task_from_docs` and :func:`line_from_docs` write for a
+given article.  The store keeps each article's line of the default export
+(``store.lines``) and exports it as it is while this, the tokens' version and orjson's
+version are those it was made with: bump it whenever a change here (or in what feeds
+it: the documents, the tokens, the selection) changes a line, so kept lines are built
+again instead of exported stale.  ``tests/test_stored_lines.py`` holds the bytes of
+version 1 for a fixed article and fails when they change without a bump."""
+
+
+def line_version() -> str:
+    """What a kept line depends on besides the article: :data:`LINE_FORMAT`, the
+    tokenizer (spaCy's version, ``TOKENS_FORMAT``) and the JSON writer's version."""
+    from annotate.formats.tokens import tokens_version
+
+    return f"prodigy-line-{LINE_FORMAT} {tokens_version()} orjson-{orjson.__version__}"
+
+
+class BuiltLine(NamedTuple):
+    """One article's line of the default export, what it counts, and the warnings that
+    building it reported (an export replays them, so a kept line warns as a built one)."""
+
+    line: bytes
+    total: int
+    warnings: tuple[str, ...]
+
+
+def default_line(
+    article: Article, annotations: Annotations, cached: CachedTokens, *, answer: str
+) -> BuiltLine | None:
+    """The line ``newsread export --format jsonl`` writes for this article without
+    ``--label``/``--annotator`` (every accepted decision): the bytes
+    ``line_from_docs`` writes from the store's documents.
+
+    ``None`` when ``cached`` does not fit the text: this never tokenizes (the store
+    calls it when it rewrites an article, where loading spaCy is not wanted).
+    """
+    if not cached.fits(article.text, article.meta):
+        return None
+    chosen = Selection().apply(annotations)
+    warnings: list[str] = []
+    line = line_from_docs(
+        article.to_dict(),
+        SelectedDocs(
+            [e.to_dict() for e in chosen.entities],
+            [q.to_dict() for q in chosen.quotes],
+            [s.to_dict() for s in chosen.statements],
+        ),
+        cached,
+        report=warnings.append,
+        answer=answer,
+    )
+    count = len(chosen.entities) + len(chosen.quotes) + len(chosen.statements)
+    return BuiltLine(line, count, tuple(warnings))
 
 
 def task_from_docs(

@@ -152,7 +152,13 @@ def _spacy_version() -> str:
 @cache
 def _tokenizer_name(pretokenized: bool) -> str:
     mode = WHITESPACE if pretokenized else "blank:en"
-    return f"{mode} spacy-{_spacy_version()} tokens-{TOKENS_FORMAT}"
+    return f"{mode} {tokens_version()}"
+
+
+def tokens_version() -> str:
+    """The part of :func:`tokenizer_name` that is not the article's own: the spaCy
+    version (its tokenizer rules) and :data:`TOKENS_FORMAT`."""
+    return f"spacy-{_spacy_version()} tokens-{TOKENS_FORMAT}"
 
 
 def tokenizer_name(meta: Mapping[str, Any]) -> str:

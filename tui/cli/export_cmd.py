@@ -5,8 +5,11 @@ Thin by design: the store streams articles one at a time (summaries pick which),
 the format modules turn each article into lines; nothing is collected in a list, so
 memory does not grow with the store (the spaCy DocBin, an in-memory structure by
 nature, is the one exception).  JSONL, the format exports are timed on
-(``bench/export.py``), reads the store's plain documents and cached tokens
-(``Store.docs``) instead of objects, and writes the same bytes.  A file named with
+(``bench/export.py``), reads the store as a stream (``store.stream``: not even the
+summaries are held) and, without ``--label``/``--annotator``, writes each article's
+line as the store kept it when the article last changed (``store.lines``), building
+only the lines it cannot use -- from the store's plain documents and cached tokens
+(``Store.docs``) instead of objects, the same bytes either way.  A file named with
 ``--out`` is written under a temporary name and renamed at the end, so a failed export
 never leaves half a file where a good one was.  Warnings (an entity off token
 boundaries, say) go to stderr, one line each, naming the article.
@@ -34,8 +37,9 @@ from tui.cli.common import fail
 
 if TYPE_CHECKING:
     from annotate.formats.select import SelectedDocs, Selection
-    from store import Store
     from store.articles import ArticleDocs
+    from store.repository import Listed
+    from store.stream import ArticleSource
     from tui.config import Settings
 
 FORMATS = ("jsonl", "spacy", "conll", "textcat")
@@ -152,7 +156,10 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"--eval-split {args.eval_split} must be at least 0 and below 1")
     selection = Selection.of(_split(args.label), args.only_annotator)
     try:
-        store = Store.open(settings.store, readonly=True)
+        if args.format == "jsonl":
+            store: ArticleSource = open_for_export(settings.store)
+        else:
+            store = Store.open(settings.store, readonly=True)
     except StoreError as exc:
         return fail(str(exc))
     try:
@@ -180,6 +187,15 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def open_for_export(path: str | Path) -> ArticleSource:
+    """The store at ``path`` read as a stream (``store.stream``: memory that does not
+    grow with the store), or opened read-only when it cannot be streamed."""
+    from store import Store
+    from store.stream import StreamedStore
+
+    return StreamedStore.open(path) or Store.open(path, readonly=True)
+
+
 def _say(message: str) -> None:
     from annotate.clean import strip_control
 
@@ -196,26 +212,37 @@ class SelectedArticles:
 
     Iterating gives :class:`ExportItem` objects, which every format understands;
     :meth:`docs` gives the same selection as plain documents straight from the store's
-    fast read (``Store.docs``), which is what the JSONL export streams.
+    fast read (``Store.docs``), and :meth:`listed` the articles alone, so that the
+    JSONL export can write their kept lines (``store.lines``).
     """
 
     def __init__(
-        self, store: Store, statuses: tuple[str, ...], since: float | None, selection: Selection
+        self,
+        store: ArticleSource,
+        statuses: tuple[str, ...],
+        since: float | None,
+        selection: Selection,
     ) -> None:
         self.store = store
         self.statuses = statuses
         self.since = since
         self.selection = selection
 
+    def listed(self) -> Iterator[Listed]:
+        """Each article passing the article-level filters (status, ``--since``)."""
+        wanted = self.wanted
+        for listed in self.store.listing(wanted):
+            if wanted(listed.status, listed.updated):
+                yield listed
+
+    def wanted(self, status: str, updated: float) -> bool:
+        """Whether an article of this status and latest decision time is exported."""
+        return status in self.statuses and (self.since is None or updated >= self.since)
+
     def _summaries(self) -> Iterator[tuple[str, bool]]:
         """Id and "reviewed" of each article passing the article-level filters."""
-        for summary in self.store.list_articles():
-            status = str(summary.status)
-            if status not in self.statuses:
-                continue
-            if self.since is not None and summary.updated < self.since:
-                continue
-            yield summary.id, status != "new"
+        for listed in self.listed():
+            yield listed.id, listed.status != "new"
 
     def _wanted(self, entities: int, total: int) -> bool:
         """Whether an article with these selected decisions is exported at all."""
@@ -239,29 +266,35 @@ class SelectedArticles:
         return ExportItem(article, chosen, reviewed)
 
     def docs(self) -> Iterator[tuple[str, ArticleDocs, SelectedDocs, bool]]:
-        """Id, documents, selected decisions (as documents) and "reviewed" of each article.
+        """Id, documents, selected decisions (as documents) and "reviewed" of each article
+        (the filters of :meth:`_summaries` and :meth:`_wanted`, on documents)."""
+        for listed in self.listed():
+            found = self.docs_of(listed.id)
+            if found is not None:
+                yield listed.id, found[0], found[1], listed.status != "new"
 
-        The filters of :meth:`_summaries` and :meth:`_wanted`, inlined: this loop runs
-        once per article of the export."""
-        store_docs, apply_docs = self.store.docs, self.selection.apply_docs
-        statuses, since = self.statuses, self.since
-        filtering = self.selection.labels is not None or self.selection.annotator is not None
-        by_label = self.selection.labels is not None
-        for summary in self.store.list_articles():
-            status = str(summary.status)
-            if status not in statuses or (since is not None and summary.updated < since):
-                continue
-            docs = store_docs(summary.id)
-            chosen = apply_docs(docs.entities, docs.quotes, docs.statements)
-            if filtering and not (chosen.entities or chosen.quotes or chosen.statements):
-                continue
-            if by_label and not chosen.entities:
-                continue
-            yield summary.id, docs, chosen, status != "new"
+    def docs_of(self, article_id: str) -> tuple[ArticleDocs, SelectedDocs] | None:
+        """One article's documents and selected decisions (``None`` when the filters
+        leave nothing of it)."""
+        docs = self.store.docs(article_id)
+        selection = self.selection
+        chosen = selection.apply_docs(docs.entities, docs.quotes, docs.statements)
+        if selection.labels is not None or selection.annotator is not None:
+            if not (chosen.entities or chosen.quotes or chosen.statements):
+                return None
+            if selection.labels is not None and not chosen.entities:
+                return None
+        return docs, chosen
+
+    @property
+    def everything(self) -> bool:
+        """True when no filter drops single decisions: the default export, whose lines
+        the store keeps."""
+        return self.selection.labels is None and self.selection.annotator is None
 
 
 def selected_articles(
-    store: Store, statuses: tuple[str, ...], since: float | None, selection: Selection
+    store: ArticleSource, statuses: tuple[str, ...], since: float | None, selection: Selection
 ) -> SelectedArticles:
     """The articles to export with their selected decisions, read one at a time."""
     return SelectedArticles(store, statuses, since, selection)
@@ -291,20 +324,46 @@ def export_jsonl(articles: Iterable[ExportItem], out: IO[bytes]) -> tuple[int, i
 
 
 def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int, int]:
-    """:func:`export_jsonl` from the store's documents and cached tokens.
+    """:func:`export_jsonl` from the store's kept lines, documents and cached tokens.
 
-    Per article: one file read, one ``orjson.loads``, the task built from the
-    documents with the cached tokens embedded as they are, one ``orjson.dumps`` and
-    one buffered write -- the same bytes as the object path.  A document that does
-    not convert (a damaged file) is read again the slow way, whose error names it.
+    Without filters on single decisions, an article whose line the store kept for its
+    current content (``store.lines``: made when the article last changed, by the same
+    builder) costs one small file read and one buffered write, and its warnings are
+    replayed.  Any other article: one file read, one ``orjson.loads``, the task built
+    from the documents with the cached tokens embedded as they are, one
+    ``orjson.dumps`` and one buffered write -- the same bytes as the object path.  A
+    document that does not convert (a damaged file) is read again the slow way,
+    whose error names it.
     """
-    from annotate.formats.prodigy_jsonl import dumps, line_from_docs, task_from_article
+    from annotate.formats.prodigy_jsonl import (
+        dumps,
+        line_from_docs,
+        line_version,
+        task_from_article,
+    )
     from annotate.formats.tokens import CachedTokens
 
-    write = out.write
+    write, kept_line = out.write, articles.store.kept_line
+    version = line_version() if articles.everything else None
     done = total = 0
-    for article_id, docs, chosen, reviewed in articles.docs():
-        answer = "accept" if reviewed else "ignore"
+    for listed in articles.listed():
+        article_id = listed.id
+        answer = "accept" if listed.status != "new" else "ignore"
+        if version is not None:
+            kept = kept_line(listed)
+            if kept is not None and kept.version == version and kept.answer == answer:
+                for warning in kept.warnings:
+                    warn(warning)
+                write(kept.line)
+                write(b"\n")
+                done += 1
+                total += kept.total
+                continue
+        found = articles.docs_of(article_id)
+        if found is None:
+            continue
+        docs, chosen = found
+        reviewed = listed.status != "new"
         cached = CachedTokens.from_bytes(docs.tokens)
         try:
             line = line_from_docs(docs.article, chosen, cached, report=warn, answer=answer)
