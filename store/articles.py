@@ -52,7 +52,8 @@ class ArticleFile:
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
-        self.storage = DurableStorage(path, readonly=readonly)
+        # The kept export line is for exports: not parsed here (it is most of the file).
+        self.storage = DurableStorage(path, readonly=readonly, prepare=lines.without_kept)
         storage = self.storage
         self.db = TinyDB(storage=lambda: storage)  # TinyDB calls the factory once
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -103,8 +104,11 @@ def read_json_file(path: Path) -> Any:
     return read_json_with_signature(path)[0]
 
 
-def read_json_with_signature(path: Path) -> tuple[Any, Signature | None]:
-    """The parsed content of ``path`` and the signature of the very file that was read."""
+def read_json_with_signature(
+    path: Path, prepare: Callable[[bytes], bytes] | None = None
+) -> tuple[Any, Signature | None]:
+    """The parsed content of ``path`` and the signature of the very file that was read;
+    ``prepare`` may cut out of the bytes what the reader does not need parsed."""
     try:
         with open(path, "rb") as handle:
             signature = signature_of(os.fstat(handle.fileno()))
@@ -116,7 +120,7 @@ def read_json_with_signature(path: Path) -> tuple[Any, Signature | None]:
     if not raw.strip():
         raise StoreCorrupt(path, "it is empty")
     try:
-        return orjson.loads(raw), signature
+        return orjson.loads(prepare(raw) if prepare else raw), signature
     except orjson.JSONDecodeError as exc:
         raise StoreCorrupt(path, f"it is not valid JSON ({exc})") from exc
 
@@ -129,16 +133,24 @@ class DurableStorage(Storage):
     :attr:`signature` is the signature of the file last read or written.
     """
 
-    def __init__(self, path: str | Path, *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        readonly: bool = False,
+        prepare: Callable[[bytes], bytes] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        self.prepare = prepare
+        """Applied to the file's bytes before they are parsed (see ``read_json_with_signature``)."""
         self.signature: Signature | None = None
         self._data: dict[str, Any] | None = None
 
     def read(self) -> dict[str, Any] | None:
         """The whole database (``None`` when the file does not exist yet)."""
         if self._data is None:
-            data, self.signature = read_json_with_signature(self.path)
+            data, self.signature = read_json_with_signature(self.path, self.prepare)
             if data is not None and not isinstance(data, dict):
                 raise StoreCorrupt(self.path, "it does not hold a JSON object")
             self._data = data

@@ -15,7 +15,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -56,9 +56,21 @@ def write_index(root: Path, summaries: Iterable[ArticleSummary]) -> None:
     the whole table at once, whose objects outweigh the rest of an export's memory.
     (JSON strings never hold a raw newline, so every line is one whole summary.)
     """
-    entries = [b'"%d":%b' % (i, orjson.dumps(s.to_dict())) for i, s in enumerate(summaries, 1)]
+    entries = [b'"%d":%b' % (i, orjson.dumps(_listed_first(s))) for i, s in enumerate(summaries, 1)]
     body = b",\n".join(entries)
     atomic_write_bytes(root / INDEX_NAME, _HEAD + body + (b"\n" if entries else b"") + _TAIL)
+
+
+LISTED_FIRST = ("id", "order", "status", "updated", "signature")
+"""The keys every summary line starts with, in this order: what a streaming reader
+needs of an article is found at fixed places, without parsing the rest."""
+
+
+def _listed_first(summary: ArticleSummary) -> dict[str, Any]:
+    data = summary.to_dict()
+    first = {key: data[key] for key in LISTED_FIRST}
+    first.update(data)
+    return first
 
 
 _HEAD = b'{"articles":{\n'
@@ -93,11 +105,16 @@ def index_entries(handle: BinaryIO) -> Iterator[bytes]:
     for line in handle:
         if line == _TAIL:
             return
-        key = _KEY.match(line)
-        if key is None:
-            raise ValueError(f"index line {line[:40]!r} is not a summary")
-        yield line[key.end() :].rstrip(b",\n")
+        yield summary_of(line)
     raise ValueError("the index is cut short")
+
+
+def summary_of(line: bytes) -> bytes:
+    """The summary JSON of one line of the index (``ValueError`` if it holds none)."""
+    key = _KEY.match(line)
+    if key is None:
+        raise ValueError(f"index line {line[:40]!r} is not a summary")
+    return line[key.end() :].rstrip(b",\n")
 
 
 def mark_unindexed(root: Path) -> None:

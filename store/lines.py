@@ -7,8 +7,8 @@ article's file then (a fold of the journal, an import, a new analysis).  So the 
 builds the line there, once, and writes it into the article file as its last table,
 ``export``::
 
-    …,"export":{"1":<the line: the Prodigy task>,"2":{"kept_line":1,"article":…,
-                 "version":…,"answer":…,"status":…,"updated":…,"count":…,
+    …,"export":{"1":<the line: the Prodigy task, then its newline>,"2":{"kept_line":1,
+                 "article":…,"version":…,"answer":…,"status":…,"updated":…,"count":…,
                  "warnings":[…],"size":…}}}
 
 Document 1 is the task itself (``TinyDB(path).table("export").get(doc_id=1)`` reads
@@ -16,7 +16,8 @@ it); document 2 says which article it belongs to, with which builder it was made
 (:func:`~annotate.formats.prodigy_jsonl.line_version`: format, tokenizer and JSON
 writer versions), the ``answer`` it carries, the article's status and latest decision
 time (what an export selects on), how many annotations it holds, the warnings
-building it reported, and the line's size in bytes.  ``newsread export --format
+building it reported, and the line's size in bytes (the newline, whitespace to JSON,
+included: the line is one slice of the file).  ``newsread export --format
 jsonl`` without ``--label``/``--annotator`` reads the file's bytes, finds document 2
 at the very end (:func:`kept_in`) and writes the line as it is: no JSON parsing of the
 article, no task building (as Prodigy's own database keeps its tasks as JSON).
@@ -50,9 +51,8 @@ _END = b"}}}"  # document 2, the table, the file
 
 class KeptLine(NamedTuple):
     """A kept line and what document 2 says of it (see the module; ``total`` is its
-    ``count``).  ``line`` has no final newline."""
+    ``count``).  ``line`` ends with its newline, ready to write."""
 
-    article: str
     version: str
     answer: str
     status: str
@@ -73,9 +73,12 @@ def table(
     warnings: Sequence[str],
     line: bytes,
 ) -> dict[str, Any]:
-    """The ``export`` table of an article file, for ``ArticleFile.write`` to write last;
-    ``line`` is the JSONL line (its final newline is left out)."""
-    task = line[:-1] if line.endswith(b"\n") else line
+    """The ``export`` table of an article file, for ``ArticleFile.write`` to write last.
+
+    ``line`` is the JSONL line with its final newline, which stays in the file as
+    whitespace after the task, so that the line is one slice of the file's bytes."""
+    if not line.endswith(b"\n"):
+        line += b"\n"
     meta = {
         "kept_line": LAYOUT,
         "article": article_id,
@@ -85,57 +88,56 @@ def table(
         "updated": updated,
         "count": total,
         "warnings": list(warnings),
-        "size": len(task),
+        "size": len(line),
     }
-    return {"1": orjson.Fragment(task), "2": meta}
+    return {"1": orjson.Fragment(line), "2": meta}
 
 
 def _find(raw: bytes) -> tuple[int, dict[str, Any]] | None:
-    """Where the ``export`` table starts, and document 2, when the file ends with a kept
-    line.  A raw ``,"2":{"kept_line":`` cannot be inside a JSON string (its quotes
-    would be escaped), and only document 2 of the last table ends the file with it;
-    the line is the ``size`` bytes before it, behind the table's own key."""
-    if not raw.endswith(_END):
+    """Where the line starts, and document 2, when the file ends with a kept line.
+
+    A raw ``,"2":{"kept_line":`` cannot be inside a JSON string (its quotes would be
+    escaped), and only document 2 of the last table ends the file with it; the line is
+    the ``size`` bytes before it, behind the table's own key."""
+    if raw[-3:] != _END:
         return None
     meta_at = raw.rfind(_META_START)
     if meta_at < 0:
         return None
     try:
-        meta = orjson.loads(memoryview(raw)[meta_at + 5 : -2])
-        table_at = meta_at - meta["size"] - len(_LINE_START)
+        meta = orjson.loads(raw[meta_at + 5 : -2])
+        line_at = meta_at - meta["size"]
     except (orjson.JSONDecodeError, KeyError, TypeError):
         return None
-    if table_at < 0 or raw[table_at : table_at + len(_LINE_START)] != _LINE_START:
+    if line_at < len(_LINE_START) or raw[line_at - len(_LINE_START) : line_at] != _LINE_START:
         return None
-    return table_at, meta
+    return line_at, meta
 
 
 def kept_in(raw: bytes, article_id: str) -> KeptLine | None:
     """The kept line of an article file's bytes; ``None`` when there is no intact one
-    for ``article_id``."""
+    for ``article_id``.  An export runs this once per article."""
     found = _find(raw)
     if found is None:
         return None
-    table_at, meta = found
+    line_at, meta = found
     try:
-        kept = KeptLine(
-            meta["article"],
+        if meta["article"] != article_id:
+            return None
+        return KeptLine(
             meta["version"],
             meta["answer"],
             meta["status"],
             meta["updated"],
             meta["count"],
             meta["warnings"],
-            memoryview(raw)[
-                table_at + len(_LINE_START) : table_at + len(_LINE_START) + meta["size"]
-            ],
+            memoryview(raw)[line_at : line_at + meta["size"]],
         )
     except (KeyError, TypeError):
         return None
-    return kept if kept.article == article_id else None
 
 
 def without_kept(raw: bytes) -> bytes:
     """An article file's bytes without its kept line, for whoever parses the rest."""
     found = _find(raw)
-    return raw if found is None else raw[: found[0]] + b"}"
+    return raw if found is None else raw[: found[0] - len(_LINE_START)] + b"}"

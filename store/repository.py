@@ -495,9 +495,13 @@ class Store:
                 raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
             return docs
 
-    def listing(self, wanted: Callable[[str, float], bool] | None = None) -> Iterator[Listed]:
+    def listing(
+        self, wanted: Callable[[str, float], bool] | None = None, *, kept: bool = False
+    ) -> Iterator[Listed]:
         """Every article in list order as an export selects it (see :class:`Listed`);
-        with ``wanted``, only those of a status and latest decision time it wants."""
+        with ``wanted``, only those of a status and latest decision time it wants.
+        (``kept`` is for readers that read kept lines as they list: this one reads them
+        in :meth:`kept_line`.)"""
         for summary in self.list_articles():
             status = str(summary.status)
             if wanted is not None and not wanted(status, summary.updated):

@@ -26,6 +26,7 @@ always did).
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO, NamedTuple, Protocol
@@ -38,7 +39,14 @@ from store import lines
 from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
 from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState
-from store.index import INDEX_NAME, UNINDEXED_NAME, article_ids, index_entries, open_index
+from store.index import (
+    INDEX_NAME,
+    UNINDEXED_NAME,
+    article_ids,
+    index_entries,
+    open_index,
+    summary_of,
+)
 from store.journal import JOURNAL_NAME, JournalContent, read_journal
 from store.lines import KeptLine
 from store.repository import _SAFE_ID, Listed
@@ -53,7 +61,7 @@ Wanted = Callable[[str, float], bool]
 class ArticleSource(Protocol):
     """What an export reads: a :class:`~store.repository.Store` or a :class:`StreamedStore`."""
 
-    def listing(self, wanted: Wanted | None = None) -> Iterator[Listed]: ...
+    def listing(self, wanted: Wanted | None = None, *, kept: bool = False) -> Iterator[Listed]: ...
     def kept_line(self, listed: Listed) -> KeptLine | None: ...
     def docs(self, article_id: str) -> ArticleDocs: ...
     def get(self, article_id: str) -> tuple[Article, Annotations]: ...
@@ -133,11 +141,11 @@ class StreamedStore:
         on_disk = article_ids(self.root)
         last: tuple[int, str] | None = None
         for raw in index_entries(self._index):
-            found = _id_and_order(raw)
-            if found is None or (last is not None and (found[1], found[0]) <= last):
+            fields = _fields(raw)
+            if last is not None and (fields.order, fields.id) <= last:
                 return False
-            last = (found[1], found[0])
-            on_disk.discard(found[0])
+            last = (fields.order, fields.id)
+            on_disk.discard(fields.id)
         unindexed = []
         for article_id in on_disk:
             held = self._held.get(article_id)
@@ -155,20 +163,22 @@ class StreamedStore:
         return True
 
     # -- reading --------------------------------------------------------------------
-    def listing(self, wanted: Wanted | None = None) -> Iterator[Listed]:
+    def listing(self, wanted: Wanted | None = None, *, kept: bool = False) -> Iterator[Listed]:
         """Every article in list order (see :class:`~store.repository.Listed`); with
         ``wanted``, an article whose summary says it is not wanted may be left out (the
         caller filters what comes on the status and time given).
 
-        A wanted article's file is read here, and its kept line (``store.lines``) says
-        its status; one without a kept line whose file changed since the index was
-        written is read the slow way for its summary.  Raises :class:`StoreCorrupt`
-        naming ``index.json`` when it is not in list order (only a hand edit makes it
-        so), and naming an article file that cannot be read.
+        With ``kept``, a wanted article's file is read here for its kept line
+        (``store.lines``), which also says its status.  Any other article costs a
+        ``stat``: its summary is used while it describes the file on disk, else the
+        file is read the slow way for its own.  Raises :class:`StoreCorrupt` naming
+        ``index.json`` when it is not in list order or not readable (only a hand edit
+        or a disk fault makes it so), and naming an article file that cannot be read.
         """
-        held = self._held
+        held, folder = self._held, self._articles_folder
         last: tuple[int, str] | None = None
-        for raw, (article_id, order, status, updated) in self._entries():
+        for fields in self._entries():
+            article_id, order, status, updated, signature = fields
             if last is not None and (order, article_id) <= last:
                 raise self._damaged_index("it is not in list order")
             last = (order, article_id)
@@ -176,33 +186,50 @@ class StreamedStore:
                 _, status, updated = held[article_id]
                 yield Listed(article_id, status, updated, False)
                 continue
-            path = self._article_file(article_id)
-            if wanted is None or wanted(status, updated):
-                raw_file = read_bytes(path)
-                if raw_file is None:
+            path = f"{folder}/{article_id[:2]}/{article_id}.json"  # a safe id: see _LISTED
+            want = wanted is None or wanted(status, updated)
+            if want and kept:
+                raw = read_bytes(path)
+                if raw is None:
                     continue  # gone since the index was written
-                kept = lines.kept_in(raw_file, article_id)
-                if kept is not None:
-                    yield Listed(article_id, kept.status, kept.updated, True, kept)
+                line = lines.kept_in(raw, article_id)
+                if line is not None:
+                    yield Listed(article_id, line.status, line.updated, True, line)
                     continue
-            listed = self._current(article_id, path, raw, status, updated)
-            if listed is not None and (wanted is None or wanted(listed.status, listed.updated)):
-                yield listed
+            current = _signature(path)
+            if current is None:
+                continue
+            if current != signature:  # rewritten since the index was written
+                state = self._read_file(article_id).state
+                summary = summarize(state.article, state.annotations, state.order)
+                status, updated = str(summary.status), summary.updated
+                want = wanted is None or wanted(status, updated)
+            if want:
+                yield Listed(article_id, status, updated)
         yield from self._unindexed
 
-    def _entries(self) -> Iterator[tuple[bytes, tuple[str, int, str, float]]]:
-        """The index's summaries, each with :func:`_fields`; a damaged index (only a
-        hand edit or a disk fault makes one: it is written atomically) is named."""
-        entries = index_entries(self._index)
-        while True:
-            try:
-                raw = next(entries)
-                fields = _fields(raw)
-            except StopIteration:
-                return
-            except (ValueError, KeyError, TypeError) as exc:
-                raise self._damaged_index(f"a summary is malformed ({exc})") from exc
-            yield raw, fields
+    def _entries(self) -> Iterator[_Fields]:
+        """The index's summaries (:func:`_fields`); a damaged index (only a hand edit or
+        a disk fault makes one: it is written atomically) is named.  The summaries of
+        ``store.index.write_index`` are matched here, line by line, in one step (this
+        runs once per article of an export); any other line is parsed whole."""
+        match, tail = _LISTED_LINE.match, b"}}"
+        self._index.seek(len(b'{"articles":{\n'))
+        try:
+            for line in self._index:
+                found = match(line)
+                if found is not None:
+                    article_id, order, status, updated, signature = found.groups()
+                    yield _Fields(
+                        article_id.decode(), int(order), status.decode(), float(updated), signature
+                    )
+                elif line == tail:
+                    return
+                else:
+                    yield _fields(summary_of(line))
+            raise ValueError("the index is cut short")
+        except (ValueError, KeyError, TypeError) as exc:
+            raise self._damaged_index(f"a summary is malformed ({exc})") from exc
 
     def _damaged_index(self, reason: str) -> StoreCorrupt:
         return StoreCorrupt(
@@ -210,25 +237,6 @@ class StreamedStore:
             reason,
             advice="delete it (it is a cache: newsread writes it anew) and export again",
         )
-
-    def _current(
-        self, article_id: str, path: str, raw: bytes, status: str, updated: float
-    ) -> Listed | None:
-        """The article as its file is now: the index's summary when it describes that
-        file, else the file's own (``None`` when the file is gone)."""
-        try:
-            found = os.stat(path)
-        except FileNotFoundError:
-            return None
-        signature = [found.st_ino, found.st_mtime_ns, found.st_size]
-        try:
-            if orjson.loads(raw)["signature"] == signature:
-                return Listed(article_id, status, updated)
-        except (orjson.JSONDecodeError, KeyError, TypeError):
-            pass
-        state = self._read_file(article_id).state
-        summary = summarize(state.article, state.annotations, state.order)
-        return Listed(article_id, str(summary.status), summary.updated)
 
     def kept_line(self, listed: Listed) -> KeptLine | None:
         """The kept line :meth:`listing` read with the article, if any."""
@@ -280,45 +288,44 @@ class StreamedStore:
         return stored
 
 
-# A summary line of the index starts {"id":"…", and a raw ,"key": cannot be inside a
-# JSON string (its quotes are escaped): the fields an export selects on are found
-# without parsing the whole summary (``ArticleSummary.to_dict`` writes each once).
-_ID_START = b'{"id":"'
-_ORDER = b',"order":'
-_STATUS = b',"status":"'
-_UPDATED = b',"updated":'
+class _Fields(NamedTuple):
+    """What an export needs of an index summary (``signature`` as its JSON digits)."""
+
+    id: str
+    order: int
+    status: str
+    updated: float
+    signature: bytes
 
 
-def _id_and_order(raw: bytes) -> tuple[str, int] | None:
-    """The id and list order of an index summary; ``None`` if it is not one."""
-    if not raw.startswith(_ID_START):
-        return None
+# ``store.index.write_index`` starts every summary with these keys, in this order (an
+# id as the store's file names allow, see ``store.repository``).
+_LISTED_FIELDS = (
+    rb'\{"id":"([A-Za-z0-9_-]{1,128})","order":(-?[0-9]+),"status":"([a-z ]+)",'
+    rb'"updated":([-+0-9.eE]+),"signature":\[([0-9,]*)\],'
+)
+_LISTED = re.compile(_LISTED_FIELDS)
+_LISTED_LINE = re.compile(rb'"[0-9]+":' + _LISTED_FIELDS + rb".*\},?\n\Z", re.S)
+
+
+def _fields(raw: bytes) -> _Fields:
+    """The fields of an index summary an export needs; ``ValueError``/``KeyError``/
+    ``TypeError`` when it is not a summary."""
+    found = _LISTED.match(raw)
+    if found is not None:
+        article_id, order, status, updated, signature = found.groups()
+        return _Fields(article_id.decode(), int(order), status.decode(), float(updated), signature)
+    doc = orjson.loads(raw)  # keys in another order: written by hand, or by another version
+    signature = b",".join(b"%d" % int(n) for n in doc.get("signature", ()))
+    return _Fields(
+        str(doc["id"]), int(doc["order"]), str(doc["status"]), float(doc["updated"]), signature
+    )
+
+
+def _signature(path: str) -> bytes | None:
+    """A file's signature (``store.durable``) as the index writes it; ``None`` if gone."""
     try:
-        at = raw.index(_ORDER) + len(_ORDER)
-        return raw[len(_ID_START) : raw.index(b'"', len(_ID_START))].decode(), int(
-            raw[at : raw.index(b",", at)]
-        )
-    except ValueError:
+        found = os.stat(path)
+    except FileNotFoundError:
         return None
-
-
-def _fields(raw: bytes) -> tuple[str, int, str, float]:
-    """Id, list order, status and latest decision time of an index summary."""
-    try:
-        at = raw.index(_ORDER) + len(_ORDER)
-        order = int(raw[at : raw.index(b",", at)])
-        at = raw.index(_STATUS) + len(_STATUS)
-        status = raw[at : raw.index(b'"', at)].decode()
-        at = raw.index(_UPDATED) + len(_UPDATED)
-        updated = float(raw[at : raw.index(b",", at)])
-        if not raw.startswith(_ID_START):
-            raise ValueError("no id first")
-        return (
-            raw[len(_ID_START) : raw.index(b'"', len(_ID_START))].decode(),
-            order,
-            status,
-            updated,
-        )
-    except ValueError:  # written by hand? the whole summary says it
-        doc = orjson.loads(raw)
-        return str(doc["id"]), int(doc["order"]), str(doc["status"]), float(doc["updated"])
+    return b"%d,%d,%d" % (found.st_ino, found.st_mtime_ns, found.st_size)

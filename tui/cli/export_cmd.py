@@ -228,10 +228,11 @@ class SelectedArticles:
         self.since = since
         self.selection = selection
 
-    def listed(self) -> Iterator[Listed]:
-        """Each article passing the article-level filters (status, ``--since``)."""
+    def listed(self, *, kept: bool = False) -> Iterator[Listed]:
+        """Each article passing the article-level filters (status, ``--since``); with
+        ``kept``, each with its kept line when the source reads it while listing."""
         wanted = self.wanted
-        for listed in self.store.listing(wanted):
+        for listed in self.store.listing(wanted, kept=kept):
             if wanted(listed.status, listed.updated):
                 yield listed
 
@@ -346,7 +347,7 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
     write, kept_line = out.write, articles.store.kept_line
     version = line_version() if articles.everything else None
     done = total = 0
-    for listed in articles.listed():
+    for listed in articles.listed(kept=version is not None):
         article_id = listed.id
         answer = "accept" if listed.status != "new" else "ignore"
         if version is not None:
@@ -355,7 +356,6 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
                 for warning in kept.warnings:
                     warn(warning)
                 write(kept.line)
-                write(b"\n")
                 done += 1
                 total += kept.total
                 continue
