@@ -45,6 +45,8 @@ class StoredArticle:
     state: ArticleState
     seq: int
     signature: Signature
+    line: str = ""
+    """The version of the file's kept export line, ``""`` when none (``store.lines``)."""
 
 
 class ArticleFile:
@@ -52,8 +54,8 @@ class ArticleFile:
 
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
-        # The kept export line is for exports: not parsed here (it is most of the file).
-        self.storage = DurableStorage(path, readonly=readonly, prepare=lines.without_kept)
+        self.line = ""
+        self.storage = DurableStorage(path, readonly=readonly, prepare=self._without_kept)
         storage = self.storage
         self.db = TinyDB(storage=lambda: storage)  # TinyDB calls the factory once
 
@@ -90,7 +92,13 @@ class ArticleFile:
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise StoreCorrupt(self.path, f"its content is malformed ({exc})") from exc
         assert self.storage.signature is not None  # set by the read above
-        return StoredArticle(stored, seq, self.storage.signature)
+        return StoredArticle(stored, seq, self.storage.signature, self.line)
+
+    def _without_kept(self, raw: bytes) -> bytes:
+        """The file's bytes without its kept export line (most of the file, and only
+        for exports), whose version is noted in :attr:`line`."""
+        self.line, rest = lines.version_and_rest(raw)
+        return rest
 
     def write(self, state: ArticleState, seq: int, kept: dict[str, Any] | None = None) -> Signature:
         """Replace the file with ``state`` (one atomic, fsynced write); returns the new

@@ -139,5 +139,14 @@ def kept_in(raw: bytes, article_id: str) -> KeptLine | None:
 
 def without_kept(raw: bytes) -> bytes:
     """An article file's bytes without its kept line, for whoever parses the rest."""
+    return version_and_rest(raw)[1]
+
+
+def version_and_rest(raw: bytes) -> tuple[str, bytes]:
+    """The version of an article file's kept line (``""`` when there is none) and the
+    file's bytes without it."""
     found = _find(raw)
-    return raw if found is None else raw[: found[0] - len(_LINE_START)] + b"}"
+    if found is None:
+        return "", raw
+    version = found[1].get("version")
+    return version if isinstance(version, str) else "", raw[: found[0] - len(_LINE_START)] + b"}"

@@ -168,6 +168,9 @@ class Store:
         self._unlined: dict[str, None] = {}
         """Articles rewritten before the line builder was loaded, whose lines are made
         later (by the background fold, or on close)."""
+        self._backlog: dict[str, None] = {}
+        """Reviewed articles whose file keeps no line of the current version (a crash,
+        an older newsread, an upgrade): made again by the background fold when idle."""
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -390,14 +393,14 @@ class Store:
     # -- the summaries ------------------------------------------------------------
     def _summarize(self, state: ArticleState, stored: StoredArticle) -> ArticleSummary:
         return summarize(
-            state.article, state.annotations, state.order, stored.signature, stored.seq
+            state.article, state.annotations, state.order, stored.signature, stored.seq, stored.line
         )
 
     def _set_summary(self, article_id: str, state: ArticleState) -> None:
         """The summary of the live state; signature and seq still describe the file."""
         old = self._summaries[article_id]
         self._summaries[article_id] = summarize(
-            state.article, state.annotations, state.order, old.signature, old.seq
+            state.article, state.annotations, state.order, old.signature, old.seq, old.line
         )
 
     def _write_index(self) -> None:
@@ -413,6 +416,9 @@ class Store:
             self._require_writer()
             self._checkpoint()
             self._keep_unlined_lines()
+            self._load_line_builder()
+            self._find_backlog()
+            self._keep_unlined_lines(backlog=True)
             self._write_index()
 
     # -- reading ----------------------------------------------------------------
@@ -754,7 +760,8 @@ class Store:
         with self._wake:
             while not self._closed:
                 journal = self._journal
-                if journal is None or not (self._dirty or journal.count or self._unlined):
+                work = self._dirty or journal is not None and journal.count
+                if journal is None or not (work or self._unlined or self._backlog):
                     self._folder_asleep = True
                     self._wake.wait()
                     self._folder_asleep = False
@@ -790,7 +797,11 @@ class Store:
             summary = summarize(state.article, state.annotations, state.order)
         kept = self._kept_table(article_id, state, summary, tokens)
         signature = ArticleFile(self._article_path(article_id)).write(state, self._seq, kept)
-        self._summaries[article_id] = replace(summary, signature=signature, seq=self._seq)
+        line = (self._line_version or "") if kept is not None else ""
+        self._summaries[article_id] = replace(
+            summary, signature=signature, seq=self._seq, line=line
+        )
+        self._backlog.pop(article_id, None)
         self._states[article_id] = state
         self._states.move_to_end(article_id)
         self._dirty.discard(article_id)
@@ -884,15 +895,42 @@ class Store:
             self._load_line_builder()
         elif self._line_version is None:
             self._line_version = version
+        self._find_backlog()
 
-    def _keep_unlined_lines(self, limit: int | None = None) -> None:
-        """Rewrite (up to ``limit``) articles waiting in :attr:`_unlined` with their
-        kept lines (those whose line cannot be made are left as they are)."""
-        if not self._unlined:
+    def _find_backlog(self) -> None:
+        """Note the reviewed articles whose files keep no line of the current version
+        but could (their tokens are cached): :attr:`_backlog`, made in the background."""
+        version = self._line_version
+        if not version or self._closed:
+            return
+        if self._token_packs is None:
+            self._token_packs = TokenPacks(self.root)
+        packs, dirty, unlined, new = (
+            self._token_packs,
+            self._dirty,
+            self._unlined,
+            ArticleStatus.NEW,
+        )
+        self._backlog.update(
+            (s.id, None)
+            for s in self.list_articles()
+            if s.line != version
+            and s.status is not new
+            and s.id not in dirty
+            and s.id not in unlined
+            and s.id in packs
+        )
+
+    def _keep_unlined_lines(self, limit: int | None = None, *, backlog: bool = False) -> None:
+        """Rewrite (up to ``limit``) articles waiting in :attr:`_unlined` (or in
+        :attr:`_backlog`) with their kept lines; those whose line cannot be made are
+        left as they are."""
+        waiting = self._backlog if backlog else self._unlined
+        if not waiting:
             return
         self._load_line_builder()
-        for article_id in list(self._unlined)[:limit]:
-            self._unlined.pop(article_id, None)
+        for article_id in list(waiting)[:limit]:
+            waiting.pop(article_id, None)
             if article_id in self._dirty or article_id not in self._summaries:
                 continue  # lined when folded
             state = self._states.get(article_id)
@@ -914,6 +952,8 @@ class Store:
             self._write_article(oldest, self._states[oldest], fold=True)
         elif self._unlined and self._line_version is not None:
             self._keep_unlined_lines(limit=1)
+        elif self._backlog and self._line_version:
+            self._keep_unlined_lines(limit=1, backlog=True)
         if not self._dirty:
             self._checkpoint()
 

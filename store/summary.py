@@ -46,6 +46,10 @@ class ArticleSummary:
     counts: dict[str, int] = field(default_factory=dict)
     signature: tuple[int, ...] = ()
     seq: int = 0
+    line: str = ""
+    """Version of the export line kept in the article file (``store.lines``), ``""``
+    when it keeps none: the writer makes again, in the background, the lines that a
+    crash, an older newsread or another builder version left missing or stale."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict for ``index.json``."""
@@ -77,6 +81,7 @@ class ArticleSummary:
             dict(get("counts", {})),
             tuple(get("signature", ())),
             get("seq", 0),
+            get("line", ""),
         )
 
     def has_label(self, label: str) -> bool:
@@ -136,6 +141,7 @@ def summarize(
     order: int,
     signature: tuple[int, ...] = (),
     seq: int = 0,
+    line: str = "",
 ) -> ArticleSummary:
     """The list entry of an article, with per (kind, label, status, annotator) counts.
 
@@ -165,6 +171,7 @@ def summarize(
         counts=dict(counts),
         signature=signature,
         seq=seq,
+        line=line,
     )
 
 

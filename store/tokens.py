@@ -152,6 +152,9 @@ class TokenPacks:
     def __len__(self) -> int:
         return len(self._where)
 
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._where
+
     def close(self) -> None:
         """Close the open packs and forget the indexes."""
         self._where.clear()

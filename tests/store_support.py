@@ -17,6 +17,7 @@ import random
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,7 +25,16 @@ if __name__ == "__main__":  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from annotate.edits import Edit, make_edit
-from annotate.model import Annotations, Article, Quote, QuoteKind, Span, Statement, Status
+from annotate.model import (
+    Annotations,
+    Article,
+    ArticleStatus,
+    Quote,
+    QuoteKind,
+    Span,
+    Statement,
+    Status,
+)
 from store import Store
 
 LABELS = ("PERSON", "ORG", "GPE")
@@ -85,6 +95,58 @@ def files_on_disk(root: Path) -> dict[str, tuple[int, int, int]]:
         if path.is_file():
             st = path.stat()
             found[str(path.relative_to(root))] = (st.st_ino, st.st_mtime_ns, st.st_size)
+    return found
+
+
+# -- kept export lines (store.lines) ----------------------------------------------------
+
+
+def built(article: Article, annotations: Annotations, answer: str) -> tuple[bytes, list[str]]:
+    """An article's JSONL line and warnings as the object path builds them."""
+    from annotate.formats.prodigy_jsonl import dumps, task_from_article
+    from annotate.formats.select import Selection
+
+    warnings: list[str] = []
+    task = task_from_article(
+        article, Selection().apply(annotations), report=warnings.append, answer=answer
+    )
+    return dumps(task), warnings
+
+
+def article_files(root: Path) -> Iterator[Path]:
+    """The article files of the store at ``root``."""
+    yield from sorted((root / "articles").glob("*/*.json"))
+
+
+def check_kept(root: Path) -> int:
+    """Every article file's kept line is the built line of the very content it sits
+    with (and a new article keeps none); returns how many files keep one."""
+    from annotate.formats.select import Selection
+    from store import lines
+    from store.articles import ArticleFile
+    from store.summary import summarize
+
+    found = 0
+    for path in article_files(root):
+        state = ArticleFile(path, readonly=True).read().state
+        summary = summarize(state.article, state.annotations, state.order)
+        kept = lines.kept_in(path.read_bytes(), state.article.id)
+        if summary.status is ArticleStatus.NEW:
+            assert kept is None, f"{path.name}: a new article keeps no line"
+            continue
+        if kept is None:
+            continue
+        line, warnings = built(state.article, state.annotations, "accept")
+        assert bytes(kept.line) == line, path.name
+        assert list(kept.warnings) == warnings
+        assert (kept.status, kept.updated, kept.answer) == (
+            str(summary.status),
+            summary.updated,
+            "accept",
+        )
+        chosen = Selection().apply(state.annotations)
+        assert kept.total == len(chosen.entities) + len(chosen.quotes) + len(chosen.statements)
+        found += 1
     return found
 
 

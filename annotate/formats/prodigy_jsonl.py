@@ -151,7 +151,7 @@ given article.  The store keeps each article's line of the default export
 (``store.lines``) and exports it as it is while this, the tokens' version and orjson's
 version are those it was made with: bump it whenever a change here (or in what feeds
 it: the documents, the tokens, the selection) changes a line, so kept lines are built
-again instead of exported stale.  ``tests/test_stored_lines.py`` holds the bytes of
+again instead of exported stale.  ``tests/test_kept_lines.py`` holds the bytes of
 version 1 for a fixed article and fails when they change without a bump."""
 
 

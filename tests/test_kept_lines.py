@@ -1,0 +1,517 @@
+"""Kept export lines (``store.lines``) and the streamed read of exports (``store.stream``).
+
+The oracle is the line built from objects -- ``task_from_article`` on the article as its
+file holds it, the object path ``test_export_fast_path`` checks against the exporter
+of before -- and the export of a read-only ``Store`` through that object path.  A kept
+line must be exactly the built line of the content it sits with, replaying the same
+warnings, after every kind of decision, undo and redo, a crash and its replay, an
+import; and an export must write the same bytes and warnings whatever is kept or
+stale, while really using the kept lines when they are there.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from store_support import article_files, check_kept, make_article, pending
+
+import annotate.formats.prodigy_jsonl as prodigy
+from annotate.edits import make_edit
+from annotate.formats.prodigy_jsonl import LINE_FORMAT, default_line
+from annotate.formats.select import Selection
+from annotate.formats.tokens import cache_tokens
+from annotate.model import Annotations, Article, Quote, Span, Statement, Status
+from store import Store, StoreCorrupt
+from store import lines as kept_lines
+from store.articles import ArticleFile
+from store.index import INDEX_NAME, UNINDEXED_NAME, read_index
+from store.stream import StreamedStore
+from tui.cli.export_cmd import (
+    DEFAULT_STATUSES,
+    STATUSES,
+    export_jsonl,
+    open_for_export,
+    selected_articles,
+)
+
+
+@pytest.fixture(autouse=True)
+def _tokens_cached_and_no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every batch caches its tokens (as an import's do); the tests fold when they say."""
+    monkeypatch.setattr(Store, "TOKENIZE_BATCH", 1)
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)
+
+
+# -- oracles (``built``, ``check_kept``: tests/store_support.py) ------------------
+
+
+def export(
+    root: Path, capsys: pytest.CaptureFixture[str], *, objects: bool = False, **chosen: object
+) -> tuple[bytes, str, int]:
+    """The JSONL export (as the command reads the store, or through objects from a
+    read-only ``Store``): bytes, warnings, and how many lines were built."""
+    capsys.readouterr()
+    statuses = chosen.get("statuses", DEFAULT_STATUSES)
+    selection = chosen.get("selection", Selection())
+    assert isinstance(statuses, tuple) and isinstance(selection, Selection)
+    out = io.BytesIO()
+    with _counting_builds() as counter:
+        if objects:
+            with Store.open(root, readonly=True) as store:
+                export_jsonl(list(selected_articles(store, statuses, None, selection)), out)
+        else:
+            source = open_for_export(root)
+            try:
+                export_jsonl(selected_articles(source, statuses, None, selection), out)
+            finally:
+                source.close()
+    return out.getvalue(), capsys.readouterr().err, counter[0]
+
+
+@contextmanager
+def _counting_builds() -> Iterator[list[int]]:
+    """Counts the lines the export builds (``line_from_docs``, which the export path
+    calls for every line it does not find kept)."""
+    original, calls = prodigy.line_from_docs, [0]
+
+    def counting(*args: Any, **kwargs: Any) -> bytes:
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    prodigy.line_from_docs = counting  # type: ignore[assignment]
+    try:
+        yield calls
+    finally:
+        prodigy.line_from_docs = original  # type: ignore[assignment]
+
+
+def same_export(root: Path, capsys: pytest.CaptureFixture[str]) -> int:
+    """The command's export equals the object export, bytes and warnings, for the
+    default statuses and for all; returns how many lines the default one built."""
+    built_lines = 0
+    for statuses in (DEFAULT_STATUSES, STATUSES):
+        fast, fast_warnings, builds = export(root, capsys, statuses=statuses)
+        slow, slow_warnings, _ = export(root, capsys, objects=True, statuses=statuses)
+        assert fast == slow
+        assert fast_warnings == slow_warnings
+        if statuses == DEFAULT_STATUSES:
+            built_lines = builds
+    return built_lines
+
+
+# -- a store worked on with every kind of decision -------------------------------------
+
+
+def _article_with_everything(index: int) -> tuple[Article, Annotations]:
+    """``store_support.make_article`` with a pending quote and its speaker."""
+    return make_article(index, entities=5, quote=True)
+
+
+class Worker:
+    """Makes random decisions of every kind on a store, as a person would."""
+
+    def __init__(self, store: Store, rng: random.Random) -> None:
+        self.store = store
+        self.rng = rng
+
+    def step(self) -> str:
+        store, rng = self.store, self.rng
+        article_id = rng.choice([s.id for s in store.list_articles()])
+        article, annotations = store.get(article_id)
+        todo = pending(store, article_id)
+        roll = rng.random()
+        who = rng.choice(["ann", "bob", None])
+        when = 1_700_000_000.0 + rng.randrange(50)
+        if roll < 0.3 and todo:
+            span = rng.choice(todo)
+            status = rng.choice([Status.ACCEPTED, Status.REJECTED])
+            edit = make_edit(str(status), [span], [replace(span, status=status)], who, when)
+            kind = "accept/reject"
+        elif roll < 0.4 and annotations.entities:
+            span = rng.choice(annotations.entities)
+            relabelled = replace(span, label=rng.choice(["ORG", "GPE", "NORP"]), id="")
+            relabelled = replace(relabelled, status=Status.ACCEPTED)
+            edit = make_edit("relabel", [span], [relabelled], who, when)
+            kind = "relabel"
+        elif roll < 0.5:
+            start = rng.randrange(len(article.text) - 4)
+            span = Span(start, start + rng.randrange(1, 4), "PERSON", status=Status.ACCEPTED)
+            if any(e.id == span.id for e in annotations.entities):
+                return "skip"
+            edit = make_edit("add", [], [span], who, when)  # often off token boundaries
+            kind = "add"
+        elif roll < 0.6 and annotations.quotes:
+            quote = annotations.quotes[0]
+            decided = replace(
+                quote,
+                status=rng.choice([Status.ACCEPTED, Status.REJECTED]),
+                speaker_status=rng.choice([Status.ACCEPTED, Status.REJECTED, Status.PENDING]),
+            )
+            if decided == quote:
+                return "skip"
+            edit = make_edit("quote", [quote], [decided], who, when)
+            kind = "quote"
+        elif roll < 0.7:
+            start = rng.randrange(len(article.text) - 10)
+            tags = tuple(rng.sample(["claim", "denial", "opinion"], rng.randrange(1, 3)))
+            statement = Statement(start, start + 10, tags)
+            if any(s.id == statement.id for s in annotations.statements):
+                return "skip"
+            edit = make_edit("tag", [], [statement], who, when)
+            kind = "tag"
+        elif roll < 0.9:
+            if not store.undo(article_id):
+                return "skip"
+            if rng.random() < 0.5:  # a redo has to follow its undo
+                store.redo(article_id)
+                return "redo"
+            return "undo"
+        else:
+            return "redo" if store.redo(article_id) else "skip"
+        store.commit(article_id, edit)
+        return kind
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_kept_lines_are_the_built_lines_after_every_kind_of_decision(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int
+) -> None:
+    root = tmp_path / "store"
+    store = Store.open(root)
+    store.add_articles([_article_with_everything(i) for i in range(4)])
+    rng = random.Random(seed)
+    kinds: set[str] = set()
+    for step in range(60):
+        kinds.add(Worker(store, rng).step())
+        if step % 6 == 5:
+            roll = rng.random()
+            if roll < 0.5:
+                store.flush_index()  # folded: every reviewed article keeps its line
+                reviewed = [s for s in store.list_articles() if str(s.status) != "new"]
+                assert check_kept(root) == len(reviewed)
+                assert same_export(root, capsys) == 0  # and the export builds none
+            elif roll < 0.8:
+                same_export(root, capsys)  # decisions in the journal: those are built
+            else:
+                store._release()  # killed; the next writer replays the journal
+                store = Store.open(root)
+                check_kept(root)  # replayed articles are rewritten, lined on close
+                same_export(root, capsys)
+    store.close()
+    with Store.open(root, readonly=True) as reader:
+        reviewed = [s for s in reader.list_articles() if str(s.status) != "new"]
+    assert check_kept(root) == len(reviewed) > 0
+    assert same_export(root, capsys) == 0
+    assert {"accept/reject", "relabel", "add", "quote", "tag", "undo", "redo"} <= kinds
+
+
+def test_warnings_of_a_kept_line_are_replayed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = Article.from_text("Ann Lee visited Oslo today.")
+    off = Span(1, 6, "PERSON", status=Status.ACCEPTED, annotator="ann", timestamp=5.0)
+    with Store.open(tmp_path / "store") as store:
+        store.add_articles([(article, Annotations(entities=(off,)))])
+    kept = kept_lines.kept_in(next(article_files(tmp_path / "store")).read_bytes(), article.id)
+    assert kept is not None and len(kept.warnings) == 1
+    assert "does not fall on token boundaries" in kept.warnings[0]
+    data, warnings, builds = export(tmp_path / "store", capsys)
+    assert builds == 0 and warnings.count("does not fall on token boundaries") == 1
+    assert (data, warnings) == export(tmp_path / "store", capsys, objects=True)[:2]
+
+
+def test_new_articles_keep_no_line_and_lose_it_when_every_decision_is_undone(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "store"
+    with Store.open(root) as store:
+        article, suggested = make_article(1)
+        store.add_articles([(article, suggested)])
+        assert check_kept(root) == 0  # pending suggestions only: nothing to export
+        span = pending(store, article.id)[0]
+        store.commit(
+            article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
+        )
+        store.flush_index()
+        assert check_kept(root) == 1
+        store.undo(article.id)
+        store.flush_index()
+        assert check_kept(root) == 0
+
+
+# -- what makes a kept line unusable ---------------------------------------------------
+
+
+def _reviewed_store(root: Path, articles: int = 3) -> list[str]:
+    made = [make_article(i, entities=4, quote=True) for i in range(articles)]
+    with Store.open(root) as store:
+        store.add_articles(made)
+        for article, _ in made:
+            span = pending(store, article.id)[0]
+            edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "ann", 9.0)
+            store.commit(article.id, edit)
+    return [a.id for a, _ in made]
+
+
+def test_a_line_made_by_another_builder_version_is_built_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "store"
+    _reviewed_store(root)
+    assert same_export(root, capsys) == 0
+    monkeypatch.setattr(prodigy, "LINE_FORMAT", LINE_FORMAT + 1)
+    assert same_export(root, capsys) == 3
+
+
+def test_an_article_rewritten_without_its_line_or_with_a_cut_one_is_built(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "store"
+    ids = _reviewed_store(root)
+    first, second = (next((root / "articles").glob(f"*/{i}.json")) for i in ids[:2])
+    stored = ArticleFile(first, readonly=True).read()
+    ArticleFile(first).write(stored.state, stored.seq)  # as a newsread keeping no lines
+    raw = second.read_bytes()
+    line_at = raw.index(b',"export":{"1":') + len(b',"export":{"1":')
+    second.write_bytes(raw[:line_at] + raw[line_at + 1 :])  # a byte short: not a kept line
+    assert kept_lines.kept_in(second.read_bytes(), ids[1]) is None
+    with pytest.raises(orjson.JSONDecodeError):
+        orjson.loads(second.read_bytes())  # (nor a TinyDB file any more)
+    second.write_bytes(raw)
+    assert same_export(root, capsys) == 1  # the first article's line is built
+
+
+def test_a_reader_never_pairs_a_kept_line_with_other_content(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Decisions still in the journal (a writer running, or killed) are exported, not
+    the line kept before them; a writer killed while it adds articles leaves them
+    unindexed, and they are exported too."""
+    root = tmp_path / "store"
+    ids = _reviewed_store(root)
+    store = Store.open(root)
+    span = pending(store, ids[0])[0]
+    store.commit(ids[0], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "x"))
+    late = make_article(9, entities=3)
+    store.add_article(*late)
+    assert (root / UNINDEXED_NAME).exists()
+    accepted = replace(late[1].entities[0], status=Status.ACCEPTED)
+    store.commit(late[0].id, make_edit("accept", [late[1].entities[0]], [accepted], "y"))
+    store._release()
+    assert same_export(root, capsys) >= 2  # the two articles with journal decisions
+    data, _, _ = export(root, capsys)
+    assert b'"_annotator_id":"x"' in data and b'"_annotator_id":"y"' in data
+    with Store.open(root):  # the writer recovers: replays, folds, writes the index
+        pass
+    assert not (root / UNINDEXED_NAME).exists()
+    assert same_export(root, capsys) == 1  # the late article: added alone, no tokens cached
+    assert check_kept(root) == 3
+
+
+# -- the streamed read ----------------------------------------------------------------
+
+
+def _listing(root: Path, stream: bool) -> list[tuple[str, str, float]]:
+    source = StreamedStore.open(root) if stream else Store.open(root, readonly=True)
+    assert source is not None
+    try:
+        return [(a.id, a.status, a.updated) for a in source.listing(kept=stream)]
+    finally:
+        source.close()
+
+
+def test_the_stream_lists_what_the_store_lists(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    ids = _reviewed_store(root, articles=5)
+    assert _listing(root, True) == _listing(root, False)
+    store = Store.open(root)
+    store.add_articles([make_article(i, entities=2) for i in range(10, 13)])  # indexed
+    single = make_article(20, entities=2)
+    store.add_article(*single)  # not indexed yet
+    span = pending(store, ids[1])[0]
+    store.commit(ids[1], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "b"))
+    store._fold_some()  # ids[1] folded, its file newer than the index
+    span = pending(store, ids[2])[0]
+    store.commit(ids[2], make_edit("reject", [span], [replace(span, status=Status.REJECTED)], "c"))
+    store._release()  # ids[2]'s decision only in the journal
+    (root / "articles" / ids[3][:2] / f"{ids[3]}.json").unlink()  # gone (by hand)
+    streamed = _listing(root, True)
+    assert streamed == _listing(root, False)
+    assert [i for i, _, _ in streamed][-1] == single[0].id  # unindexed: last, in order
+    assert ids[3] not in {i for i, _, _ in streamed}
+
+
+def test_the_stream_holds_no_summary_and_reads_an_index_one_line_at_a_time(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "store"
+    _reviewed_store(root, articles=4)
+    raw = (root / INDEX_NAME).read_bytes()
+    assert raw.count(b"\n") == 5  # a header, one line per summary, the end
+    from tinydb import TinyDB
+
+    with TinyDB(root / INDEX_NAME) as db:  # still one TinyDB document
+        assert len(db.table("articles")) == 4
+    assert set(read_index(root)[0]) == {i for i, _, _ in _listing(root, False)}
+    stream = StreamedStore.open(root)
+    assert stream is not None and stream._held == {} and stream._unindexed == []
+    stream.close()
+
+
+def test_what_cannot_be_streamed_opens_as_a_store(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "store"
+    _reviewed_store(root)
+    index = root / INDEX_NAME
+    summaries = orjson.loads(index.read_bytes())
+    index.write_bytes(orjson.dumps(summaries))  # an older newsread's layout: one line
+    assert StreamedStore.open(root) is None
+    assert isinstance(open_for_export(root), Store)
+    assert same_export(root, capsys) == 0  # the Store path uses kept lines too
+    assert StreamedStore.open(tmp_path / "nowhere") is None
+
+
+def test_an_index_out_of_list_order_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "store"
+    _reviewed_store(root)
+    index = root / INDEX_NAME
+    head, *entries, tail = index.read_bytes().split(b"\n")
+    entries = [e.rstrip(b",") for e in entries]
+    entries[0], entries[1] = entries[1], entries[0]
+    index.write_bytes(b"\n".join([head, b",\n".join(entries), tail]))
+    with pytest.raises(StoreCorrupt, match="not in list order") as raised:
+        export(root, capsys)
+    assert str(index) in str(raised.value)
+    (root / UNINDEXED_NAME).touch()  # then the index is checked whole, and the store used
+    assert isinstance(open_for_export(root), Store)
+
+
+def test_the_unindexed_marker_is_there_exactly_while_the_index_may_miss_articles(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "store"
+    store = Store.open(root)
+    assert not (root / UNINDEXED_NAME).exists()
+    store.add_article(*make_article(1))
+    assert (root / UNINDEXED_NAME).exists()
+    store.flush_index()
+    assert not (root / UNINDEXED_NAME).exists()
+    store.add_articles([make_article(2)])
+    assert not (root / UNINDEXED_NAME).exists()
+    store.add_article(*make_article(3))
+    store._release()
+    assert (root / UNINDEXED_NAME).exists()
+    Store.open(root).close()  # the writer rescans, writes the index, drops the marker
+    assert not (root / UNINDEXED_NAME).exists()
+    (root / UNINDEXED_NAME).touch()  # a marker a crash left after the index was written
+    Store.open(root).close()
+    assert not (root / UNINDEXED_NAME).exists()
+
+
+# -- the builder, the background fold, an import ---------------------------------------
+
+
+def test_the_background_fold_keeps_the_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 0.01)
+    root = tmp_path / "store"
+    store = Store.open(root)
+    article, suggested = make_article(1)
+    store.add_articles([(article, suggested)])
+    store._line_version = None  # as in the app: the builder is not loaded yet
+    span = pending(store, article.id)[0]
+    store.commit(
+        article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
+    )
+    path = next(article_files(root))
+    for _ in range(500):  # the background thread loads the builder, folds, keeps the line
+        if kept_lines.kept_in(path.read_bytes(), article.id) is not None:
+            break
+        time.sleep(0.01)
+    assert check_kept(root) == 1
+    store.close()
+
+
+def test_an_import_keeps_the_lines_of_reviewed_articles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.cli import main
+
+    source = tmp_path / "source"
+    _reviewed_store(source, articles=3)
+    exported = tmp_path / "tasks.jsonl"
+    assert main(["--store", str(source), "export", "--out", str(exported)]) == 0
+    target = tmp_path / "target"
+    assert main(["--store", str(target), "import", str(exported)]) == 0
+    assert check_kept(target) == 3
+    again = tmp_path / "again.jsonl"
+    assert main(["--store", str(target), "export", "--out", str(again)]) == 0
+    assert again.read_bytes() == exported.read_bytes()
+
+
+def test_default_line_never_tokenizes() -> None:
+    article = Article.from_text("Ann Lee visited Oslo.")
+    tokens = cache_tokens(article)
+    assert default_line(article, Annotations(), tokens, answer="accept") is not None
+    other = tokens._replace(tokenizer="blank:en spacy-0.0 tokens-1")
+    assert default_line(article, Annotations(), other, answer="accept") is None
+
+
+# -- the format version ---------------------------------------------------------------
+
+GOLDEN_V1_LINE = (
+    b'{"text":"Ann Lee said so .","meta":{"id":"d90327bc242fef81","title":"Ann Lee said so .",'
+    b'"source":"","extra":{"tokenization":"whitespace"}},"tokens":[{"text":"Ann","start":0,'
+    b'"end":3,"id":0,"ws":true},{"text":"Lee","start":4,"end":7,"id":1,"ws":true},{"text":'
+    b'"said","start":8,"end":12,"id":2,"ws":true},{"text":"so","start":13,"end":15,"id":3,'
+    b'"ws":true},{"text":".","start":16,"end":17,"id":4,"ws":false}],"spans":[{"start":0,'
+    b'"end":7,"label":"PERSON","token_start":0,"token_end":1}],"relations":[{"head":1,'
+    b'"child":3,"head_span":{"start":0,"end":7,"label":"PERSON","token_start":0,"token_end":1},'
+    b'"child_span":{"start":13,"end":15,"label":"QUOTE","token_start":3,"token_end":3},'
+    b'"label":"SPEAKER"}],"quotes":[{"start":13,"end":15,"label":"QUOTE","token_start":3,'
+    b'"token_end":3,"kind":"direct","speaker":{"start":0,"end":7,"label":"PERSON",'
+    b'"token_start":0,"token_end":1},"cue":null,"speaker_ref":null}],"statements":[{"start":0,'
+    b'"end":17,"tags":["claim"]}],"answer":"accept","_input_hash":-1527789906,'
+    b'"_task_hash":1465297411,"_annotator_id":"bob","_timestamp":8}\n'
+)
+"""The line of version 1 of the builder for the article of the test below (whitespace
+tokens: spaCy's rules play no part, so a spaCy upgrade does not change it)."""
+
+
+def test_line_format_1_is_what_the_builder_writes() -> None:
+    """Kept lines are exported as they were made while ``LINE_FORMAT`` is unchanged:
+    a change to what the builder writes must come with a new ``LINE_FORMAT`` (and this
+    line of version 1 updated), or stores would export stale lines."""
+    article = Article.from_text("Ann Lee said so .", meta={"tokenization": "whitespace"})
+    annotations = Annotations(
+        entities=(Span(0, 7, "PERSON", status=Status.ACCEPTED, annotator="ann", timestamp=7.0),),
+        quotes=(
+            Quote(
+                13,
+                15,
+                speaker=Span(0, 7, "PERSON"),
+                status=Status.ACCEPTED,
+                speaker_status=Status.ACCEPTED,
+                annotator="ann",
+                timestamp=8.0,
+            ),
+        ),
+        statements=(Statement(0, 17, ("claim",), annotator="bob", timestamp=8.0),),
+    )
+    line = default_line(article, annotations, cache_tokens(article), answer="accept")
+    assert line is not None
+    assert LINE_FORMAT == 1
+    assert line.line == GOLDEN_V1_LINE
