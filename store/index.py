@@ -13,22 +13,17 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import orjson
 
-from store.durable import Signature, atomic_write_bytes, fsync_dir, read_json_file, signature_of
-from store.errors import StoreCorrupt, StoreWriteError
+from store.durable import Signature, atomic_write_bytes, read_json_file, signature_of
+from store.errors import StoreCorrupt
 from store.summary import ArticleSummary
 
 INDEX_NAME = "index.json"
-UNINDEXED_NAME = "unindexed"
-"""Present while article files may exist that ``index.json`` does not list: the writer
-creates it (synced) before adding an article, and deletes it once an index listing
-every article is written.  Absent, a reader may take the index's articles as all of
-them, without listing the article folders (``store.stream``)."""
 
 
 def read_index(root: Path) -> tuple[dict[str, ArticleSummary], str | None]:
@@ -52,7 +47,7 @@ def write_index(root: Path, summaries: Iterable[ArticleSummary]) -> None:
     """Replace ``index.json`` with ``summaries`` (atomically), one per line.
 
     The file is the same TinyDB document either way; one summary per line lets an
-    export read it one summary at a time (:func:`index_entries`) instead of parsing
+    export read it one summary at a time (``store.stream``) instead of parsing
     the whole table at once, whose objects outweigh the rest of an export's memory.
     (JSON strings never hold a raw newline, so every line is one whole summary.)
     """
@@ -79,10 +74,11 @@ _KEY = re.compile(rb'"[0-9]+":')
 
 
 def open_index(root: Path) -> BinaryIO | None:
-    """``index.json`` opened for :func:`index_entries`; ``None`` when there is none or it
-    is not laid out one summary per line (an index of an older newsread: whoever reads
-    it then reads it whole with :func:`read_index`).  Several passes over the same
-    handle read the same file even if a writer replaces it meanwhile."""
+    """``index.json`` opened to be read a line at a time (``store.stream``: memory
+    that does not grow with the store); ``None`` when there is none or it is not laid
+    out one summary per line (an index of an older newsread: whoever reads it then
+    reads it whole with :func:`read_index`).  Several passes over the same handle read
+    the same file even if a writer replaces it meanwhile."""
     try:
         handle = open(root / INDEX_NAME, "rb")  # the caller closes it
     except OSError:
@@ -96,42 +92,12 @@ def open_index(root: Path) -> BinaryIO | None:
     return None
 
 
-def index_entries(handle: BinaryIO) -> Iterator[bytes]:
-    """The summaries of an :func:`open_index` handle one at a time, as the JSON of each
-    (for ``orjson.loads``), in the order written: list order.  Reads a line at a time,
-    so memory does not grow with the store.  A line that is not a summary, or a file
-    cut short, raises ``ValueError``."""
-    handle.seek(len(_HEAD))
-    for line in handle:
-        if line == _TAIL:
-            return
-        yield summary_of(line)
-    raise ValueError("the index is cut short")
-
-
 def summary_of(line: bytes) -> bytes:
     """The summary JSON of one line of the index (``ValueError`` if it holds none)."""
     key = _KEY.match(line)
     if key is None:
         raise ValueError(f"index line {line[:40]!r} is not a summary")
     return line[key.end() :].rstrip(b",\n")
-
-
-def mark_unindexed(root: Path) -> None:
-    """Say durably that article files may be missing from the index (before adding one)."""
-    path = root / UNINDEXED_NAME
-    try:
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o644))
-        fsync_dir(root)
-    except OSError as exc:
-        raise StoreWriteError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-def clear_unindexed(root: Path) -> None:
-    """The index lists every article file again (a marker left by a crash only costs a
-    reader a listing of the article folders)."""
-    with contextlib.suppress(OSError):
-        os.unlink(root / UNINDEXED_NAME)
 
 
 def scan_article_files(
@@ -165,18 +131,28 @@ def scan_article_files(
     return found
 
 
-def article_ids(root: Path) -> set[str]:
-    """The ids of the article files under ``root/articles``, from the folder listings
-    alone (no ``stat``: a reader that streams the index checks each file as it comes)."""
-    found: set[str] = set()
-    folder = root / "articles"
-    if not folder.is_dir():
+def article_names(root: Path) -> set[bytes]:
+    """The names of every entry of the article folders under ``root/articles`` (as
+    bytes: no decoding), from the folder listings alone -- no ``stat``, no filtering:
+    a reader that streams the index strikes out the names of the files it lists, and
+    looks at the few left (:func:`article_id_of`)."""
+    found: set[bytes] = set()
+    folder = os.fsencode(root / "articles")
+    try:
+        buckets = os.listdir(folder)
+    except FileNotFoundError:
         return found
-    for bucket in os.scandir(folder):
-        if bucket.is_dir():
-            found.update(
-                name[:-5]
-                for name in os.listdir(bucket.path)
-                if name.endswith(".json") and not name.startswith(".")
-            )
+    for bucket in buckets:
+        try:
+            found.update(os.listdir(folder + b"/" + bucket))
+        except NotADirectoryError:
+            continue
     return found
+
+
+def article_id_of(name: bytes) -> str | None:
+    """The article id of an entry of :func:`article_names`; ``None`` when it is not an
+    article file (a write's temporary file, say)."""
+    if name.endswith(b".json") and not name.startswith(b"."):
+        return os.fsdecode(name[:-5])
+    return None

@@ -86,14 +86,7 @@ from store.codec import edit_doc
 from store.durable import remove_temp_files
 from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
 from store.history import ArticleState, sorted_annotations
-from store.index import (
-    UNINDEXED_NAME,
-    clear_unindexed,
-    mark_unindexed,
-    read_index,
-    scan_article_files,
-    write_index,
-)
+from store.index import read_index, scan_article_files, write_index
 from store.journal import JOURNAL_NAME, Journal, JournalContent, read_journal
 from store.lines import KeptLine
 from store.schema import SCHEMA_VERSION, migrate, read_schema
@@ -154,8 +147,6 @@ class Store:
         self._next_order = 0
         self._fold_limit = self.JOURNAL_LIMIT
         self._index_dirty = False
-        self._unindexed = False
-        """Whether the ``unindexed`` marker is there (``store.index``)."""
         self._closed = False
         self._last_decision = 0.0
         self._folder_asleep = False
@@ -241,13 +232,9 @@ class Store:
         self._replay(journal)
         self._seq = max([journal.last_seq, *(s.seq for s in self._summaries.values())])
         if not self.readonly:
-            self._unindexed = (self.root / UNINDEXED_NAME).exists()
             self._checkpoint()  # folds what was replayed and starts a fresh journal
             if self._index_dirty:
                 self._write_index()
-            elif self._unindexed:  # the index lists every article file after all
-                clear_unindexed(self.root)
-                self._unindexed = False
 
     def _remove_temp_files(self) -> None:
         # The article folders are cleaned by the scan in _load_summaries_from.
@@ -406,9 +393,6 @@ class Store:
     def _write_index(self) -> None:
         write_index(self.root, self.list_articles())
         self._index_dirty = False
-        if self._unindexed:
-            clear_unindexed(self.root)
-            self._unindexed = False
 
     def flush_index(self) -> None:
         """Fold the journal and write ``index.json`` now (both also happen on close)."""
@@ -600,9 +584,6 @@ class Store:
     ) -> bool:
         if not self._is_new(article):
             return False
-        if not self._unindexed:  # before the file: readers must not trust the index
-            mark_unindexed(self.root)
-            self._unindexed = True
         annotations = sorted_annotations(annotations or Annotations())
         state = ArticleState(article, annotations, order=self._next_order)
         self._write_article(article.id, state, tokens=tokens)

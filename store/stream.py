@@ -14,13 +14,15 @@ is read first, then the article files, and its decisions are replayed in memory.
 summary is used only while it describes the file on disk: an article the export wants
 is read anyway (and its kept line, ``store.lines``, says its status), one it does not
 want costs a ``stat`` to check that its summary is current.  Article files the index
-does not list yet (added since it was written: the ``unindexed`` marker of
-``store.index`` says when there can be any) are found by listing the article folders,
-and come last, as their list order is.  Whenever it cannot be sure to list the
-articles as the store would -- an index of an older layout or none, an index out of
-list order, a journal or a file it cannot read -- :meth:`StreamedStore.open` returns
-``None`` and the caller opens a :class:`Store` (which also reports any problem as it
-always did).
+does not list -- added since it was written (a writer writes the index after adding
+articles, and a crash can come in between), copied in by hand -- are found by listing
+the article folders, as the store scans them (names only: no ``stat``), and come last,
+as their list order is.  Whenever it cannot be sure to list the articles as the store
+would -- an index of an older layout or none, an index out of list order, an article
+the index does not list that does not sort after those it does, a journal or a file it
+cannot read -- :meth:`StreamedStore.open` returns ``None`` and the caller opens a
+:class:`Store` (which also reports any problem as it always did: a damaged file is
+named).
 """
 
 from __future__ import annotations
@@ -39,14 +41,7 @@ from store import lines
 from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
 from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState
-from store.index import (
-    INDEX_NAME,
-    UNINDEXED_NAME,
-    article_ids,
-    index_entries,
-    open_index,
-    summary_of,
-)
+from store.index import INDEX_NAME, article_id_of, article_names, open_index, summary_of
 from store.journal import JOURNAL_NAME, JournalContent, read_journal
 from store.lines import KeptLine
 from store.repository import _SAFE_ID, Listed
@@ -96,7 +91,6 @@ class StreamedStore:
             if not root.is_dir() or read_schema(root, create=False) != SCHEMA_VERSION:
                 return None
             journal = read_journal(root / JOURNAL_NAME)  # before the article files
-            unindexed = (root / UNINDEXED_NAME).exists()  # before the index
         except (StoreError, OSError):
             return None
         index = open_index(root)
@@ -104,7 +98,7 @@ class StreamedStore:
             return None
         stream = cls(root, index)
         try:
-            if stream._replay(journal) and (not unindexed or stream._find_unindexed()):
+            if stream._replay(journal) and stream._find_unindexed():
                 return stream
         except (StoreError, OSError, ValueError):
             pass
@@ -136,18 +130,42 @@ class StreamedStore:
         return True
 
     def _find_unindexed(self) -> bool:
-        """The article files the index does not list (it says there may be some); each
-        must sort after every listed article, as articles added later do."""
-        on_disk = article_ids(self.root)
-        last: tuple[int, str] | None = None
-        for raw in index_entries(self._index):
-            fields = _fields(raw)
-            if last is not None and (fields.order, fields.id) <= last:
-                return False
-            last = (fields.order, fields.id)
-            on_disk.discard(fields.id)
+        """Read the article files the index does not list (see the module), and check
+        that the index is in list order; ``False`` when an unlisted article does not
+        sort after every listed one, as articles added later do, or the index is out of
+        order or cut short: the store is then read whole instead.  A damaged file
+        raises :class:`StoreCorrupt`, which the store reports too.
+
+        This pass reads only each summary's id and order (a tenth of the cost of
+        :meth:`_entries`: it runs before every export); a summary damaged further on
+        is named by :meth:`listing`."""
+        on_disk = article_names(self.root)
+        last: tuple[int, bytes] | None = None
+        match, discard = _ID_AND_ORDER.match, on_disk.discard
+        self._index.seek(len(_INDEX_HEAD))
+        try:
+            for line in self._index:
+                found = match(line)
+                if found is not None:
+                    key = (int(found[2]), found[1])
+                elif line == _INDEX_TAIL:
+                    break
+                else:
+                    fields = _fields(summary_of(line))  # keys in another order
+                    key = (fields.order, fields.id.encode())
+                if last is not None and key <= last:
+                    return False
+                last = key
+                discard(key[1] + b".json")
+            else:
+                return False  # cut short
+        except (ValueError, KeyError, TypeError):
+            return False
         unindexed = []
-        for article_id in on_disk:
+        for name in on_disk:
+            article_id = article_id_of(name)
+            if article_id is None:
+                continue
             held = self._held.get(article_id)
             if held is not None:
                 state, status, updated = held
@@ -155,7 +173,7 @@ class StreamedStore:
                 state = self._read_file(article_id).state
                 summary = summarize(state.article, state.annotations, state.order)
                 status, updated = str(summary.status), summary.updated
-            if last is not None and (state.order, article_id) <= last:
+            if last is not None and (state.order, name[:-5]) <= last:
                 return False
             listed = Listed(article_id, status, updated, held is None)
             unindexed.append(((state.order, article_id), listed))
@@ -171,17 +189,12 @@ class StreamedStore:
         With ``kept``, a wanted article's file is read here for its kept line
         (``store.lines``), which also says its status.  Any other article costs a
         ``stat``: its summary is used while it describes the file on disk, else the
-        file is read the slow way for its own.  Raises :class:`StoreCorrupt` naming
-        ``index.json`` when it is not in list order or not readable (only a hand edit
-        or a disk fault makes it so), and naming an article file that cannot be read.
+        file is read the slow way for its own.  Raises :class:`StoreCorrupt` naming an
+        article file that cannot be read.
         """
         held, folder = self._held, self._articles_folder
-        last: tuple[int, str] | None = None
-        for fields in self._entries():
-            article_id, order, status, updated, signature = fields
-            if last is not None and (order, article_id) <= last:
-                raise self._damaged_index("it is not in list order")
-            last = (order, article_id)
+        for fields in self._entries():  # in list order: checked by open
+            article_id, _, status, updated, signature = fields
             if article_id in held:
                 _, status, updated = held[article_id]
                 yield Listed(article_id, status, updated, False)
@@ -213,8 +226,8 @@ class StreamedStore:
         a disk fault makes one: it is written atomically) is named.  The summaries of
         ``store.index.write_index`` are matched here, line by line, in one step (this
         runs once per article of an export); any other line is parsed whole."""
-        match, tail = _LISTED_LINE.match, b"}}"
-        self._index.seek(len(b'{"articles":{\n'))
+        match, tail = _LISTED_LINE.match, _INDEX_TAIL
+        self._index.seek(len(_INDEX_HEAD))
         try:
             for line in self._index:
                 found = match(line)
@@ -305,6 +318,8 @@ _LISTED_FIELDS = (
     rb'"updated":([-+0-9.eE]+),"signature":\[([0-9,]*)\],'
 )
 _LISTED = re.compile(_LISTED_FIELDS)
+_ID_AND_ORDER = re.compile(rb'"[0-9]+":\{"id":"([A-Za-z0-9_-]{1,128})","order":(-?[0-9]+),')
+_INDEX_HEAD, _INDEX_TAIL = b'{"articles":{\n', b"}}"  # store.index.write_index
 _LISTED_LINE = re.compile(rb'"[0-9]+":' + _LISTED_FIELDS + rb".*\},?\n\Z", re.S)
 
 

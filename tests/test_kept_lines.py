@@ -33,7 +33,7 @@ from annotate.model import Annotations, Article, Quote, Span, Statement, Status
 from store import Store, StoreCorrupt
 from store import lines as kept_lines
 from store.articles import ArticleFile
-from store.index import INDEX_NAME, UNINDEXED_NAME, read_index
+from store.index import INDEX_NAME, read_index
 from store.stream import StreamedStore
 from tui.cli.export_cmd import (
     DEFAULT_STATUSES,
@@ -294,8 +294,8 @@ def test_a_reader_never_pairs_a_kept_line_with_other_content(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Decisions still in the journal (a writer running, or killed) are exported, not
-    the line kept before them; a writer killed while it adds articles leaves them
-    unindexed, and they are exported too."""
+    the line kept before them; a writer killed while it adds articles leaves them out
+    of the index, and they are exported too."""
     root = tmp_path / "store"
     ids = _reviewed_store(root)
     store = Store.open(root)
@@ -303,7 +303,6 @@ def test_a_reader_never_pairs_a_kept_line_with_other_content(
     store.commit(ids[0], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "x"))
     late = make_article(9, entities=3)
     store.add_article(*late)
-    assert (root / UNINDEXED_NAME).exists()
     accepted = replace(late[1].entities[0], status=Status.ACCEPTED)
     store.commit(late[0].id, make_edit("accept", [late[1].entities[0]], [accepted], "y"))
     store._release()
@@ -312,7 +311,7 @@ def test_a_reader_never_pairs_a_kept_line_with_other_content(
     assert b'"_annotator_id":"x"' in data and b'"_annotator_id":"y"' in data
     with Store.open(root):  # the writer recovers: replays, folds, writes the index
         pass
-    assert not (root / UNINDEXED_NAME).exists()
+    assert late[0].id in read_index(root)[0]
     assert same_export(root, capsys) == 1  # the late article: added alone, no tokens cached
     assert check_kept(root) == 3
 
@@ -381,7 +380,7 @@ def test_what_cannot_be_streamed_opens_as_a_store(
     assert StreamedStore.open(tmp_path / "nowhere") is None
 
 
-def test_an_index_out_of_list_order_is_named(
+def test_an_index_out_of_list_order_is_read_as_the_store_reads_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = tmp_path / "store"
@@ -391,33 +390,8 @@ def test_an_index_out_of_list_order_is_named(
     entries = [e.rstrip(b",") for e in entries]
     entries[0], entries[1] = entries[1], entries[0]
     index.write_bytes(b"\n".join([head, b",\n".join(entries), tail]))
-    with pytest.raises(StoreCorrupt, match="not in list order") as raised:
-        export(root, capsys)
-    assert str(index) in str(raised.value)
-    (root / UNINDEXED_NAME).touch()  # then the index is checked whole, and the store used
-    assert isinstance(open_for_export(root), Store)
-
-
-def test_the_unindexed_marker_is_there_exactly_while_the_index_may_miss_articles(
-    tmp_path: Path,
-) -> None:
-    root = tmp_path / "store"
-    store = Store.open(root)
-    assert not (root / UNINDEXED_NAME).exists()
-    store.add_article(*make_article(1))
-    assert (root / UNINDEXED_NAME).exists()
-    store.flush_index()
-    assert not (root / UNINDEXED_NAME).exists()
-    store.add_articles([make_article(2)])
-    assert not (root / UNINDEXED_NAME).exists()
-    store.add_article(*make_article(3))
-    store._release()
-    assert (root / UNINDEXED_NAME).exists()
-    Store.open(root).close()  # the writer rescans, writes the index, drops the marker
-    assert not (root / UNINDEXED_NAME).exists()
-    (root / UNINDEXED_NAME).touch()  # a marker a crash left after the index was written
-    Store.open(root).close()
-    assert not (root / UNINDEXED_NAME).exists()
+    assert StreamedStore.open(root) is None  # a cache in another order: the store sorts it
+    assert same_export(root, capsys) == 0
 
 
 # -- the builder, the background fold, an import ---------------------------------------
@@ -515,3 +489,26 @@ def test_line_format_1_is_what_the_builder_writes() -> None:
     assert line is not None
     assert LINE_FORMAT == 1
     assert line.line == GOLDEN_V1_LINE
+
+
+def test_article_files_the_index_does_not_list_are_exported_as_the_store_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A file copied into ``articles/`` by hand, or left by a writer that crashed before
+    it wrote the index, is exported -- and a damaged one is named -- as a read-only
+    ``Store`` does, whatever else the store folder holds."""
+    root, other = tmp_path / "store", tmp_path / "other"
+    _reviewed_store(root, articles=2)
+    late = _reviewed_store(other, articles=4)[3]  # listed after the articles of ``root``
+    source = next((other / "articles").glob(f"*/{late}.json"))
+    copied = root / "articles" / late[:2] / source.name
+    copied.parent.mkdir(exist_ok=True)
+    copied.write_bytes(source.read_bytes())
+    same_export(root, capsys)
+    assert late in {i for i, _, _ in _listing(root, True)}
+    copied.write_bytes(source.read_bytes()[:-40])  # cut short: not JSON any more
+    with pytest.raises(StoreCorrupt) as by_store:
+        export(root, capsys, objects=True)
+    with pytest.raises(StoreCorrupt) as by_stream:
+        export(root, capsys)
+    assert str(copied) in str(by_stream.value) and str(by_stream.value) == str(by_store.value)
