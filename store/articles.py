@@ -100,10 +100,11 @@ class ArticleFile:
         self.line, rest = lines.version_and_rest(raw)
         return rest
 
-    def write(self, state: ArticleState, seq: int, kept: dict[str, Any] | None = None) -> Signature:
+    def write(self, state: ArticleState, seq: int, kept: lines.Kept | None = None) -> Signature:
         """Replace the file with ``state`` (one atomic, fsynced write); returns the new
         file's signature.  ``seq`` is the last journal entry ``state`` includes;
-        ``kept`` is the article's ``export`` table (``store.lines.table``), if any.
+        ``kept`` is the article's ``export`` table (``store.lines.table``), if any,
+        written last with the CRC of the bytes before it (``store.lines.file_bytes``).
 
         The document is built in TinyDB's own layout (``{table: {doc_id: doc}}``) and
         handed to the storage in one ``write``: inserting 10,000 items one table
@@ -128,9 +129,8 @@ class ArticleFile:
         data = {
             name: {str(i): doc for i, doc in enumerate(docs, 1)} for name, docs in tables.items()
         }
-        if kept is not None:
-            data[lines.TABLE] = kept  # last: see store.lines
-        self.storage.write(data)
+        payload = lines.file_bytes(data, kept) if kept is not None else None
+        self.storage.write(data, payload)
         assert self.storage.signature is not None  # set by the write above
         return self.storage.signature
 

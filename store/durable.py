@@ -156,11 +156,15 @@ class DurableStorage(Storage):
             self._data = data
         return self._data
 
-    def write(self, data: dict[str, Any]) -> None:
-        """Replace the file with ``data`` now (on failure the old file is kept)."""
+    def write(self, data: dict[str, Any], payload: bytes | None = None) -> None:
+        """Replace the file with ``data`` now (on failure the old file is kept).
+
+        ``payload``, when given, is written instead of ``orjson.dumps(data)``: ``data``
+        serialised by the caller with what it adds after it (an article file's kept
+        export line, ``store.lines.file_bytes``; held in memory as ``data`` alone)."""
         if self.readonly:
             raise StoreWriteError(f"{self.path} is open read-only")
-        self.signature = atomic_write_bytes(self.path, orjson.dumps(data))
+        self.signature = atomic_write_bytes(self.path, payload or orjson.dumps(data))
         self._data = data
 
     def close(self) -> None:

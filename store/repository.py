@@ -795,7 +795,7 @@ class Store:
         state: ArticleState,
         summary: ArticleSummary,
         tokens: CachedTokens | None = None,
-    ) -> dict[str, Any] | None:
+    ) -> lines.Kept | None:
         """The article's ``export`` table (``store.lines``): its line of the default
         export, made as its file is rewritten from ``state`` (``summary`` is its summary).
 

@@ -512,3 +512,59 @@ def test_article_files_the_index_does_not_list_are_exported_as_the_store_does(
     with pytest.raises(StoreCorrupt) as by_stream:
         export(root, capsys)
     assert str(copied) in str(by_stream.value) and str(by_stream.value) == str(by_store.value)
+
+
+def _file_of(root: Path, article_id: str) -> Path:
+    return next((root / "articles").glob(f"*/{article_id}.json"))
+
+
+def test_a_hand_edit_is_exported_and_the_writer_makes_the_line_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A relabelling by hand (``sed``) of an article's items: its kept line no longer
+    belongs to the content beside it, so the export builds the line from the content,
+    and the writer keeps the right one again."""
+    root = tmp_path / "store"
+    ids = _reviewed_store(root)
+    path = _file_of(root, ids[0])
+    raw = path.read_bytes()
+    line_at = raw.index(b',"export":')
+    assert raw[line_at:].count(b'"label":"PERSON"') > 0  # the kept line has it too
+    path.write_bytes(raw[:line_at].replace(b'"label":"PERSON"', b'"label":"NORP"') + raw[line_at:])
+    assert same_export(root, capsys) == 1
+    data, _, _ = export(root, capsys)
+    article, annotations = built_from_file(path)
+    assert [e.label for e in annotations.entities if e.status is Status.ACCEPTED] == ["NORP"]
+    with Store.open(root) as store:
+        store.flush_index()  # the writer notices the line is not the content's and redoes it
+    assert check_kept(root) == 3
+    assert same_export(root, capsys) == 0
+    assert export(root, capsys)[0] == data
+
+
+def built_from_file(path: Path) -> tuple[Article, Annotations]:
+    state = ArticleFile(path, readonly=True).read().state
+    return state.article, state.annotations
+
+
+@pytest.mark.parametrize("where", [b'"tokens":[', b'"kept_line"', b'"check":'])
+def test_a_damaged_byte_in_the_kept_line_is_named_not_exported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: bytes
+) -> None:
+    """One damaged byte anywhere in an article file -- here in its kept line or the
+    document describing it -- makes the file unreadable (``StoreCorrupt`` naming it)
+    for the export and for the app, as any damage did before lines were kept."""
+    root = tmp_path / "store"
+    ids = _reviewed_store(root)
+    path = _file_of(root, ids[1])
+    raw = path.read_bytes()
+    at = raw.index(where, raw.index(b',"export":'))
+    path.write_bytes(raw[:at] + b"\x00" + raw[at + 1 :])  # a quote gone: not JSON
+    with pytest.raises(StoreCorrupt) as by_stream:
+        export(root, capsys)
+    with pytest.raises(StoreCorrupt) as by_store:
+        export(root, capsys, objects=True)
+    with pytest.raises(StoreCorrupt) as by_app:
+        Store.open(root).close()
+    for raised in (by_stream, by_store, by_app):
+        assert str(path) in str(raised.value)
