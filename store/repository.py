@@ -548,10 +548,7 @@ class Store:
         if stored.signature != self._summaries[article_id].signature:
             # Changed since the index (a reader watching a writer): show the newer file.
             self._summaries[article_id] = self._summarize(stored.state, stored)
-        self._states[article_id] = stored.state
-        clean = [i for i in self._states if i not in self._dirty]
-        for old in clean[: max(0, len(clean) - self.CACHE_SIZE)]:
-            del self._states[old]
+        self._cache(article_id, stored.state)
         return stored.state
 
     # -- writing ----------------------------------------------------------------
@@ -777,16 +774,38 @@ class Store:
         else:
             summary = summarize(state.article, state.annotations, state.order)
         kept = self._kept_table(article_id, state, summary, tokens)
+        self._write_file(article_id, state, summary, kept)
+
+    def _write_file(
+        self,
+        article_id: str,
+        state: ArticleState,
+        summary: ArticleSummary,
+        kept: lines.Kept | None,
+    ) -> None:
+        """:meth:`_write_article` once the line is made (``kept``, or none): the file,
+        then the summary (``summary`` with the new file's signature), the cache."""
         signature = ArticleFile(self._article_path(article_id)).write(state, self._seq, kept)
         line = (self._line_version or "") if kept is not None else ""
         self._summaries[article_id] = replace(
             summary, signature=signature, seq=self._seq, line=line
         )
         self._backlog.pop(article_id, None)
-        self._states[article_id] = state
-        self._states.move_to_end(article_id)
         self._dirty.discard(article_id)
+        self._cache(article_id, state)
         self._index_dirty = True
+
+    def _cache(self, article_id: str, state: ArticleState) -> None:
+        """Keep ``state`` as the most recently used, and at most :attr:`CACHE_SIZE`
+        states besides those with unfolded decisions (which must stay): an import or
+        the background making of lines writes thousands of articles in a session."""
+        states = self._states
+        states[article_id] = state
+        states.move_to_end(article_id)
+        excess = len(states) - len(self._dirty) - self.CACHE_SIZE  # every dirty one is here
+        if excess > 0:
+            for old in [i for i in states if i not in self._dirty][:excess]:
+                del states[old]
 
     # -- kept export lines ------------------------------------------------------------
     def _kept_table(
@@ -921,8 +940,9 @@ class Store:
                 except StoreError:
                     continue
             summary = self._summaries[article_id]
-            if self._kept_table(article_id, state, summary) is not None:
-                self._write_article(article_id, state, fold=True)
+            kept = self._kept_table(article_id, state, summary)
+            if kept is not None:
+                self._write_file(article_id, state, summary, kept)
 
     def _fold_some(self) -> None:
         """One step of folding the journal: rewrite the least recently used article with

@@ -568,3 +568,40 @@ def test_a_damaged_byte_in_the_kept_line_is_named_not_exported(
         Store.open(root).close()
     for raised in (by_stream, by_store, by_app):
         assert str(path) in str(raised.value)
+
+
+def _without_lines(root: Path) -> None:
+    """Rewrite every article file as a newsread that keeps no lines would."""
+    for path in article_files(root):
+        stored = ArticleFile(path, readonly=True).read()
+        ArticleFile(path).write(stored.state, stored.seq)
+
+
+@contextmanager
+def _counting_lines() -> Iterator[list[int]]:
+    """Counts the lines the store builds to keep (``default_line``)."""
+    original, calls = prodigy.default_line, [0]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return original(*args, **kwargs)
+
+    prodigy.default_line = counting  # type: ignore[assignment]
+    try:
+        yield calls
+    finally:
+        prodigy.default_line = original  # type: ignore[assignment]
+
+
+def test_missing_lines_are_made_once_each_without_filling_the_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Store, "CACHE_SIZE", 2)
+    root = tmp_path / "store"
+    _reviewed_store(root, articles=6)
+    _without_lines(root)
+    with Store.open(root) as store, _counting_lines() as built_lines:
+        store.flush_index()  # finds the six articles without a line and makes them
+        assert built_lines[0] == 6
+        assert len(store._states) <= Store.CACHE_SIZE
+    assert check_kept(root) == 6
