@@ -162,6 +162,9 @@ class Store:
         self._backlog: dict[str, None] = {}
         """Reviewed articles whose file keeps no line of the current version (a crash,
         an older newsread, an upgrade): made again by the background fold when idle."""
+        self._unlineable: set[str] = set()
+        """Articles whose line could not be made this session (their cached tokens do
+        not fit): not read again for it until the next."""
 
     # -- opening and closing --------------------------------------------------
     @classmethod
@@ -899,32 +902,37 @@ class Store:
 
     def _find_backlog(self) -> None:
         """Note the reviewed articles whose files keep no line of the current version
-        but could (their tokens are cached): :attr:`_backlog`, made in the background."""
+        but could: :attr:`_backlog`, made in the background.
+
+        Could: their tokens are cached by the tokenizer of now (a record's header says,
+        ``made_by_current_tokenizer``), and no attempt failed this session.  After a
+        spaCy upgrade no cached tokens fit, and no line can be made until they are made
+        again: reading every reviewed article for nothing, in every session, is what
+        this check avoids."""
         version = self._line_version
         if not version or self._closed:
             return
+        from annotate.formats.tokens import made_by_current_tokenizer
+
         if self._token_packs is None:
             self._token_packs = TokenPacks(self.root)
-        packs, dirty, unlined, new = (
-            self._token_packs,
-            self._dirty,
-            self._unlined,
-            ArticleStatus.NEW,
-        )
-        self._backlog.update(
-            (s.id, None)
-            for s in self.list_articles()
-            if s.line != version
-            and s.status is not new
-            and s.id not in dirty
-            and s.id not in unlined
-            and s.id in packs
-        )
+        head, skip, new = self._token_packs.head, self._unlineable, ArticleStatus.NEW
+        for s in self.list_articles():
+            if (
+                s.line != version
+                and s.status is not new
+                and s.id not in self._dirty
+                and s.id not in self._unlined
+                and s.id not in skip
+            ):
+                record = head(s.id)
+                if record is not None and made_by_current_tokenizer(record):
+                    self._backlog[s.id] = None
 
     def _keep_unlined_lines(self, limit: int | None = None, *, backlog: bool = False) -> None:
         """Rewrite (up to ``limit``) articles waiting in :attr:`_unlined` (or in
         :attr:`_backlog`) with their kept lines; those whose line cannot be made are
-        left as they are."""
+        left as they are, and not tried again this session (:attr:`_unlineable`)."""
         waiting = self._backlog if backlog else self._unlined
         if not waiting:
             return
@@ -937,11 +945,14 @@ class Store:
             if state is None:
                 try:
                     state = self._read_file(article_id).state
-                except StoreError:
+                except StoreError:  # reported when the article is opened
+                    self._unlineable.add(article_id)
                     continue
             summary = self._summaries[article_id]
             kept = self._kept_table(article_id, state, summary)
-            if kept is not None:
+            if kept is None:
+                self._unlineable.add(article_id)
+            else:
                 self._write_file(article_id, state, summary, kept)
 
     def _fold_some(self) -> None:

@@ -138,6 +138,17 @@ class TokenPacks:
         except OSError:
             return None
 
+    def head(self, article_id: str, size: int = 256) -> bytes | None:
+        """The first ``size`` bytes kept for this article (a record's header), if any."""
+        found = self._where.get(article_id)
+        if found is None:
+            return None
+        number, start, count = found
+        try:
+            return os.pread(self._fd(number), min(size, count), start)
+        except OSError:
+            return None
+
     def _fd(self, number: int) -> int:
         fd = self._open.get(number)
         if fd is not None:
@@ -151,9 +162,6 @@ class TokenPacks:
 
     def __len__(self) -> int:
         return len(self._where)
-
-    def __contains__(self, article_id: object) -> bool:
-        return article_id in self._where
 
     def close(self) -> None:
         """Close the open packs and forget the indexes."""

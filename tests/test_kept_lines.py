@@ -605,3 +605,60 @@ def test_missing_lines_are_made_once_each_without_filling_the_cache(
         assert built_lines[0] == 6
         assert len(store._states) <= Store.CACHE_SIZE
     assert check_kept(root) == 6
+
+
+@contextmanager
+def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The article files the store parses, by id."""
+    original, read = Store._read_file, []
+
+    def counting(self: Store, article_id: str, path: Path | None = None) -> Any:
+        read.append(article_id)
+        return original(self, article_id, path)
+
+    monkeypatch.setattr(Store, "_read_file", counting)
+    yield read
+
+
+@pytest.fixture
+def spacy_upgraded(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """From here on, tokens are made by another spaCy: the cached ones no longer fit."""
+    import annotate.formats.tokens as tokens_module
+
+    monkeypatch.setattr(tokens_module, "_spacy_version", lambda: "99.0.0")
+    tokens_module._tokenizer_name.cache_clear()
+    yield
+    tokens_module._tokenizer_name.cache_clear()
+
+
+def test_after_a_spacy_upgrade_lines_that_cannot_be_made_are_not_read_for(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
+) -> None:
+    """Lines made by another spaCy are stale, and the cached tokens too: no line can be
+    made until the tokens are, so the writer must not read every reviewed article
+    again and again for lines it cannot make."""
+    root = tmp_path / "store"
+    _reviewed_store(root)
+    request.getfixturevalue("spacy_upgraded")
+    with Store.open(root) as store, _counting_reads(monkeypatch) as read:
+        store.flush_index()
+        store.flush_index()
+        assert read == [] and not store._backlog
+    assert check_kept(root) == 3  # the old lines are still theirs, only stale
+
+
+def test_a_line_that_cannot_be_made_is_tried_once_a_session(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store.tokens import write_pack
+
+    root = tmp_path / "store"
+    ids = _reviewed_store(root)
+    _without_lines(root)
+    other, _ = make_article(99, entities=9)
+    write_pack(root, [(ids[0], cache_tokens(other).to_bytes())])  # tokens of another text
+    with Store.open(root) as store, _counting_reads(monkeypatch) as read:
+        store.flush_index()
+        store.flush_index()
+        assert read.count(ids[0]) == 1
+    assert check_kept(root) == 2

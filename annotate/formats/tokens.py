@@ -268,6 +268,23 @@ class CachedTokens(NamedTuple):
         return cls(tokenizer, length, table, json)
 
 
+def made_by_current_tokenizer(head: bytes) -> bool:
+    """Whether the :meth:`CachedTokens.to_bytes` copy that starts with ``head`` (its
+    header line, at least) was made by the tokenizer of now -- this spaCy, this
+    :data:`TOKENS_FORMAT` -- so that it fits its article's text still.
+
+    The store asks before it plans to make lines from cached tokens: after a spaCy
+    upgrade none fit, and reading each article to find that out would be wasted."""
+    newline = head.find(b"\n")
+    if newline <= 0:
+        return False
+    try:
+        tokenizer = orjson.loads(head[:newline])["tokenizer"]
+    except (orjson.JSONDecodeError, KeyError, TypeError):
+        return False
+    return tokenizer in (_tokenizer_name(True), _tokenizer_name(False))
+
+
 def cache_tokens(article: Article) -> CachedTokens:
     """Tokenize an article and serialise its Prodigy tokens (see :class:`CachedTokens`)."""
     text = article.text
