@@ -717,13 +717,14 @@ class Store:
         if self._folder_asleep:  # wake it only when it waits for work, not on every key
             self._wake.notify()
         if self._journal.count >= self._fold_limit:
-            self._try_fold()
+            self._try_fold(decision=True)
 
-    def _try_fold(self) -> bool:
-        """Fold one step; on failure keep the decisions in the journal and retry later
-        (the decisions are saved: only their copy into the article files waits)."""
+    def _try_fold(self, *, decision: bool = False) -> bool:
+        """Fold one step (``decision``: inside one, see :meth:`_fold_some`); on failure
+        keep the decisions in the journal and retry later (the decisions are saved:
+        only their copy into the article files waits)."""
         try:
-            self._fold_some()
+            self._fold_some(decision=decision)
         except Exception as exc:  # whatever went wrong, the decision itself is saved
             if self._journal is not None:
                 self._fold_limit = self._journal.count + self.JOURNAL_LIMIT
@@ -765,18 +766,20 @@ class Store:
         *,
         fold: bool = False,
         tokens: CachedTokens | None = None,
+        line_later: bool = False,
     ) -> None:
         """Rewrite an article file from ``state`` (it then includes all journal entries),
         with its kept export line (``store.lines``; ``tokens`` when the caller has them).
 
         With ``fold`` the state is the live one whose summary is up to date already, so
-        only the file's signature and seq change in it.
+        only the file's signature and seq change in it.  With ``line_later`` the line
+        is left for the background (see :meth:`_kept_table`).
         """
         if fold:
             summary = self._summaries[article_id]
         else:
             summary = summarize(state.article, state.annotations, state.order)
-        kept = self._kept_table(article_id, state, summary, tokens)
+        kept = self._kept_table(article_id, state, summary, tokens, later=line_later)
         self._write_file(article_id, state, summary, kept)
 
     def _write_file(
@@ -817,6 +820,8 @@ class Store:
         state: ArticleState,
         summary: ArticleSummary,
         tokens: CachedTokens | None = None,
+        *,
+        later: bool = False,
     ) -> lines.Kept | None:
         """The article's ``export`` table (``store.lines``): its line of the default
         export, made as its file is rewritten from ``state`` (``summary`` is its summary).
@@ -825,16 +830,19 @@ class Store:
         costs an import nothing) and whose tokens are at hand (given, or in the token
         cache): this never loads the tokenizer.  Before the line builder is loaded (it
         is loaded outside the store's lock by the background fold, or by an import or a
-        close) the article waits in :attr:`_unlined`.  A cache: whatever fails, the
-        article is saved without a line, and the export builds it.
+        close), or with ``later`` (a fold inside a decision: making the line would cost
+        the keystroke more than the fold), the article waits in :attr:`_unlined`.  A
+        cache: whatever fails, the article is saved without a line, and the export
+        builds it.
         """
         self._unlined.pop(article_id, None)
-        if summary.status is ArticleStatus.NEW or not self._line_version:
-            if self._line_version is None and summary.status is not ArticleStatus.NEW:
-                self._unlined[article_id] = None
-                if self._folder_asleep:
-                    with self._wake:  # re-entrant: held already on every store path
-                        self._wake.notify()
+        if summary.status is ArticleStatus.NEW or self._line_version == "":
+            return None
+        if self._line_version is None or later:
+            self._unlined[article_id] = None
+            if self._folder_asleep:
+                with self._wake:  # re-entrant: held already on every store path
+                    self._wake.notify()
             return None
         try:
             from annotate.formats.prodigy_jsonl import default_line
@@ -955,13 +963,19 @@ class Store:
             else:
                 self._write_file(article_id, state, summary, kept)
 
-    def _fold_some(self) -> None:
+    def _fold_some(self, *, decision: bool = False) -> None:
         """One step of folding the journal: rewrite the least recently used article with
         unfolded decisions, and start a fresh journal once none is left.  One article
-        per step bounds the time a decision can wait for (or pay for) folding."""
+        per step bounds the time a decision can wait for (or pay for) folding.
+
+        With ``decision`` (a decision folds, past :attr:`JOURNAL_LIMIT`) no line is
+        made: the article is written without one, which the background makes later
+        (with its line, a 2,000-entity article's fold took 3.9 ms instead of 2.3)."""
         oldest = next((i for i in self._states if i in self._dirty), None)
         if oldest is not None:
-            self._write_article(oldest, self._states[oldest], fold=True)
+            self._write_article(oldest, self._states[oldest], fold=True, line_later=decision)
+        elif decision:
+            pass  # missing lines are made in the pauses
         elif self._unlined and self._line_version is not None:
             self._keep_unlined_lines(limit=1)
         elif self._backlog and self._line_version:
