@@ -153,6 +153,9 @@ class Store:
         self._wake = threading.Condition(self._mutex)
         self._folder: threading.Thread | None = None
         self._token_packs: TokenPacks | None = None
+        self._packs_written = 0
+        """Token packs this store wrote: a reader of the packs made before a pack was
+        written does not see it, and must not be kept (:meth:`_prepare_lines_unlocked`)."""
         self._line_version: str | None = None
         """What kept lines are made with (``store.lines``); ``None`` until the builder
         is loaded, ``""`` when it cannot be (then no line is kept)."""
@@ -636,6 +639,7 @@ class Store:
             return {}
         if written is None:
             return {}
+        self._packs_written += 1
         self._close_token_packs()  # indexes read before this pack: read them again
         return made
 
@@ -887,7 +891,12 @@ class Store:
 
     def _prepare_lines_unlocked(self) -> None:
         """:meth:`_load_line_builder` without holding the store's lock (the background
-        fold calls it with the lock held once, so decisions go on meanwhile)."""
+        fold calls it with the lock held once, so decisions go on meanwhile).
+
+        The token packs' indexes are read meanwhile too, and kept only if no import
+        wrote a pack in between: a reader listed the packs before, and would hide the
+        new one for the rest of the session."""
+        packs_written = self._packs_written
         self._mutex.release()
         try:
             from annotate.formats.prodigy_jsonl import line_version
@@ -898,7 +907,8 @@ class Store:
             version, packs = None, None  # loaded under the lock below, with its notice
         finally:
             self._mutex.acquire()
-        if self._token_packs is None and not self._closed:
+        fresh = packs_written == self._packs_written
+        if self._token_packs is None and fresh and not self._closed:
             self._token_packs, packs = packs, None
         if packs is not None:
             packs.close()

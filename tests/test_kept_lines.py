@@ -686,3 +686,36 @@ def test_a_decision_that_folds_leaves_the_line_to_the_background(
     assert check_kept(root) == 0
     store.close()  # (or the background fold, in a pause) makes the line
     assert check_kept(root) == 2
+
+
+def test_token_packs_read_unlocked_are_not_kept_when_an_import_writes_one_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The background fold reads the token packs' indexes without the store's lock;
+    an import writing a pack meanwhile must not be hidden from the store for the rest
+    of the session by the reader made before it."""
+    import threading
+
+    import store.repository as repository
+
+    root = tmp_path / "store"
+    store = Store.open(root)
+    store.add_articles([make_article(1)])
+    store._close_token_packs()
+    late, _ = made = make_article(2)
+    real, calls = repository.TokenPacks, []
+
+    def read_while_an_import_runs(at: Path) -> Any:
+        calls.append(at)
+        packs = real(at)
+        if len(calls) == 1:  # the import takes the lock the background let go of
+            importer = threading.Thread(target=store.add_articles, args=([made],))
+            importer.start()
+            importer.join()
+        return packs
+
+    monkeypatch.setattr(repository, "TokenPacks", read_while_an_import_runs)
+    with store._mutex:  # as the background fold calls it
+        store._prepare_lines_unlocked()
+    assert store._token_packs is not None and store._token_packs.head(late.id) is not None
+    store.close()
