@@ -10,13 +10,11 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
-from textual.geometry import Region
-from textual.strip import Strip
-from textual.widget import Widget
 
 from annotate.actions import Focusable, statement_at
 from annotate.model import Annotations, Quote, Span, Status
-from tui.widgets.text_layout import line_strip, visible
+from tui.widgets.text_layout import visible
+from tui.widgets.text_lines import TextLines
 
 STATUS_MARKS = {Status.PENDING: "…", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
 
@@ -69,13 +67,8 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
     return out
 
 
-class DetailsPanel(Widget):
-    """Shows :func:`describe` of the focused item, one line at a time.
-
-    A Line-API widget rather than a ``Static``: after a key only the lines whose text
-    changed are repainted (a ``Static`` repaints all of its rows, and Textual then
-    re-renders every widget crossing those rows).
-    """
+class DetailsPanel(TextLines):
+    """Shows :func:`describe` of the focused item (repainting only changed lines)."""
 
     DEFAULT_CSS = """
     DetailsPanel {
@@ -84,42 +77,6 @@ class DetailsPanel(Widget):
     }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._content = Text()
-        self._lines: list[Text] = []
-        self._strips: dict[int, Strip] = {}
-
     def show(self, text: str, annotations: Annotations, item: Focusable | None) -> None:
         """Describe ``item`` of the open article."""
-        content = describe(text, annotations, item)
-        if content != self._content:
-            self._content = content
-            self._relayout()
-
-    def _relayout(self) -> None:
-        width = self.content_region.width
-        if width <= 0:
-            return
-        old, self._lines = self._lines, list(self._content.wrap(self.app.console, width))
-        for y in range(max(len(old), len(self._lines))):
-            if y >= len(old) or y >= len(self._lines) or old[y] != self._lines[y]:
-                self._strips.pop(y, None)
-                self.refresh(Region(0, y, width, 1))
-
-    def on_resize(self) -> None:
-        self._lines, self._strips = [], {}
-        self._relayout()
-        self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._strips = {}
-
-    def render_line(self, y: int) -> Strip:
-        width = self.content_region.width
-        strip = self._strips.get(y)
-        if strip is None:
-            line = self._lines[y] if y < len(self._lines) else Text()
-            strip = self._strips[y] = line_strip(line, self.app.console, width, self.rich_style)
-        return strip
+        self.set_content(describe(text, annotations, item))

@@ -7,16 +7,16 @@ from collections.abc import Callable
 
 from rich.style import Style
 from rich.text import Text
-from textual.widgets import Static
 
 from annotate.model import Annotations, Status
+from tui.widgets.text_lines import TextLines
 
 
-class Legend(Static):
+class Legend(TextLines):
     """Label swatches with the number of (not rejected) entities of each label.
 
     The colours come from the shared palette, so a label looks the same in the
-    reader and here.
+    reader and here.  A rejection changes one count: only its rows are repainted.
     """
 
     DEFAULT_CSS = """
@@ -27,9 +27,8 @@ class Legend(Static):
     """
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("", id=id)
+        super().__init__(id=id)
         self._annotations = Annotations()
-        self._shown: Text | None = None
         self._style_for: Callable[[str], Style] = lambda label: Style()
 
     def use_palette(self, style_for: Callable[[str], Style]) -> None:
@@ -40,10 +39,7 @@ class Legend(Static):
     def show(self, annotations: Annotations) -> None:
         """Update the legend for the open article."""
         self._annotations = annotations
-        legend = self._render_legend()
-        if legend != self._shown:  # most keys change no count: skip the repaint
-            self._shown = legend
-            self.update(legend, layout=False)
+        self.set_content(self._render_legend())  # most keys change no count: no repaint
 
     def _render_legend(self) -> Text:
         counts = Counter(
