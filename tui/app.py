@@ -23,7 +23,6 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from annotate.edits import Edit, EditConflict
@@ -38,6 +37,7 @@ from tui.screens.annotate import AnnotateScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
+from tui.widgets.text_lines import TextLines
 
 
 class NewsreadApp(App[None]):
@@ -216,7 +216,7 @@ class NewsreadApp(App[None]):
         line = " · ".join(parts)
         if line != self._status_line:  # one fixed line, repainted only when it changes
             self._status_line = line
-            self.main.query_one("#status", Static).update(Text(line), layout=False)
+            self.main.query_one("#status", TextLines).set_content(Text(line))
 
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")

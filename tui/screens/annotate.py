@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Footer, Input
 
 from annotate import actions
 from annotate.edits import Edit
@@ -35,6 +35,7 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.details import DetailsPanel
 from tui.widgets.legend import Legend
 from tui.widgets.text_layout import visible
+from tui.widgets.text_lines import TextLines
 
 if TYPE_CHECKING:
     from tui.app import NewsreadApp
@@ -118,7 +119,7 @@ class AnnotateScreen(Screen[None]):
             with Vertical(id="side"):
                 yield DetailsPanel(id="details")
                 yield Legend(id="legend")
-        yield Static("", id="status")
+        yield TextLines(id="status")  # drawn line by line: cheaper than a Static per key
         yield Footer()
 
     def on_mount(self) -> None:
