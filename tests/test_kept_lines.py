@@ -64,7 +64,7 @@ def export(
     selection = chosen.get("selection", Selection())
     assert isinstance(statuses, tuple) and isinstance(selection, Selection)
     out = io.BytesIO()
-    with _counting_builds() as counter:
+    with _counting("line_from_docs") as counter:
         if objects:
             with Store.open(root, readonly=True) as store:
                 export_jsonl(list(selected_articles(store, statuses, None, selection)), out)
@@ -78,20 +78,21 @@ def export(
 
 
 @contextmanager
-def _counting_builds() -> Iterator[list[int]]:
-    """Counts the lines the export builds (``line_from_docs``, which the export path
-    calls for every line it does not find kept)."""
-    original, calls = prodigy.line_from_docs, [0]
+def _counting(name: str) -> Iterator[list[int]]:
+    """Counts the calls of ``annotate.formats.prodigy_jsonl.<name>``: ``line_from_docs``
+    is every line an export builds instead of finding it kept, ``default_line`` every
+    line the store builds to keep."""
+    original, calls = getattr(prodigy, name), [0]
 
-    def counting(*args: Any, **kwargs: Any) -> bytes:
+    def counting(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
         return original(*args, **kwargs)
 
-    prodigy.line_from_docs = counting  # type: ignore[assignment]
+    setattr(prodigy, name, counting)
     try:
         yield calls
     finally:
-        prodigy.line_from_docs = original  # type: ignore[assignment]
+        setattr(prodigy, name, original)
 
 
 def same_export(root: Path, capsys: pytest.CaptureFixture[str]) -> int:
@@ -577,22 +578,6 @@ def _without_lines(root: Path) -> None:
         ArticleFile(path).write(stored.state, stored.seq)
 
 
-@contextmanager
-def _counting_lines() -> Iterator[list[int]]:
-    """Counts the lines the store builds to keep (``default_line``)."""
-    original, calls = prodigy.default_line, [0]
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        calls[0] += 1
-        return original(*args, **kwargs)
-
-    prodigy.default_line = counting  # type: ignore[assignment]
-    try:
-        yield calls
-    finally:
-        prodigy.default_line = original  # type: ignore[assignment]
-
-
 def test_missing_lines_are_made_once_each_without_filling_the_cache(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -600,7 +585,7 @@ def test_missing_lines_are_made_once_each_without_filling_the_cache(
     root = tmp_path / "store"
     _reviewed_store(root, articles=6)
     _without_lines(root)
-    with Store.open(root) as store, _counting_lines() as built_lines:
+    with Store.open(root) as store, _counting("default_line") as built_lines:
         store.flush_index()  # finds the six articles without a line and makes them
         assert built_lines[0] == 6
         assert len(store._states) <= Store.CACHE_SIZE
@@ -675,7 +660,7 @@ def test_a_decision_that_folds_leaves_the_line_to_the_background(
     store = Store.open(root)
     made = [make_article(i, entities=4) for i in range(2)]
     store.add_articles(made)
-    with _counting_lines() as built_lines:
+    with _counting("default_line") as built_lines:
         for article, _ in made:  # the second decision passes the limit: it folds one
             span = pending(store, article.id)[0]
             edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
