@@ -13,8 +13,8 @@ nobody waits for:
   one key allocated, a fraction of a millisecond, while the user reads the frame;
 - once input has been quiet for :data:`FULL_QUIET_S`, everything (the oldest
   generation grows by what survives, and is never collected during typing).  This
-  one is not small -- 90-140 ms measured after 250 decisions typed without a pause,
-  a few ms after a handful -- so it waits for a real pause, once per pause;
+  one is not small -- about 5 ms after ten decisions, 90-140 ms after 250 typed
+  without a pause (measured) -- so it waits for a real pause, once per pause;
 - past :data:`BACKLOG` uncollected allocations, the young generations whatever
   happens (a background thread, such as the analysis, allocating while nobody types).
 
