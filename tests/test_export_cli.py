@@ -111,6 +111,8 @@ def test_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert sources("--label", "GPE,PERSON") == ["one", "two"]
     assert sources("--since", "2023-12-01") == ["two"]
     assert sources("--status", "done") == ["one"]
+    # the app's filter words (status:progress) and the spelled-out status both work
+    assert sources("--status", "progress") == sources("--status", "in-progress") == ["two"]
     assert sources("--status", "all") == ["one", "two", "three"]
     assert _cli(tmp_path / "s", "export", "--status", "all") == 0
     answers = [json.loads(x)["answer"] for x in capsys.readouterr().out.splitlines()]

@@ -74,7 +74,7 @@ def register(subparsers: Any) -> None:
         "--status",
         action="append",
         metavar="STATUS",
-        help="article status: new, 'in progress' (or in-progress), done, all; repeat or "
+        help="article status: new, 'in progress' (or in-progress, progress), done, all; repeat or "
         "comma-separate (default: in progress,done)",
     )
     parser.add_argument(
@@ -108,6 +108,10 @@ def _split(values: list[str] | None) -> list[str]:
     return [v.strip() for value in values or () for v in value.split(",") if v.strip()]
 
 
+_STATUS_ALIASES = {"progress": "in progress", "inprogress": "in progress"}
+"""The words the app's filter takes (``status:progress``) mean the same here."""
+
+
 def parse_statuses(values: list[str] | None) -> tuple[str, ...]:
     """The article statuses to export; ``ValueError`` naming a wrong one."""
     chosen = _split(values)
@@ -116,6 +120,7 @@ def parse_statuses(values: list[str] | None) -> tuple[str, ...]:
     statuses: list[str] = []
     for value in chosen:
         value = value.lower().replace("-", " ").replace("_", " ")
+        value = _STATUS_ALIASES.get(value, value)
         if value == "all":
             return STATUSES
         if value not in STATUSES:
