@@ -959,14 +959,20 @@ class Store:
             waiting.pop(article_id, None)
             if article_id in self._dirty or article_id not in self._summaries:
                 continue  # lined when folded
-            state = self._states.get(article_id)
-            if state is None:
-                try:
-                    state = self._read_file(article_id).state
-                except StoreError:  # reported when the article is opened
-                    self._unlineable.add(article_id)
-                    continue
-            summary = self._summaries[article_id]
+            # Every decision on it is in the file: the file is the truth, even over the
+            # cache (somebody may have edited it meanwhile; rewriting from memory would
+            # undo that, and a summary of other content would mislabel the line).
+            try:
+                stored = self._read_file(article_id)
+            except StoreError:  # reported when the article is opened
+                self._unlineable.add(article_id)
+                continue
+            state, summary = stored.state, self._summaries[article_id]
+            if stored.signature != summary.signature:
+                summary = self._summarize(state, stored)
+                self._summaries[article_id] = summary
+                self._index_dirty = True
+                self._states.pop(article_id, None)
             kept = self._kept_table(article_id, state, summary)
             if kept is None:
                 self._unlineable.add(article_id)

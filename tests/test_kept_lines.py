@@ -29,7 +29,7 @@ from annotate.edits import make_edit
 from annotate.formats.prodigy_jsonl import LINE_FORMAT, default_line
 from annotate.formats.select import Selection
 from annotate.formats.tokens import cache_tokens
-from annotate.model import Annotations, Article, Quote, Span, Statement, Status
+from annotate.model import Annotations, Article, ArticleStatus, Quote, Span, Statement, Status
 from store import Store, StoreCorrupt
 from store import lines as kept_lines
 from store.articles import ArticleFile
@@ -704,3 +704,35 @@ def test_token_packs_read_unlocked_are_not_kept_when_an_import_writes_one_meanwh
         store._prepare_lines_unlocked()
     assert store._token_packs is not None and store._token_packs.head(late.id) is not None
     store.close()
+
+
+def test_making_missing_lines_keeps_what_was_edited_by_hand_meanwhile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """While the writer is open, one article it holds in memory gets a new title by
+    hand, another (not in memory) has its decisions set back to pending: making their
+    missing lines must neither put the old content back nor label a line with the old
+    status."""
+    root = tmp_path / "store"
+    ids = _reviewed_store(root)
+    _without_lines(root)
+    with Store.open(root) as store:
+        store.get(ids[0])  # held in memory
+        held, undone = _file_of(root, ids[0]), _file_of(root, ids[1])
+        data = orjson.loads(held.read_bytes())
+        data["article"]["1"]["title"] = "Edited by hand"
+        held.write_bytes(orjson.dumps(data))
+        data = orjson.loads(undone.read_bytes())
+        for item in data["items"].values():
+            item["status"] = "pending"
+        undone.write_bytes(orjson.dumps(data))
+        store.flush_index()  # makes the missing lines
+        assert store.summary(ids[1]).status is ArticleStatus.NEW
+    assert built_from_file(held)[0].title == "Edited by hand"
+    assert check_kept(root) == 2  # the undone article is new again: it keeps none
+    exported, _, _ = export(root, capsys)
+    assert [orjson.loads(line)["meta"]["id"] for line in exported.splitlines()] == [
+        ids[0],
+        ids[2],
+    ]
+    assert same_export(root, capsys) == 0
