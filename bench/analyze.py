@@ -3,7 +3,7 @@
 Prints one JSON line:
 
 * ``docs_per_s``: articles per second through cleaning + spaCy + entity fixes +
-  quotation detection (``clean_article`` then ``annotate.pipeline.analyze``);
+  quotation detection (``clean_article`` then ``annotate.detect.pipeline.analyze``);
 * ``raw_spacy_docs_per_s``: articles per second through ``nlp.pipe`` alone, on the
   already-cleaned texts (so the difference is exactly what annotate adds);
 * ``ratio``: the first over the second (target >= 0.85: the rules cost at most 15%),
@@ -108,8 +108,8 @@ def measure_ratio(texts: list[str], rounds: int, batch_size: int) -> dict[str, f
     which a busy neighbour on the machine does not distort.
     """
     from annotate.clean import clean_article
-    from annotate.nlp import load_model
-    from annotate.pipeline import analyze
+    from annotate.detect.nlp import load_model
+    from annotate.detect.pipeline import analyze
 
     nlp = load_model()
     cleaned = [clean_article(t).text for t in texts]
@@ -170,8 +170,8 @@ def measure_workers(texts: list[str], workers: int, batch_size: int) -> float:
 
 def _child() -> None:
     from annotate.clean import clean_article
-    from annotate.nlp import load_model
-    from annotate.pipeline import analyze
+    from annotate.detect.nlp import load_model
+    from annotate.detect.pipeline import analyze
 
     job = json.loads(sys.stdin.read())
     texts, workers, batch_size = job["texts"], job["workers"], job["batch_size"]
@@ -222,7 +222,7 @@ def main() -> None:
             workers_2_docs_per_s=round(two, 2),
             workers_speedup=round(two / one, 2),
         )
-    from annotate.nlp import load_model, model_label
+    from annotate.detect.nlp import load_model, model_label
 
     figures["model"] = model_label(load_model())["model"]
     print(json.dumps(figures))

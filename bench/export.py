@@ -195,8 +195,8 @@ def measure(store_path: Path, work: Path) -> dict[str, float]:
     import orjson
     import spacy
 
+    from annotate.detect.nlp import load_model
     from annotate.formats.prodigy_jsonl import task_from_article
-    from annotate.nlp import load_model
     from tui.cli.export_cmd import export_jsonl
 
     load_model("blank:en")  # loaded once per process in real use too

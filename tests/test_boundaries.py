@@ -16,8 +16,9 @@ def _modules_after(imports: str) -> set[str]:
 
 def test_annotate_and_store_do_not_import_textual() -> None:
     loaded = _modules_after(
-        "import annotate, annotate.model, annotate.edits, annotate.clean, annotate.pipeline, "
-        "annotate.nlp\nimport store, store.repository, store.articles, store.durable"
+        "import annotate, annotate.model, annotate.edits, annotate.clean, "
+        "annotate.detect.pipeline, annotate.detect.nlp\n"
+        "import store, store.repository, store.articles, store.durable"
     )
     assert "store.repository" in loaded  # the import really happened
     assert not any(m == "textual" or m.startswith("textual.") for m in loaded)

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING
 import pytest
 
 from annotate.clean import clean_article
-from annotate.entities import fix_entities, trim_entity
+from annotate.detect.entities import fix_entities, trim_entity
+from annotate.detect.nlp import load_model
+from annotate.detect.pipeline import analyze
 from annotate.model import Origin
-from annotate.nlp import load_model
-from annotate.pipeline import analyze
 from seeds import seed_files
 
 if TYPE_CHECKING:

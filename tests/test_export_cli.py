@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from annotate.detect.nlp import load_model
+from annotate.detect.pipeline import analyze
 from annotate.edits import make_edit
 from annotate.model import Annotations, Article, Quote, Span, Statement, Status
-from annotate.nlp import load_model
-from annotate.pipeline import analyze
 from store import Store
 from tui.cli import main
 

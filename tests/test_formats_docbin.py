@@ -8,10 +8,10 @@ import orjson
 import pytest
 from spacy.tokens import DocBin
 
+from annotate.detect.nlp import load_model
 from annotate.formats.docbin import DocBinCorpus, article_doc, split_score
 from annotate.formats.textcat import textcat_records
 from annotate.model import Annotations, Article, Quote, Span, Statement, Status
-from annotate.nlp import load_model
 
 TEXT = "Alice Smith said “we will go” in Paris on Monday."
 OK = Status.ACCEPTED

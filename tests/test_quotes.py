@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from annotate.detect.nlp import load_model
+from annotate.detect.pipeline import annotations_from_doc
+from annotate.detect.quotemarks import find_quotes
+from annotate.detect.quotes import detect_quotes
 from annotate.edits import item_dict, item_kind, make_edit
 from annotate.model import Annotations, Quote, QuoteKind, Span
-from annotate.nlp import load_model
-from annotate.pipeline import annotations_from_doc
-from annotate.quotemarks import find_quotes
-from annotate.quotes import detect_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language

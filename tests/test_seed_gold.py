@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from annotate.clean import clean_article
+from annotate.detect.nlp import load_model
+from annotate.detect.pipeline import analyze
 from annotate.model import Annotations, Article, Quote, QuoteKind
-from annotate.nlp import load_model
 from annotate.offsets import raw_offset
-from annotate.pipeline import analyze
 from seeds import seed_files
 
 if TYPE_CHECKING:

@@ -17,10 +17,10 @@ import pytest
 import spacy
 from spacy.tokens import DocBin
 
+from annotate.detect.nlp import load_model
+from annotate.detect.pipeline import analyze
 from annotate.edits import make_edit
 from annotate.model import Status
-from annotate.nlp import load_model
-from annotate.pipeline import analyze
 from store import Store
 from tui.cli import main
 

@@ -222,8 +222,13 @@ class NewsreadApp(App[None]):
     @work(thread=True, exclusive=True, group="analysis", name="analysis")
     def run_analysis(self) -> None:
         """Load the model, then analyse every article without suggestions (open one first)."""
-        from annotate.nlp import ModelNotAvailable, load_model, model_label, resolve_model_name
-        from annotate.pipeline import analyze
+        from annotate.detect.nlp import (
+            ModelNotAvailable,
+            load_model,
+            model_label,
+            resolve_model_name,
+        )
+        from annotate.detect.pipeline import analyze
 
         worker = get_current_worker()
         started = time.perf_counter()

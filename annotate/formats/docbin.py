@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from annotate.detect.nlp import load_model
 from annotate.formats.textcat import cats
 from annotate.formats.tokens import make_doc
 from annotate.model import Annotations, Article, Quote, Span
-from annotate.nlp import load_model
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

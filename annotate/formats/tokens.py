@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 
+from annotate.detect.nlp import load_model
 from annotate.model import Article
-from annotate.nlp import load_model
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
 
-from annotate.nlp import ModelNotAvailable, check_model
+from annotate.detect.nlp import ModelNotAvailable, check_model
 from store import StoreError
 from tui import trace
 from tui.cli import analyze_cmd, config_cmd, export_cmd, import_cmd, stats_cmd

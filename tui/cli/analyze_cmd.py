@@ -20,8 +20,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from annotate.detect.nlp import ModelNotAvailable, check_model
 from annotate.limits import MAX_ARTICLE_CHARS
-from annotate.nlp import ModelNotAvailable, check_model
 from tui.cli.common import fail
 from tui.config import ONTONOTES_LABELS, Settings
 
@@ -214,8 +214,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             os.environ.setdefault(variable, "1")
     import orjson
 
-    from annotate.nlp import load_model
-    from annotate.pipeline import analyze
+    from annotate.detect.nlp import load_model
+    from annotate.detect.pipeline import analyze
 
     try:
         nlp = load_model(model)

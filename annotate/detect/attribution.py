@@ -1,6 +1,6 @@
 """Who said a quotation, and with which verb: the attribution strategies.
 
-:mod:`annotate.quotes` finds the quotations and decides what they are; this module
+:mod:`annotate.detect.quotes` finds the quotations and decides what they are; this module
 answers "who said it?" for one quotation, each strategy a method of
 :class:`Attributor`, from the most specific to the most general:
 
@@ -29,9 +29,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.cues import CueKind, Lexicon
-from annotate.quotemarks import QuoteMarks
-from annotate.speakers import PRONOUNS, Resolver, adjacent_phrase, subject_of
+from annotate.detect.cues import CueKind, Lexicon
+from annotate.detect.quotemarks import QuoteMarks
+from annotate.detect.speakers import PRONOUNS, Resolver, adjacent_phrase, subject_of
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -2,18 +2,18 @@
 
 The data flow for one article:
 
-1. :func:`annotate.quotemarks.find_quotes` pairs the quotation marks of the text
+1. :func:`annotate.detect.quotemarks.find_quotes` pairs the quotation marks of the text
    (typos and unbalanced marks included) into content spans;
 2. quoted names and titles are set aside: a capitalised proper-noun phrase with no
    reporting verb next to it (``the “National Liberation Army”``, ``Anthony “Ace”
    Newbold``) is not a quotation;
-3. each quotation is attributed by the strategies of :mod:`annotate.attribution`,
+3. each quotation is attributed by the strategies of :mod:`annotate.detect.attribution`,
    most specific first (a cue right after or before it, the verb its words depend
    on, any cue of its sentence, a colon after a name, the sentence before); failing
    all, it inherits the speaker of the quotation before it in the paragraph (``“…,”
    he said. “…”``), or of the previous paragraph's last quotation when it opens a
    paragraph;
-4. a pronoun speaker is resolved to an earlier mention (:mod:`annotate.speakers`);
+4. a pronoun speaker is resolved to an earlier mention (:mod:`annotate.detect.speakers`);
 5. the quotation is ``direct`` when it stands as its own statement (starts a sentence
    or follows ``said:``/``said,``/``said that``, ends its sentence or is followed by
    its attribution, and reads as a clause), ``partial`` when it is a fragment woven
@@ -29,11 +29,11 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from annotate.attribution import INTRO, ArticleIndex, Attribution, Attributor
-from annotate.cues import Lexicon, default_lexicon
+from annotate.detect.attribution import INTRO, ArticleIndex, Attribution, Attributor
+from annotate.detect.cues import Lexicon, default_lexicon
+from annotate.detect.quotemarks import QuoteMarks, find_quotes
+from annotate.detect.speakers import PRONOUNS, Resolver, trim
 from annotate.model import Origin, Quote, QuoteKind, Span
-from annotate.quotemarks import QuoteMarks, find_quotes
-from annotate.speakers import PRONOUNS, Resolver, trim
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -311,7 +311,7 @@ def detect_quotes(
 ) -> tuple[Quote, ...]:
     """The quotations of ``doc`` with speakers and cues (see the module docstring).
 
-    ``entities`` (after :func:`annotate.entities.fix_entities`) help resolve pronoun
+    ``entities`` (after :func:`annotate.detect.entities.fix_entities`) help resolve pronoun
     speakers; ``sentences`` are the Doc's sentence bounds when the caller already has
     them (paragraphs stand in when the pipeline has no sentence boundaries).  ``text``
     is ``doc.text`` when the caller has it (spaCy rebuilds that string on every access).

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from annotate.cues import Lexicon
+from annotate.detect.cues import Lexicon
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token

@@ -21,7 +21,7 @@ import re
 from collections.abc import Collection, Iterable
 from typing import TYPE_CHECKING
 
-from annotate.cues import default_lexicon
+from annotate.detect.cues import default_lexicon
 from annotate.model import Origin, Span, sorted_spans
 
 if TYPE_CHECKING:

@@ -2,7 +2,7 @@
 
 ``nlp.pipe`` is the expensive part, so everything else works on the Doc it returns
 and hands back plain :class:`~annotate.model.Annotations` (no Doc leaves this module):
-entities (:mod:`annotate.entities`), quotations with speakers (:mod:`annotate.quotes`)
+entities (:mod:`annotate.detect.entities`), quotations with speakers (:mod:`annotate.detect.quotes`)
 and sentence bounds.  With ``n_process > 1`` spaCy parses in worker processes and the
 rules run here, on the Docs as they come back, in input order.
 """
@@ -12,10 +12,10 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from annotate.attribution import annotated
-from annotate.entities import fix_entities
+from annotate.detect.attribution import annotated
+from annotate.detect.entities import fix_entities
+from annotate.detect.quotes import detect_quotes
 from annotate.model import Annotations, Article
-from annotate.quotes import detect_quotes
 
 if TYPE_CHECKING:
     from spacy.language import Language
