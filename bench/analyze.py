@@ -83,7 +83,9 @@ def extra_corpus(paths: list[str]) -> list[str]:
 
 
 def _conll_documents(content: str) -> list[str]:
-    docs, sentences, words = [], [], []
+    docs: list[str] = []
+    sentences: list[str] = []
+    words: list[str] = []
     for line in content.splitlines() + [""]:
         token = line.split(" ")[0] if line.strip() else ""
         if token == "-DOCSTART-" or (not token and not words and sentences):

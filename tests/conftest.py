@@ -28,6 +28,35 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("NEWSREAD_TRACE", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def model_only_where_marked(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Fail a test that loads a real spaCy model without the ``model`` marker.
+
+    ``pytest -m "not model"`` is the fast lane: it must never pay for the model, so
+    an unmarked test sees an empty pipeline cache and a ``spacy.load`` that refuses
+    (in the app's worker thread too: the attempt is recorded and checked afterwards).
+    """
+    if request.node.get_closest_marker("model") is not None:
+        yield
+        return
+    import spacy
+
+    from annotate.detect import nlp
+
+    attempts: list[str] = []
+
+    def refuse(name: object, *args: object, **kwargs: object) -> None:
+        attempts.append(str(name))
+        raise OSError(f"test not marked 'model' loaded the spaCy model {name!r}")
+
+    monkeypatch.setattr(spacy, "load", refuse)
+    monkeypatch.setattr(nlp, "_loaded", {k: v for k, v in nlp._loaded.items() if k == "blank:en"})
+    yield
+    assert not attempts, f"mark this test @pytest.mark.model: it loaded {attempts}"
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
     """An empty store on disk."""

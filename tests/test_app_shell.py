@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.style import Style
 
 from store import Store
@@ -12,6 +13,8 @@ from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.palette import LabelPalette
 
+pytestmark = pytest.mark.model
+
 SEED_TITLES = (
     "Colombia accuses Russia of “interfering” on its border with Venezuela",
     "Colombian Defense Minister Diego Molano promised this Friday, thanks to Colombian",
@@ -20,7 +23,7 @@ SEED_TITLES = (
 
 def screen_segments(view: ArticleView) -> list[tuple[str, Style | None]]:
     """Every (text, style) segment the reader currently paints on screen."""
-    segments = []
+    segments: list[tuple[str, Style | None]] = []
     for y in range(view.scrollable_content_region.height):
         segments.extend((seg.text, seg.style) for seg in view.render_line(y))
     return segments

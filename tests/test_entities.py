@@ -123,7 +123,7 @@ def test_labels_restrict_after_the_fixes(blank: Language) -> None:
 def test_seed_entities_with_the_real_model() -> None:
     nlp = load_model()
     articles = [clean_article(p.read_text(encoding="utf-8")) for p in seed_files()]
-    model_labels = set(nlp.get_pipe("ner").labels)
+    model_labels = set(nlp.get_pipe("ner").labels)  # type: ignore[attr-defined]
     for article, found in analyze(nlp, articles):
         text = article.text
         texts = [text[e.start : e.end] for e in found.entities]

@@ -22,7 +22,6 @@ from typing import Any
 
 import orjson
 import pytest
-from store_support import article_files, check_kept, make_article, pending
 
 import annotate.formats.prodigy_jsonl as prodigy
 from annotate.edits import make_edit
@@ -35,6 +34,7 @@ from store import lines as kept_lines
 from store.articles import ArticleFile
 from store.index import INDEX_NAME, read_index
 from store.stream import StreamedStore
+from tests.store_support import article_files, check_kept, make_article, pending
 from tui.cli.export_cmd import (
     DEFAULT_STATUSES,
     STATUSES,

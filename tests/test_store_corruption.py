@@ -16,11 +16,11 @@ from typing import Any
 
 import orjson
 import pytest
-from store_support import accepted, decide, make_article, pending
 
 from annotate.model import Annotations
 from store import Store, StoreCorrupt, StoreWriteError
 from store.journal import JOURNAL_NAME, read_journal
+from tests.store_support import accepted, decide, make_article, pending
 
 
 @pytest.fixture(autouse=True)
@@ -222,7 +222,7 @@ def test_a_read_only_folder_fails_new_files_clearly_and_keeps_decisions(
     import store.durable
 
     store_ = Store.open(path)
-    store_.JOURNAL_LIMIT = 2
+    store_.JOURNAL_LIMIT = 2  # type: ignore[misc]
     store_._fold_limit = 2
     real_mkstemp = store.durable.tempfile.mkstemp
 

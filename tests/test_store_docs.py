@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_support import decide, make_article, pending, tag
 
 from annotate.edits import Item
 from annotate.formats.select import Selection
@@ -22,6 +21,7 @@ from store import Store, StoreCorrupt
 from store.articles import ArticleDocs
 from store.history import item_order
 from store.tokens import PACKS_DIR, TokenPacks, write_pack
+from tests.store_support import decide, make_article, pending, tag
 from tui.cli.export_cmd import DEFAULT_STATUSES, export_jsonl, selected_articles
 
 

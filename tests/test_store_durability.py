@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 import store_support
-from store_support import accepted, decide, make_article, pending
 
 from store import Store
 from store.articles import ArticleFile
 from store.journal import JOURNAL_NAME, read_journal
+from tests.store_support import accepted, decide, make_article, pending
 
 SUPPORT = Path(store_support.__file__)
 KILLS = 55
@@ -171,7 +171,7 @@ def test_close_folds_the_journal_into_the_article_files(tmp_path: Path) -> None:
 def test_past_the_journal_limit_each_decision_folds_one_article(tmp_path: Path) -> None:
     path = tmp_path / "store"
     store = Store.open(path)
-    store.JOURNAL_LIMIT = 4
+    store.JOURNAL_LIMIT = 4  # type: ignore[misc]
     store._fold_limit = 4
     items = [make_article(i, 4) for i in range(3)]
     store.add_articles(items)

@@ -3,13 +3,13 @@ a decision takes (binary-search apply, incremental summary) checked against the 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from store_support import accepted, decide, make_article, pending, tag
 
 import store.history
 from annotate.edits import Edit, EditConflict, apply_edit, make_edit
@@ -18,6 +18,7 @@ from store import Store
 from store.history import ArticleState, apply_sorted, sorted_annotations
 from store.journal import JOURNAL_NAME, read_journal
 from store.summary import summarize, summary_after
+from tests.store_support import accepted, decide, make_article, pending, tag
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +28,7 @@ def _no_background_fold(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def opened(tmp_path: Path) -> tuple[Store, str]:
+def opened(tmp_path: Path) -> Iterator[tuple[Store, str]]:
     store = Store.open(tmp_path / "store")
     article, annotations = make_article(1, 6, quote=True)
     store.add_article(article, annotations)

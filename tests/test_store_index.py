@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from store_support import decide, make_article, pending
 from tinydb import TinyDB, where
 
 from annotate.model import Article, ArticleStatus, Status
 from store import Store, StoreError
 from store.articles import ArticleFile
+from tests.store_support import decide, make_article, pending
 
 
 @pytest.fixture(autouse=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from store_support import Writer, accepted, decide, files_on_disk, make_article, pending
 
 from annotate.model import Annotations
 from store import Store, StoreReadOnly
+from tests.store_support import Writer, accepted, decide, files_on_disk, make_article, pending
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_a_second_process_opens_read_only_and_writes_nothing(filled: Path, write
     assert any("another newsread is writing" in n for n in store.notices)
     assert (article_id, first.id) in accepted(store)  # the writer's journal is read
     new_article, new_annotations = make_article(99)
-    attempts = {
+    attempts: dict[str, Callable[[], object]] = {
         "commit": lambda: store.commit(article_id, decide(second)),
         "undo": lambda: store.undo(article_id),
         "redo": lambda: store.redo(article_id),

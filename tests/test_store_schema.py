@@ -13,12 +13,12 @@ from pathlib import Path
 
 import orjson
 import pytest
-from store_support import accepted, decide, make_article, pending
 
 from annotate.model import QuoteKind, Status
 from store import SchemaError, Store, StoreCorrupt
 from store.backup import list_backups
 from store.schema import MIGRATIONS, SCHEMA_VERSION, _article_1_to_2
+from tests.store_support import accepted, decide, make_article, pending
 
 FIXTURE = Path(__file__).parent / "data" / "store_v1"
 ONE, TWO = "baa39a47da503d63", "5becb7b5747bb29a"

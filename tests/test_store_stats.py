@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from store_support import Writer, decide, files_on_disk, make_article, pending, tag
 
 from annotate.model import Status
 from store import Store
+from tests.store_support import Writer, decide, files_on_disk, make_article, pending, tag
 from tui.cli import main
 
 

@@ -210,7 +210,8 @@ async def test_accept_all_then_undo_redo(fixture_store: Store, settings: Setting
         assert fixture_store.list_articles()[0].status is ArticleStatus.NEW
         await pilot.press("ctrl+y")
     entities, quotes = stored(fixture_store)
-    assert all(i.status is Status.ACCEPTED for i in [*entities, *quotes])
+    items: list[Span | Quote] = [*entities, *quotes]
+    assert all(i.status is Status.ACCEPTED for i in items)
 
 
 async def test_undo_survives_restart(fixture_store: Store, settings: Settings) -> None:
@@ -328,6 +329,7 @@ async def test_keys_typed_in_one_burst_are_handled_in_order(
     assert first == "Jane Doe"
     assert entity(fixture_store, "Jane Doe").status is Status.ACCEPTED
     _, annotations = fixture_store.get(fixture_store.list_articles()[0].id)
-    decided = [i for i in (*annotations.entities, *annotations.quotes) if i.status != "pending"]
+    items: list[Span | Quote] = [*annotations.entities, *annotations.quotes]
+    decided = [i for i in items if i.status != "pending"]
     assert sorted(i.status for i in decided) == [Status.ACCEPTED, Status.REJECTED]
     assert [s.tags for s in annotations.statements] == [("accusation",)]
