@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -48,3 +50,42 @@ def test_cli_core_does_not_import_textual_or_spacy() -> None:
 def test_store_does_not_import_spacy() -> None:
     loaded = _modules_after("import store")
     assert "spacy" not in loaded
+
+
+def test_the_contracts_hold() -> None:
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def _copy_tree(tmp_path: Path) -> Path:
+    import shutil
+
+    copy = tmp_path / "tree"
+    for package in ("annotate", "store", "tui"):
+        shutil.copytree(
+            ROOT / package, copy / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+@pytest.mark.parametrize(
+    ("module", "forbidden"),
+    [
+        ("annotate/model.py", "store"),
+        ("store/__init__.py", "tui"),
+        ("store/__init__.py", "textual"),
+        ("annotate/__init__.py", "rich"),
+    ],
+)
+def test_a_forbidden_import_breaks_a_contract(tmp_path: Path, module: str, forbidden: str) -> None:
+    """A deferred import inside a function body is still caught."""
+    copy = _copy_tree(tmp_path)
+    target = copy / module
+    target.write_text(
+        target.read_text() + f"\n\ndef _sneaky() -> None:\n    import {forbidden}  # noqa\n"
+    )
+    result = _lint_imports(copy)
+    assert result.returncode != 0
+    assert "1 broken" in result.stdout
