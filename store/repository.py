@@ -430,30 +430,6 @@ class Store:
         """One article's list entry."""
         return self._summaries[article_id]
 
-    def filter(
-        self,
-        text: str | None = None,
-        status: ArticleStatus | str | None = None,
-        label: str | None = None,
-    ) -> list[ArticleSummary]:
-        """The articles matching every given criterion, in list order.
-
-        ``text`` is matched case-insensitively against the title and the source, not
-        the body: the summaries answer from memory at any store size, while searching
-        the bodies would read every article file.  ``label`` keeps articles with an
-        entity of that label (or quote kind, ``SPEAKER``, statement tag) that is pending
-        or accepted.
-        """
-        needle = text.casefold() if text else None
-        wanted = ArticleStatus(status) if status is not None else None
-        return [
-            s
-            for s in self.list_articles()
-            if (wanted is None or s.status is wanted)
-            and (needle is None or needle in s.title.casefold() or needle in s.source.casefold())
-            and (label is None or s.has_label(label))
-        ]
-
     def get(self, article_id: str) -> tuple[Article, Annotations]:
         """An article with all its suggestions and decisions."""
         with self._mutex:
@@ -515,22 +491,6 @@ class Store:
         raw = read_bytes(self._article_file(listed.id))
         kept = lines.kept_in(raw, listed.id) if raw else None
         return kept if kept is not None and kept.status == listed.status else None
-
-    def iter_articles(self) -> Iterator[tuple[Article, Annotations]]:
-        """Every article with its annotations, in list order, one file at a time
-        (without filling the cache)."""
-        for summary in self.list_articles():
-            with self._mutex:
-                state = self._states.get(summary.id)
-                if state is None:
-                    state = self._read_file(summary.id).state
-            yield state.article, state.annotations
-
-    def last_touched(self) -> str | None:
-        """The article with the most recent decision, to reopen the app where it was left."""
-        with self._mutex:
-            touched = [s for s in self._summaries.values() if s.updated]
-            return max(touched, key=lambda s: s.updated).id if touched else None
 
     def _article_path(self, article_id: str) -> Path:
         return Path(self._article_file(article_id))

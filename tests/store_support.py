@@ -83,8 +83,9 @@ def pending(store: Store, article_id: str) -> list[Span]:
 def accepted(store: Store) -> set[tuple[str, str]]:
     """Every accepted entity as ``(article id, span id)``."""
     found = set()
-    for article, found_in in store.iter_articles():
-        found |= {(article.id, s.id) for s in found_in.entities if s.status is Status.ACCEPTED}
+    for summary in store.list_articles():
+        _, found_in = store.get(summary.id)
+        found |= {(summary.id, s.id) for s in found_in.entities if s.status is Status.ACCEPTED}
     return found
 
 
