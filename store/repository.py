@@ -70,17 +70,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar, NamedTuple
 
 from filelock import FileLock, Timeout
 
 from annotate.edits import Edit, EditConflict, merge_suggestions
 from annotate.model import Annotations, Article, ArticleStatus
-
-if TYPE_CHECKING:
-    from annotate.formats.tokens import CachedTokens
 from store import backup as backups
-from store import lines
 from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
 from store.codec import edit_doc
 from store.durable import remove_temp_files
@@ -88,10 +84,10 @@ from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, S
 from store.history import ArticleState, sorted_annotations
 from store.index import read_index, scan_article_files, write_index
 from store.journal import JOURNAL_NAME, Journal, JournalContent, read_journal
-from store.lines import KeptLine
 from store.schema import SCHEMA_VERSION, migrate, read_schema
 from store.summary import ArticleSummary, summarize, summary_after
 from store.tokens import PACKS_DIR, TokenPacks, write_pack
+from store.trailer import ExtraTable, FoundExtra, RewriteHook, find_extra, meta_of
 
 __all__ = ["SCHEMA_VERSION", "ArticleSummary", "Listed", "Store", "summarize"]
 
@@ -101,13 +97,13 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
 class Listed(NamedTuple):
     """An article as an export lists it: what it selects on, whether its file holds
     all its decisions (``False``: some are still in the journal, held in memory), and
-    its kept export line (``store.lines``) when the lister read it already."""
+    its extra table (``store.trailer``) when the lister read it already."""
 
     id: str
     status: str
     updated: float
     folded: bool = True
-    kept: KeptLine | None = None
+    extra: FoundExtra | None = None
 
 
 class Store:
@@ -128,7 +124,14 @@ class Store:
     the tokenizer costs about a second, which an import amortises but the two seed
     articles of a first start (before the app's first paint) would not."""
 
-    def __init__(self, root: Path, *, readonly: bool, lock: FileLock | None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        readonly: bool,
+        lock: FileLock | None,
+        on_rewrite: RewriteHook | None = None,
+    ) -> None:
         self.root = root
         self._articles_folder = os.path.join(root, "articles")
         self.readonly = readonly
@@ -149,30 +152,39 @@ class Store:
         self._index_dirty = False
         self._closed = False
         self._last_decision = 0.0
-        self._folder_asleep = False
+        self._fold_thread_asleep = False
         self._wake = threading.Condition(self._mutex)
-        self._folder: threading.Thread | None = None
+        self._fold_thread: threading.Thread | None = None
         self._token_packs: TokenPacks | None = None
         self._packs_written = 0
         """Token packs this store wrote: a reader of the packs made before a pack was
-        written does not see it, and must not be kept (:meth:`_prepare_lines_unlocked`)."""
-        self._line_version: str | None = None
-        """What kept lines are made with (``store.lines``); ``None`` until the builder
-        is loaded, ``""`` when it cannot be (then no line is kept)."""
-        self._unlined: dict[str, None] = {}
-        """Articles rewritten before the line builder was loaded, whose lines are made
-        later (by the background fold, or on close)."""
-        self._backlog: dict[str, None] = {}
-        """Reviewed articles whose file keeps no line of the current version (a crash,
+        written does not see it, and must not be kept (:meth:`_load_hook_unlocked`)."""
+        self._hook = on_rewrite
+        """Makes the extra table written with each article file (``store.trailer``)."""
+        self._extra_version: str | None = None if on_rewrite is not None else ""
+        """The hook's version; ``None`` until it is loaded, ``""`` when no table is made."""
+        self._extra_deferred: dict[str, None] = {}
+        """Articles rewritten before the hook was loaded, whose tables are made later
+        (by the background fold, or on close)."""
+        self._extra_stale: dict[str, None] = {}
+        """Reviewed articles whose file keeps no table of the current version (a crash,
         an older newsread, an upgrade): made again by the background fold when idle."""
-        self._unlineable: set[str] = set()
-        """Articles whose line could not be made this session (their cached tokens do
+        self._extra_failed: set[str] = set()
+        """Articles whose table could not be made this session (their cached tokens do
         not fit): not read again for it until the next."""
 
     # -- opening and closing --------------------------------------------------
     @classmethod
-    def open(cls, root: str | Path, *, readonly: bool = False, skip_damaged: bool = False) -> Store:
-        """Open (or create) the store at ``root``.
+    def open(
+        cls,
+        root: str | Path,
+        *,
+        readonly: bool = False,
+        skip_damaged: bool = False,
+        on_rewrite: RewriteHook | None = None,
+    ) -> Store:
+        """Open (or create) the store at ``root``; ``on_rewrite`` makes the extra table
+        kept with each rewritten article file (``store.trailer``), none without it.
 
         The writer lock is taken unless ``readonly``; when another process holds it the
         store opens read-only (check :attr:`readonly`; :attr:`notices` says why).  A
@@ -202,7 +214,7 @@ class Store:
                 ) from exc
         elif not root.is_dir():
             raise StoreError(f"no store at {root}")
-        store = cls(root, readonly=readonly, lock=lock)
+        store = cls(root, readonly=readonly, lock=lock, on_rewrite=on_rewrite)
         if notice:
             store.notices.append(notice)
         try:
@@ -211,10 +223,10 @@ class Store:
             store._release()
             raise
         if not store.readonly:
-            store._folder = threading.Thread(
+            store._fold_thread = threading.Thread(
                 target=store._fold_when_idle, name=f"newsread-fold {root}", daemon=True
             )
-            store._folder.start()
+            store._fold_thread.start()
         return store
 
     def _open(self, skip_damaged: bool) -> None:
@@ -260,7 +272,7 @@ class Store:
                 try:
                     if not self.readonly:
                         self._checkpoint()
-                        self._keep_unlined_lines()
+                        self._make_extra_tables()
                         if self._index_dirty:
                             self._write_index()
                 except StoreWriteError as exc:
@@ -271,12 +283,12 @@ class Store:
                 finally:
                     self._shut()
         finally:
-            self._join_folder()
+            self._join_fold_thread()
 
     def _release(self) -> None:
         """Drop everything without folding: what a killed process leaves behind."""
         self._shut()
-        self._join_folder()
+        self._join_fold_thread()
 
     def _shut(self) -> None:
         with self._mutex:
@@ -290,12 +302,12 @@ class Store:
                 self._lock.release()
                 self._lock = None
 
-    def _join_folder(self) -> None:
+    def _join_fold_thread(self) -> None:
         """Wait for the background fold to stop (never while holding the store lock,
         which it needs to notice that the store closed)."""
-        folder, self._folder = self._folder, None
-        if folder is not None and folder is not threading.current_thread():
-            folder.join()
+        thread, self._fold_thread = self._fold_thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join()
 
     def __enter__(self) -> Store:
         return self
@@ -405,10 +417,10 @@ class Store:
         with self._mutex:
             self._require_writer()
             self._checkpoint()
-            self._keep_unlined_lines()
-            self._load_line_builder()
-            self._find_backlog()
-            self._keep_unlined_lines(backlog=True)
+            self._make_extra_tables()
+            self._load_hook()
+            self._find_stale_extras()
+            self._make_extra_tables(stale=True)
             self._write_index()
 
     # -- reading ----------------------------------------------------------------
@@ -456,9 +468,7 @@ class Store:
             if article_id not in self._summaries:
                 raise KeyError(article_id)
             path = self._article_file(article_id)
-            if self._token_packs is None:
-                self._token_packs = TokenPacks(self.root)
-            tokens = self._token_packs.get(article_id)
+            tokens = self._packs().get(article_id)
             state = self._states.get(article_id)
             if state is not None:
                 return ArticleDocs.of(state, tokens)
@@ -468,12 +478,12 @@ class Store:
             return docs
 
     def listing(
-        self, wanted: Callable[[str, float], bool] | None = None, *, kept: bool = False
+        self, wanted: Callable[[str, float], bool] | None = None, *, extra: bool = False
     ) -> Iterator[Listed]:
         """Every article in list order as an export selects it (see :class:`Listed`);
         with ``wanted``, only those of a status and latest decision time it wants.
-        (``kept`` is for readers that read kept lines as they list: this one reads them
-        in :meth:`kept_line`.)"""
+        (``extra`` is for readers that read extra tables as they list: this one reads
+        them in :meth:`extra_table`.)"""
         for summary in self.list_articles():
             status = str(summary.status)
             if wanted is not None and not wanted(status, summary.updated):
@@ -482,15 +492,15 @@ class Store:
                 folded = summary.id not in self._dirty
             yield Listed(summary.id, status, summary.updated, folded)
 
-    def kept_line(self, listed: Listed) -> KeptLine | None:
-        """The kept export line (``store.lines``) of the article ``listed`` describes --
-        its file holds all its decisions, and the status it was listed with -- or
-        ``None`` (the caller builds the line).  The caller checks its version."""
-        if listed.kept is not None or not listed.folded:
-            return listed.kept
+    def extra_table(self, listed: Listed) -> FoundExtra | None:
+        """The extra table (``store.trailer``) of the article ``listed`` describes when
+        it was made for its current content -- its file holds all its decisions, and the
+        status it was listed with -- or ``None``.  The caller checks its version."""
+        if listed.extra is not None or not listed.folded:
+            return listed.extra
         raw = read_bytes(self._article_file(listed.id))
-        kept = lines.kept_in(raw, listed.id) if raw else None
-        return kept if kept is not None and kept.status == listed.status else None
+        found = find_extra(raw, listed.id) if raw else None
+        return found if found is not None and found.status == listed.status else None
 
     def _article_path(self, article_id: str) -> Path:
         return Path(self._article_file(article_id))
@@ -543,7 +553,7 @@ class Store:
         self,
         article: Article,
         annotations: Annotations | None,
-        tokens: CachedTokens | None = None,
+        tokens: bytes | None = None,
     ) -> bool:
         if not self._is_new(article):
             return False
@@ -568,19 +578,19 @@ class Store:
             if backup and self._summaries:
                 self.backup("import")
             items = list(items)
-            tokens: dict[str, CachedTokens] = {}
-            if len(items) >= self.TOKENIZE_BATCH:
+            tokens: dict[str, bytes] = {}
+            if len(items) >= self.TOKENIZE_BATCH and self._hook is not None:
                 fresh = {a.id: a for a, _ in items if self._is_new(a)}
-                tokens = self._cache_tokens(list(fresh.values()))
-                self._load_line_builder()  # an import loads the tokenizer anyway
+                tokens = self._cache_tokens(self._hook, list(fresh.values()))
+                self._load_hook()  # an import loads the tokenizer anyway
             added = [self._add(a, ann, tokens.get(a.id)) for a, ann in items]
             self._checkpoint()
             self._write_index()
             return added
 
-    def _cache_tokens(self, articles: list[Article]) -> dict[str, CachedTokens]:
-        """Tokenize these articles and keep their tokens in one pack (``store.tokens``);
-        returns them by article id (the articles' export lines are made from them).
+    def _cache_tokens(self, hook: RewriteHook, articles: list[Article]) -> dict[str, bytes]:
+        """Have the hook tokenize these articles and keep their tokens in one pack
+        (``store.tokens``); returns them by article id (their extra tables use them).
 
         Done before the articles are written, so that their lines can be kept as they
         are (a pack whose articles a crash left unwritten only holds records nobody
@@ -590,10 +600,8 @@ class Store:
         if not articles:
             return {}
         try:
-            from annotate.formats.tokens import cache_tokens
-
-            made = {a.id: cache_tokens(a) for a in articles}
-            written = write_pack(self.root, [(i, t.to_bytes()) for i, t in made.items()])
+            made = hook.tokenize(articles)
+            written = write_pack(self.root, list(made.items()))
         except Exception as exc:  # a cache must never stop an import
             self.notices.append(f"could not cache the tokens of the articles added: {exc}")
             return {}
@@ -678,7 +686,7 @@ class Store:
             self._summaries[article_id], applied.before, applied.after, state.annotations
         )
         self._last_decision = time.monotonic()
-        if self._folder_asleep:  # wake it only when it waits for work, not on every key
+        if self._fold_thread_asleep:  # wake it only when it waits for work, not on every key
             self._wake.notify()
         if self._journal.count >= self._fold_limit:
             self._try_fold(decision=True)
@@ -707,17 +715,17 @@ class Store:
             while not self._closed:
                 journal = self._journal
                 work = self._dirty or journal is not None and journal.count
-                if journal is None or not (work or self._unlined or self._backlog):
-                    self._folder_asleep = True
+                if journal is None or not (work or self._extra_deferred or self._extra_stale):
+                    self._fold_thread_asleep = True
                     self._wake.wait()
-                    self._folder_asleep = False
+                    self._fold_thread_asleep = False
                     continue
                 idle = time.monotonic() - self._last_decision
                 if idle < self.FOLD_AFTER_IDLE:
                     self._wake.wait(self.FOLD_AFTER_IDLE - idle)
                     continue
-                if self._line_version is None:
-                    self._prepare_lines_unlocked()  # then fold with lines
+                if self._extra_version is None:
+                    self._load_hook_unlocked()  # then fold with extra tables
                     continue
                 if not self._try_fold():
                     self._last_decision = time.monotonic()  # retry after another pause
@@ -729,38 +737,38 @@ class Store:
         state: ArticleState,
         *,
         fold: bool = False,
-        tokens: CachedTokens | None = None,
-        line_later: bool = False,
+        tokens: bytes | None = None,
+        extra_later: bool = False,
     ) -> None:
         """Rewrite an article file from ``state`` (it then includes all journal entries),
-        with its kept export line (``store.lines``; ``tokens`` when the caller has them).
+        with its extra table (``store.trailer``; ``tokens`` when the caller has them).
 
         With ``fold`` the state is the live one whose summary is up to date already, so
-        only the file's signature and seq change in it.  With ``line_later`` the line
-        is left for the background (see :meth:`_kept_table`).
+        only the file's signature and seq change in it.  With ``extra_later`` the table
+        is left for the background (see :meth:`_extra_table`).
         """
         if fold:
             summary = self._summaries[article_id]
         else:
             summary = summarize(state.article, state.annotations, state.order)
-        kept = self._kept_table(article_id, state, summary, tokens, later=line_later)
-        self._write_file(article_id, state, summary, kept)
+        extra = self._extra_table(article_id, state, summary, tokens, later=extra_later)
+        self._write_file(article_id, state, summary, extra)
 
     def _write_file(
         self,
         article_id: str,
         state: ArticleState,
         summary: ArticleSummary,
-        kept: lines.Kept | None,
+        extra: tuple[bytes, dict[str, Any]] | None,
     ) -> None:
-        """:meth:`_write_article` once the line is made (``kept``, or none): the file,
-        then the summary (``summary`` with the new file's signature), the cache."""
-        signature = ArticleFile(self._article_path(article_id)).write(state, self._seq, kept)
-        line = (self._line_version or "") if kept is not None else ""
+        """:meth:`_write_article` once the extra table is made (or none): the file, then
+        the summary (``summary`` with the new file's signature), the cache."""
+        signature = ArticleFile(self._article_path(article_id)).write(state, self._seq, extra)
+        line = (self._extra_version or "") if extra is not None else ""
         self._summaries[article_id] = replace(
             summary, signature=signature, seq=self._seq, line=line
         )
-        self._backlog.pop(article_id, None)
+        self._extra_stale.pop(article_id, None)
         self._dirty.discard(article_id)
         self._cache(article_id, state)
         self._index_dirty = True
@@ -777,81 +785,73 @@ class Store:
             for old in [i for i in states if i not in self._dirty][:excess]:
                 del states[old]
 
-    # -- kept export lines ------------------------------------------------------------
-    def _kept_table(
+    # -- extra tables (store.trailer) -------------------------------------------------
+    def _extra_table(
         self,
         article_id: str,
         state: ArticleState,
         summary: ArticleSummary,
-        tokens: CachedTokens | None = None,
+        tokens: bytes | None = None,
         *,
         later: bool = False,
-    ) -> lines.Kept | None:
-        """The article's ``export`` table (``store.lines``): its line of the default
-        export, made as its file is rewritten from ``state`` (``summary`` is its summary).
+    ) -> tuple[bytes, dict[str, Any]] | None:
+        """The extra table the rewrite hook makes for the article as its file is
+        rewritten from ``state`` (``summary`` is its summary), payload and document 2.
 
-        Only for articles the default export carries (reviewed ones: a ``new`` article
-        costs an import nothing) and whose tokens are at hand (given, or in the token
-        cache): this never loads the tokenizer.  Before the line builder is loaded (it
-        is loaded outside the store's lock by the background fold, or by an import or a
-        close), or with ``later`` (a fold inside a decision: making the line would cost
-        the keystroke more than the fold), the article waits in :attr:`_unlined`.  A
-        cache: whatever fails, the article is saved without a line, and the export
-        builds it.
+        Only when its cached tokens are at hand (given, or in the token cache): this
+        never tokenizes.  Before the hook is loaded (by the background fold outside the
+        store's lock, or by an import or a close), or with ``later`` (a fold inside a
+        decision: the keystroke would pay for it), the article waits in
+        :attr:`_extra_deferred`.  A cache: whatever fails, the article is saved without
+        one.
         """
-        self._unlined.pop(article_id, None)
-        if summary.status is ArticleStatus.NEW or self._line_version == "":
+        self._extra_deferred.pop(article_id, None)
+        if summary.status is ArticleStatus.NEW or self._extra_version == "":
             return None
-        if self._line_version is None or later:
-            self._unlined[article_id] = None
-            if self._folder_asleep:
+        if self._extra_version is None or later:
+            self._extra_deferred[article_id] = None
+            if self._fold_thread_asleep:
                 with self._wake:  # re-entrant: held already on every store path
                     self._wake.notify()
             return None
+        assert self._hook is not None  # else the version is ""
         try:
-            from annotate.formats.prodigy_jsonl import default_line
-            from annotate.formats.tokens import CachedTokens
-
             if tokens is None:
-                if self._token_packs is None:
-                    self._token_packs = TokenPacks(self.root)
-                tokens = CachedTokens.from_bytes(self._token_packs.get(article_id))
+                tokens = self._packs().get(article_id)
             if tokens is None:
                 return None
-            built = default_line(state.article, state.annotations, tokens, answer="accept")
-            if built is None:
-                return None
-            return lines.table(
-                article_id,
-                self._line_version,
-                answer="accept",
-                status=str(summary.status),
-                updated=summary.updated,
-                total=built.total,
-                warnings=built.warnings,
-                line=built.line,
+            status = str(summary.status)
+            made: ExtraTable | None = self._hook.make(
+                state.article, state.annotations, status, tokens
             )
+            if made is None:
+                return None
+            meta = meta_of(article_id, self._extra_version, status, summary.updated, made)
+            return made[0], meta
         except Exception as exc:  # a cache must never stop a write
-            self.notices.append(f"could not keep the export line of article {article_id}: {exc}")
+            self.notices.append(f"could not keep the extra table of article {article_id}: {exc}")
             return None
 
-    def _load_line_builder(self) -> None:
-        """Load what kept lines are made with (a tenth of a second the first time: the
-        export modules, spaCy's version).  Idempotent."""
-        if self._line_version is not None:
+    def _packs(self) -> TokenPacks:
+        if self._token_packs is None:
+            self._token_packs = TokenPacks(self.root)
+        return self._token_packs
+
+    def _load_hook(self) -> None:
+        """Learn the hook's version (slow the first time: it loads its modules).
+        Idempotent; without a hook no table is made."""
+        if self._extra_version is not None:
             return
         try:
-            from annotate.formats.prodigy_jsonl import line_version
-
-            version = line_version()
-        except Exception as exc:  # no kept lines then; exports build every line
-            self.notices.append(f"export lines are not kept: {exc}")
+            version = self._hook.version() if self._hook is not None else ""
+        except Exception as exc:  # no extra tables then; their readers do without
+            self.notices.append(f"extra tables are not kept: {exc}")
             version = ""
-        self._line_version = version
+        self._extra_version = version
 
-    def _prepare_lines_unlocked(self) -> None:
-        """:meth:`_load_line_builder` without holding the store's lock (the background
-        fold calls it with the lock held once, so decisions go on meanwhile).
+    def _load_hook_unlocked(self) -> None:
+        """:meth:`_load_hook` without holding the store's lock (the background fold
+        calls it with the lock held once, so decisions go on meanwhile).
 
         The token packs' indexes are read meanwhile too, and kept only if no import
         wrote a pack in between: a reader listed the packs before, and would hide the
@@ -859,9 +859,7 @@ class Store:
         packs_written = self._packs_written
         self._mutex.release()
         try:
-            from annotate.formats.prodigy_jsonl import line_version
-
-            version: str | None = line_version()
+            version: str | None = self._hook.version() if self._hook is not None else ""
             packs: TokenPacks | None = TokenPacks(self.root)
         except Exception:
             version, packs = None, None  # loaded under the lock below, with its notice
@@ -873,59 +871,53 @@ class Store:
         if packs is not None:
             packs.close()
         if version is None:
-            self._load_line_builder()
-        elif self._line_version is None:
-            self._line_version = version
-        self._find_backlog()
+            self._load_hook()
+        elif self._extra_version is None:
+            self._extra_version = version
+        self._find_stale_extras()
 
-    def _find_backlog(self) -> None:
-        """Note the reviewed articles whose files keep no line of the current version
-        but could: :attr:`_backlog`, made in the background.
+    def _find_stale_extras(self) -> None:
+        """Note the reviewed articles whose files keep no table of the current version
+        but could: :attr:`_extra_stale`, made in the background.
 
-        Could: their tokens are cached by the tokenizer of now (a record's header says,
-        ``made_by_current_tokenizer``), and no attempt failed this session.  After a
-        spaCy upgrade no cached tokens fit, and no line can be made until they are made
-        again: reading every reviewed article for nothing, in every session, is what
-        this check avoids."""
-        version = self._line_version
-        if not version or self._closed:
+        Could: the hook says their cached tokens fit (after a tokenizer upgrade none
+        does, and reading every reviewed article for nothing in every session is what
+        this check avoids), and no attempt failed this session."""
+        version, hook = self._extra_version, self._hook
+        if not version or hook is None or self._closed:
             return
-        from annotate.formats.tokens import made_by_current_tokenizer
-
-        if self._token_packs is None:
-            self._token_packs = TokenPacks(self.root)
-        head, skip, new = self._token_packs.head, self._unlineable, ArticleStatus.NEW
+        head, skip, new = self._packs().head, self._extra_failed, ArticleStatus.NEW
         for s in self.list_articles():
             if (
                 s.line != version
                 and s.status is not new
                 and s.id not in self._dirty
-                and s.id not in self._unlined
+                and s.id not in self._extra_deferred
                 and s.id not in skip
             ):
                 record = head(s.id)
-                if record is not None and made_by_current_tokenizer(record):
-                    self._backlog[s.id] = None
+                if record is not None and hook.tokens_fit(record):
+                    self._extra_stale[s.id] = None
 
-    def _keep_unlined_lines(self, limit: int | None = None, *, backlog: bool = False) -> None:
-        """Rewrite (up to ``limit``) articles waiting in :attr:`_unlined` (or in
-        :attr:`_backlog`) with their kept lines; those whose line cannot be made are
-        left as they are, and not tried again this session (:attr:`_unlineable`)."""
-        waiting = self._backlog if backlog else self._unlined
+    def _make_extra_tables(self, limit: int | None = None, *, stale: bool = False) -> None:
+        """Rewrite (up to ``limit``) articles waiting in :attr:`_extra_deferred` (or in
+        :attr:`_extra_stale`) with their extra tables; those whose table cannot be made
+        are left as they are, and not tried again this session (:attr:`_extra_failed`)."""
+        waiting = self._extra_stale if stale else self._extra_deferred
         if not waiting:
             return
-        self._load_line_builder()
+        self._load_hook()
         for article_id in list(waiting)[:limit]:
             waiting.pop(article_id, None)
             if article_id in self._dirty or article_id not in self._summaries:
-                continue  # lined when folded
+                continue  # made when folded
             # Every decision on it is in the file: the file is the truth, even over the
             # cache (somebody may have edited it meanwhile; rewriting from memory would
-            # undo that, and a summary of other content would mislabel the line).
+            # undo that, and a summary of other content would mislabel the table).
             try:
                 stored = self._read_file(article_id)
             except StoreError:  # reported when the article is opened
-                self._unlineable.add(article_id)
+                self._extra_failed.add(article_id)
                 continue
             state, summary = stored.state, self._summaries[article_id]
             if stored.signature != summary.signature:
@@ -933,11 +925,11 @@ class Store:
                 self._summaries[article_id] = summary
                 self._index_dirty = True
                 self._states.pop(article_id, None)
-            kept = self._kept_table(article_id, state, summary)
-            if kept is None:
-                self._unlineable.add(article_id)
+            extra = self._extra_table(article_id, state, summary)
+            if extra is None:
+                self._extra_failed.add(article_id)
             else:
-                self._write_file(article_id, state, summary, kept)
+                self._write_file(article_id, state, summary, extra)
 
     def _fold_some(self, *, decision: bool = False) -> None:
         """One step of folding the journal: rewrite the least recently used article with
@@ -949,13 +941,13 @@ class Store:
         (with its line, a 2,000-entity article's fold took 3.9 ms instead of 2.3)."""
         oldest = next((i for i in self._states if i in self._dirty), None)
         if oldest is not None:
-            self._write_article(oldest, self._states[oldest], fold=True, line_later=decision)
+            self._write_article(oldest, self._states[oldest], fold=True, extra_later=decision)
         elif decision:
-            pass  # missing lines are made in the pauses
-        elif self._unlined and self._line_version is not None:
-            self._keep_unlined_lines(limit=1)
-        elif self._backlog and self._line_version:
-            self._keep_unlined_lines(limit=1, backlog=True)
+            pass  # missing tables are made in the pauses
+        elif self._extra_deferred and self._extra_version is not None:
+            self._make_extra_tables(limit=1)
+        elif self._extra_stale and self._extra_version:
+            self._make_extra_tables(limit=1, stale=True)
         if not self._dirty:
             self._checkpoint()
 

@@ -99,7 +99,7 @@ def files_on_disk(root: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
-# -- kept export lines (store.lines) ----------------------------------------------------
+# -- kept export lines (annotate.export.lines) ----------------------------------------------------
 
 
 def built(article: Article, annotations: Annotations, answer: str) -> tuple[bytes, list[str]]:
@@ -122,16 +122,17 @@ def article_files(root: Path) -> Iterator[Path]:
 def check_kept(root: Path) -> int:
     """Every article file's kept line is the built line of the very content it sits
     with (and a new article keeps none); returns how many files keep one."""
+    from annotate.export.lines import kept_line
     from annotate.formats.select import Selection
-    from store import lines
     from store.articles import ArticleFile
     from store.summary import summarize
+    from store.trailer import find_extra
 
     found = 0
     for path in article_files(root):
         state = ArticleFile(path, readonly=True).read().state
         summary = summarize(state.article, state.annotations, state.order)
-        kept = lines.kept_in(path.read_bytes(), state.article.id)
+        kept = kept_line(find_extra(path.read_bytes(), state.article.id))
         if summary.status is ArticleStatus.NEW:
             assert kept is None, f"{path.name}: a new article keeps no line"
             continue

@@ -15,6 +15,8 @@ import pytest
 from store_support import decide, make_article, pending, tag
 
 from annotate.edits import Item
+from annotate.export.lines import KeptLines
+from annotate.export.writers import DEFAULT_STATUSES, export_jsonl, selected_articles
 from annotate.formats.select import Selection
 from annotate.formats.tokens import CachedTokens, cache_tokens, tokenizer_name
 from annotate.model import Annotations, Article, Quote, Span, Statement, Status
@@ -22,7 +24,6 @@ from store import Store, StoreCorrupt
 from store.articles import ArticleDocs
 from store.history import item_order
 from store.tokens import PACKS_DIR, TokenPacks, write_pack
-from tui.cli.export_cmd import DEFAULT_STATUSES, export_jsonl, selected_articles
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +50,7 @@ def _worked_on(path: Path, articles: int = 4) -> list[str]:
     """A store with decisions on every article: the first ones folded into the files,
     the last ones (one per article) left in the journal; the store is then dropped
     without folding, as a crash would."""
-    store = Store.open(path)
+    store = Store.open(path, on_rewrite=KeptLines())
     made = [make_article(i, quote=True) for i in range(articles)]
     store.add_articles(made)
     for article, suggested in made:
@@ -148,7 +149,7 @@ def test_a_failure_to_tokenize_does_not_stop_an_import(
 
     monkeypatch.setattr(Store, "TOKENIZE_BATCH", 1)
     monkeypatch.setattr(tokens, "cache_tokens", broken)
-    with Store.open(tmp_path / "store") as store:
+    with Store.open(tmp_path / "store", on_rewrite=KeptLines()) as store:
         assert store.add_articles(_articles(2)) == [True, True]
         assert any("no tokenizer today" in n for n in store.notices)
         assert len(store) == 2
@@ -156,7 +157,7 @@ def test_a_failure_to_tokenize_does_not_stop_an_import(
 
 def test_small_batches_are_not_tokenized(tmp_path: Path) -> None:
     """The seeds of a first start (2 articles) must not load the tokenizer."""
-    with Store.open(tmp_path / "store") as store:
+    with Store.open(tmp_path / "store", on_rewrite=KeptLines()) as store:
         assert Store.TOKENIZE_BATCH > 2
         store.add_articles(_articles(2))
         assert not (tmp_path / "store" / PACKS_DIR).exists()
@@ -166,7 +167,7 @@ def test_small_batches_are_not_tokenized(tmp_path: Path) -> None:
 def test_big_batches_cache_their_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Store, "TOKENIZE_BATCH", 3)
     made = _articles(4)
-    with Store.open(tmp_path / "store") as store:
+    with Store.open(tmp_path / "store", on_rewrite=KeptLines()) as store:
         store.add_articles(made[:3])
         store.add_articles(made)  # the first three are there already: not tokenized again
         packs = sorted((tmp_path / "store" / PACKS_DIR).iterdir())
@@ -224,7 +225,7 @@ def test_the_fast_export_writes_the_bytes_of_the_object_export(
     ids = _worked_on(path)  # their tokens are cached
     whitespace = Article.from_text("Ann  Lee\nsaid so .", meta={"tokenization": "whitespace"})
     uncached = make_article(200, quote=True)
-    with Store.open(path) as store:
+    with Store.open(path, on_rewrite=KeptLines()) as store:
         store.add_articles([(whitespace, None)])
         store.add_article(*uncached)  # one by one: no tokens cached
         store.commit(uncached[0].id, decide(pending(store, uncached[0].id)[0]))

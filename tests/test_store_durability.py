@@ -212,7 +212,7 @@ def test_a_pause_lets_the_background_fold_the_journal(
     on_disk = {a.id: ArticleFile(store._article_path(a.id)).read() for a, _ in items}
     assert all(s.state.annotations == store.get(i)[1] for i, s in on_disk.items())
     store.commit(items[0][0].id, decide(pending(store, items[0][0].id)[0]))  # goes on
-    folder = store._folder
+    folder = store._fold_thread
     assert folder is not None and folder.is_alive()
     store.close()
     assert not folder.is_alive()

@@ -1,4 +1,7 @@
-"""A read-only store for exports that walks the articles one at a time.
+"""The store's read API for exports: a read-only store that walks the articles one at a time.
+
+What a reader may use is :func:`open_source` and the methods of :class:`ArticleSource`
+(which a read-only :class:`~store.repository.Store` has too).
 
 :meth:`Store.open <store.repository.Store.open>` reads every article's summary into
 memory (``index.json`` parsed whole, then one object per article): what the app's list
@@ -12,7 +15,7 @@ with decisions still in the journal.
 It lists exactly what a read-only :class:`~store.repository.Store` would.  The journal
 is read first, then the article files, and its decisions are replayed in memory.  A
 summary is used only while it describes the file on disk: an article the export wants
-is read anyway (and its kept line, ``store.lines``, says its status), one it does not
+is read anyway (and its extra table, ``store.trailer``, says its status), one it does not
 want costs a ``stat`` to check that its summary is current.  Article files the index
 does not list -- added since it was written (a writer writes the index after adding
 articles, and a crash can come in between), copied in by hand -- are found by listing
@@ -37,17 +40,16 @@ import orjson
 
 from annotate.edits import EditConflict
 from annotate.model import Annotations, Article
-from store import lines
 from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
 from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState
 from store.index import INDEX_NAME, article_id_of, article_names, open_index, summary_of
 from store.journal import JOURNAL_NAME, JournalContent, read_journal
-from store.lines import KeptLine
-from store.repository import _SAFE_ID, Listed
+from store.repository import _SAFE_ID, Listed, Store
 from store.schema import SCHEMA_VERSION, read_schema
 from store.summary import summarize
 from store.tokens import TokenPacks
+from store.trailer import FoundExtra, find_extra
 
 Wanted = Callable[[str, float], bool]
 """Whether an export wants an article of this status and latest decision time."""
@@ -56,8 +58,8 @@ Wanted = Callable[[str, float], bool]
 class ArticleSource(Protocol):
     """What an export reads: a :class:`~store.repository.Store` or a :class:`StreamedStore`."""
 
-    def listing(self, wanted: Wanted | None = None, *, kept: bool = False) -> Iterator[Listed]: ...
-    def kept_line(self, listed: Listed) -> KeptLine | None: ...
+    def listing(self, wanted: Wanted | None = None, *, extra: bool = False) -> Iterator[Listed]: ...
+    def extra_table(self, listed: Listed) -> FoundExtra | None: ...
     def docs(self, article_id: str) -> ArticleDocs: ...
     def get(self, article_id: str) -> tuple[Article, Annotations]: ...
     def close(self) -> None: ...
@@ -181,13 +183,13 @@ class StreamedStore:
         return True
 
     # -- reading --------------------------------------------------------------------
-    def listing(self, wanted: Wanted | None = None, *, kept: bool = False) -> Iterator[Listed]:
+    def listing(self, wanted: Wanted | None = None, *, extra: bool = False) -> Iterator[Listed]:
         """Every article in list order (see :class:`~store.repository.Listed`); with
         ``wanted``, an article whose summary says it is not wanted may be left out (the
         caller filters what comes on the status and time given).
 
-        With ``kept``, a wanted article's file is read here for its kept line
-        (``store.lines``), which also says its status.  Any other article costs a
+        With ``extra``, a wanted article's file is read here for its extra table
+        (``store.trailer``), which also says its status.  Any other article costs a
         ``stat``: its summary is used while it describes the file on disk, else the
         file is read the slow way for its own.  Raises :class:`StoreCorrupt` naming an
         article file that cannot be read.
@@ -201,13 +203,13 @@ class StreamedStore:
                 continue
             path = f"{folder}/{article_id[:2]}/{article_id}.json"  # a safe id: see _LISTED
             want = wanted is None or wanted(status, updated)
-            if want and kept:
+            if want and extra:
                 raw = read_bytes(path)
                 if raw is None:
                     continue  # gone since the index was written
-                line = lines.kept_in(raw, article_id)
-                if line is not None:
-                    yield Listed(article_id, line.status, line.updated, True, line)
+                found = find_extra(raw, article_id)
+                if found is not None:
+                    yield Listed(article_id, found.status, found.updated, True, found)
                     continue
             current = _signature(path)
             if current is None:
@@ -251,9 +253,9 @@ class StreamedStore:
             advice="delete it (it is a cache: newsread writes it anew) and export again",
         )
 
-    def kept_line(self, listed: Listed) -> KeptLine | None:
-        """The kept line :meth:`listing` read with the article, if any."""
-        return listed.kept
+    def extra_table(self, listed: Listed) -> FoundExtra | None:
+        """The extra table :meth:`listing` read with the article, if any."""
+        return listed.extra
 
     def docs(self, article_id: str) -> ArticleDocs:
         """As ``Store.docs``."""
@@ -344,3 +346,9 @@ def _signature(path: str) -> bytes | None:
     except FileNotFoundError:
         return None
     return b"%d,%d,%d" % (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def open_source(root: str | Path) -> ArticleSource:
+    """The store at ``root`` for an export: read as a stream (memory that does not grow
+    with the store), or opened read-only when it cannot be streamed."""
+    return StreamedStore.open(root) or Store.open(root, readonly=True)
