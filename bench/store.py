@@ -131,10 +131,10 @@ class Session:
         """Fold the journal step by step as the background would, timing each step."""
         times = []
         store = self.store
-        while store._dirty or (store._journal is not None and store._journal.count):
-            with store._mutex:
+        while store._decisions.pending():
+            with store._lock:
                 started = time.perf_counter()
-                store._fold_some()
+                store._decisions.fold_step()
                 times.append(time.perf_counter() - started)
         return times
 

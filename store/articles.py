@@ -21,6 +21,7 @@ journal, so the keystroke path never rewrites an article file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -32,9 +33,9 @@ from annotate.edits import Item
 from annotate.model import Annotations, Article
 from store.codec import edit_doc, edit_from_doc, item_doc, item_from_doc
 from store.durable import DurableStorage, Signature
-from store.errors import StoreCorrupt
+from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState, item_order
-from store.trailer import file_bytes, version_and_rest
+from store.trailer import FoundExtra, file_bytes, version_and_rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,3 +257,36 @@ def read_bytes(path: str) -> bytes | None:
     finally:
         os.close(fd)
     return raw
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""Article ids that can be file names (the ids the store makes, and nothing else)."""
+
+
+def article_file(folder: str, article_id: str) -> str:
+    """The path of an article's file under the articles ``folder`` (as a string:
+    building ``Path`` objects cost an export more than reading the file's bytes)."""
+    if not _SAFE_ID.fullmatch(article_id):
+        raise StoreError(f"article id {article_id!r} cannot be used as a file name")
+    return f"{folder}/{article_id[:2]}/{article_id}.json"
+
+
+def read_article(path: Path, article_id: str) -> StoredArticle:
+    """The article file at ``path``, which must hold ``article_id`` (else
+    :class:`StoreCorrupt` naming it)."""
+    stored = ArticleFile(path, readonly=True).read()
+    if stored.state.article.id != article_id:
+        raise StoreCorrupt(path, f"it holds article {stored.state.article.id!r}")
+    return stored
+
+
+class ListedArticle(NamedTuple):
+    """An article as an export lists it: what it selects on, whether its file holds
+    all its decisions (``False``: some are still in the journal, held in memory), and
+    its extra table (``store.trailer``) when the lister read it already."""
+
+    id: str
+    status: str
+    updated: float
+    folded: bool = True
+    extra: FoundExtra | None = None

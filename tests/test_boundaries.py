@@ -34,3 +34,22 @@ def test_cli_core_does_not_import_textual_or_spacy() -> None:
 def test_store_does_not_import_spacy() -> None:
     loaded = _modules_after("import store")
     assert "spacy" not in loaded
+
+
+def test_the_store_loads_no_export_format() -> None:
+    """The store reaches the export only through the rewrite hook it is given."""
+    loaded = _modules_after(
+        "import store, store.repository, store.reading, store.files, store.decisions, "
+        "store.fold, store.cache, store.lock, store.extras, store.trailer, store.loading"
+    )
+    assert "store.reading" in loaded and "store.decisions" in loaded
+    assert not any(m.startswith(("annotate.formats", "annotate.export")) for m in loaded)
+
+
+def test_the_export_package_loads_no_store_and_no_app() -> None:
+    loaded = _modules_after(
+        "import annotate.export, annotate.export.lines, annotate.export.source, "
+        "annotate.export.writers"
+    )
+    assert "annotate.export.writers" in loaded
+    assert not any(m == "store" or m.startswith(("store.", "tui", "textual")) for m in loaded)

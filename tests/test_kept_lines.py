@@ -35,6 +35,7 @@ from annotate.formats.tokens import cache_tokens
 from annotate.model import Annotations, Article, ArticleStatus, Quote, Span, Statement, Status
 from store import Store, StoreCorrupt
 from store.articles import ArticleFile
+from store.files import ArticleFiles
 from store.index import INDEX_NAME, read_index
 from store.reading import StreamedStore
 from store.reading import open_source as open_for_export
@@ -341,7 +342,7 @@ def test_the_stream_lists_what_the_store_lists(tmp_path: Path) -> None:
     store.add_article(*single)  # not indexed yet
     span = pending(store, ids[1])[0]
     store.commit(ids[1], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "b"))
-    store._fold_some()  # ids[1] folded, its file newer than the index
+    store._decisions.fold_step()  # ids[1] folded, its file newer than the index
     span = pending(store, ids[2])[0]
     store.commit(ids[2], make_edit("reject", [span], [replace(span, status=Status.REJECTED)], "c"))
     store._release()  # ids[2]'s decision only in the journal
@@ -408,7 +409,7 @@ def test_the_background_fold_keeps_the_lines(
     store = open_store(root)
     article, suggested = make_article(1)
     store.add_articles([(article, suggested)])
-    store._extra_version = None  # as in the app: the builder is not loaded yet
+    store._extras.version = None  # as in the app: the builder is not loaded yet
     span = pending(store, article.id)[0]
     store.commit(
         article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
@@ -590,20 +591,20 @@ def test_missing_lines_are_made_once_each_without_filling_the_cache(
     with open_store(root) as store, _counting("default_line") as built_lines:
         store.flush_index()  # finds the six articles without a line and makes them
         assert built_lines[0] == 6
-        assert len(store._states) <= Store.CACHE_SIZE
+        assert len(store._files.cache) <= Store.CACHE_SIZE
     assert check_kept(root) == 6
 
 
 @contextmanager
 def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The article files the store parses, by id."""
-    original, read = Store._read_file, []
+    original, read = ArticleFiles.read_file, []
 
-    def counting(self: Store, article_id: str, path: Path | None = None) -> Any:
+    def counting(self: ArticleFiles, article_id: str, path: Path | None = None) -> Any:
         read.append(article_id)
         return original(self, article_id, path)
 
-    monkeypatch.setattr(Store, "_read_file", counting)
+    monkeypatch.setattr(ArticleFiles, "read_file", counting)
     yield read
 
 
@@ -630,7 +631,7 @@ def test_after_a_spacy_upgrade_lines_that_cannot_be_made_are_not_read_for(
     with open_store(root) as store, _counting_reads(monkeypatch) as read:
         store.flush_index()
         store.flush_index()
-        assert read == [] and not store._extra_stale
+        assert read == [] and not store._extras.stale
     assert check_kept(root) == 3  # the old lines are still theirs, only stale
 
 
@@ -669,7 +670,7 @@ def test_a_decision_that_folds_leaves_the_line_to_the_background(
             store.commit(article.id, edit)
         assert built_lines[0] == 0
     folded = ArticleFile(_file_of(root, made[0][0].id), readonly=True).read()
-    assert folded.seq > 0 and made[0][0].id in store._extra_deferred
+    assert folded.seq > 0 and made[0][0].id in store._extras.deferred
     assert check_kept(root) == 0
     store.close()  # (or the background fold, in a pause) makes the line
     assert check_kept(root) == 2
@@ -683,14 +684,14 @@ def test_token_packs_read_unlocked_are_not_kept_when_an_import_writes_one_meanwh
     of the session by the reader made before it."""
     import threading
 
-    import store.repository as repository
+    import store.extras as extras
 
     root = tmp_path / "store"
     store = open_store(root)
     store.add_articles([make_article(1)])
-    store._close_token_packs()
+    store._extras.close_packs()
     late, _ = made = make_article(2)
-    real, calls = repository.TokenPacks, []
+    real, calls = extras.TokenPacks, []
 
     def read_while_an_import_runs(at: Path) -> Any:
         calls.append(at)
@@ -701,10 +702,10 @@ def test_token_packs_read_unlocked_are_not_kept_when_an_import_writes_one_meanwh
             importer.join()
         return packs
 
-    monkeypatch.setattr(repository, "TokenPacks", read_while_an_import_runs)
-    with store._mutex:  # as the background fold calls it
+    monkeypatch.setattr(extras, "TokenPacks", read_while_an_import_runs)
+    with store._lock:  # as the background fold calls it
         store._load_hook_unlocked()
-    assert store._token_packs is not None and store._token_packs.head(late.id) is not None
+    assert store._extras._packs is not None and store._extras._packs.head(late.id) is not None
     store.close()
 
 

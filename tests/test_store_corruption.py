@@ -223,7 +223,7 @@ def test_a_read_only_folder_fails_new_files_clearly_and_keeps_decisions(
 
     store_ = Store.open(path)
     store_.JOURNAL_LIMIT = 2
-    store_._fold_limit = 2
+    store_._decisions.fold_limit = 2
     real_mkstemp = store.durable.tempfile.mkstemp
 
     def read_only(*args: Any, **kwargs: Any) -> Any:

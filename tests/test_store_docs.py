@@ -71,7 +71,7 @@ def _worked_on(path: Path, articles: int = 4) -> list[str]:
 def test_docs_give_what_get_gives_including_unfolded_decisions(tmp_path: Path) -> None:
     ids = _worked_on(tmp_path / "store")
     with Store.open(tmp_path / "store", readonly=True) as reader:
-        unfolded = [i for i in ids if i in reader._dirty]
+        unfolded = [i for i in ids if i in reader._files.cache.unfolded]
         assert len(unfolded) == len(ids) - 1  # replayed from the journal, in memory
         for article_id in ids:
             assert _objects(reader.docs(article_id)) == reader.get(article_id)
@@ -92,7 +92,7 @@ def test_docs_read_from_the_file_when_nothing_is_in_memory(tmp_path: Path) -> No
     with Store.open(tmp_path / "store", readonly=True) as reader:
         for article_id in ids:
             docs = reader.docs(article_id)
-            assert article_id not in reader._states  # nothing was cached by reading
+            assert article_id not in reader._files.cache  # nothing was cached by reading
             assert _objects(docs) == reader.get(article_id)
             assert all(d["type"] == "entity" for d in docs.entities)
         with pytest.raises(KeyError):

@@ -111,7 +111,9 @@ def test_replay_after_a_crash_between_folding_and_journal_reset(tmp_path: Path) 
     first, second, third = pending(store, article.id)[:3]
     store.commit(article.id, decide(first))
     store.commit(article.id, decide(second))
-    store._write_article(article.id, store._states[article.id], fold=True)  # folded …
+    folded = store._files.cache.peek(article.id)
+    assert folded is not None
+    store._files.write_article(article.id, folded, fold=True)  # folded …
     store.commit(article.id, decide(third))
     store._release()  # … but killed before the journal was reset
     assert len(read_journal(path / JOURNAL_NAME).entries) == 3
@@ -172,7 +174,7 @@ def test_past_the_journal_limit_each_decision_folds_one_article(tmp_path: Path) 
     path = tmp_path / "store"
     store = Store.open(path)
     store.JOURNAL_LIMIT = 4
-    store._fold_limit = 4
+    store._decisions.fold_limit = 4
     items = [make_article(i, 4) for i in range(3)]
     store.add_articles(items)
     for article, _ in items:  # three dirty articles, one decision each …
@@ -183,7 +185,7 @@ def test_past_the_journal_limit_each_decision_folds_one_article(tmp_path: Path) 
     inode = os.stat(store._article_path(article.id)).st_ino
     store.commit(article.id, decide(pending(store, article.id)[0]))  # … the 4th folds one
     assert len(read_journal(journal).entries) == 4
-    assert len(store._dirty) == 2
+    assert len(store._files.cache.unfolded) == 2
     store.commit(article.id, decide(pending(store, article.id)[0]))
     store.commit(article.id, decide(pending(store, article.id)[0]))  # the last one: reset
     assert read_journal(journal).entries == []
@@ -212,7 +214,7 @@ def test_a_pause_lets_the_background_fold_the_journal(
     on_disk = {a.id: ArticleFile(store._article_path(a.id)).read() for a, _ in items}
     assert all(s.state.annotations == store.get(i)[1] for i, s in on_disk.items())
     store.commit(items[0][0].id, decide(pending(store, items[0][0].id)[0]))  # goes on
-    folder = store._fold_thread
+    folder = store._fold.thread if store._fold else None
     assert folder is not None and folder.is_alive()
     store.close()
     assert not folder.is_alive()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from store_support import decide, make_article, pending
 from tinydb import TinyDB, where
 
-from annotate.model import Article, ArticleStatus, Status
+from annotate.model import Annotations, Article, ArticleStatus, Span, Status
 from store import Store, StoreError
 from store.articles import ArticleFile
+from store.summary import summarize
 from tui.filtering import parse_filter
 
 
@@ -160,3 +162,20 @@ def test_an_article_id_that_is_not_a_plain_name_is_refused(path: Path) -> None:
             store.add_article(sneaky)
         assert len(store) == 4
     assert not (path.parent / "outside.json").exists()
+
+
+def test_label_filter_counts_pending_and_accepted_not_rejected() -> None:
+    """``label:ORG`` means an ORG that is pending or accepted: an article whose only
+    ORG was rejected is not shown (the app's filter and the summaries agree)."""
+    article = Article.from_text("Acme said so.", title="Acme")
+    org = Span(0, 4, "ORG")
+    predicate = parse_filter("label:ORG")
+    assert predicate is not None
+    for status, shown in (
+        (Status.PENDING, True),
+        (Status.ACCEPTED, True),
+        (Status.REJECTED, False),
+    ):
+        annotations = Annotations(entities=(replace(org, status=status),))
+        summary = summarize(article, annotations, 0)
+        assert predicate(summary) is shown, status
