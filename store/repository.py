@@ -15,7 +15,7 @@ Layout of a store folder::
 files, summaries, the bounded cache of ``store.cache``), ``store.decisions`` (journal,
 decisions, undo, folding), ``store.fold`` (the background fold thread),
 ``store.extras`` (the extra tables a rewrite hook makes, ``store.trailer``, and token
-packs).  A decision is durable when :meth:`Store.commit` returns (journal fsynced).
+packs).  A decision is durable when :meth:`Store.save_decision` returns (journal fsynced).
 
 Threads.  One re-entrant lock, ``Store._lock``, guards every piece of shared state.
 Every public method takes it, except :meth:`Store.extra_table`, which touches no
@@ -434,7 +434,7 @@ class Store:
             self._files.write_article(article_id, updated)
             return merged
 
-    def commit(self, article_id: str, edit: Edit) -> Annotations:
+    def save_decision(self, article_id: str, edit: Edit) -> Annotations:
         """Apply a decision durably: when this returns, it is on disk with its history.
 
         Raises ``EditConflict`` if the edit does not match the stored article, and
@@ -442,7 +442,7 @@ class Store:
         """
         with self._lock:
             self._require_writer()
-            state = self._files.state(article_id).committed(edit)
+            state = self._files.state(article_id).decided(edit)
             operation = {"op": "commit", "edit": edit_doc(edit)}
             self._decisions.log(article_id, operation, state, edit)
             return state.annotations

@@ -201,7 +201,7 @@ def crash_writer(path: Path, seed: int) -> None:
         if todo and roll < 0.7:
             span = rng.choice(todo)
             _say(f"BEGIN accept {article_id} {span.id}")
-            store.commit(article_id, decide(span))
+            store.save_decision(article_id, decide(span))
         elif cursor and roll < 0.9:
             _say(f"BEGIN undo {article_id} {history[cursor - 1].after[0].id}")
             store.undo(article_id)
@@ -226,7 +226,7 @@ def hold_writer(path: Path) -> None:
         if words[:1] == ["accept"]:
             article_id, span_id = words[1], words[2]
             span = next(s for s in pending(store, article_id) if s.id == span_id)
-            store.commit(article_id, decide(span, annotator="other"))
+            store.save_decision(article_id, decide(span, annotator="other"))
             _say("OK")
         elif words[:1] == ["quit"]:
             break

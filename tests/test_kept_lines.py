@@ -181,7 +181,7 @@ class Worker:
             return "undo"
         else:
             return "redo" if store.redo(article_id) else "skip"
-        store.commit(article_id, edit)
+        store.save_decision(article_id, edit)
         return kind
 
 
@@ -242,7 +242,7 @@ def test_new_articles_keep_no_line_and_lose_it_when_every_decision_is_undone(
         store.add_articles([(article, suggested)])
         assert check_kept(root) == 0  # pending suggestions only: nothing to export
         span = pending(store, article.id)[0]
-        store.commit(
+        store.save_decision(
             article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
         )
         store.flush_index()
@@ -262,7 +262,7 @@ def _reviewed_store(root: Path, articles: int = 3) -> list[str]:
         for article, _ in made:
             span = pending(store, article.id)[0]
             edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "ann", 9.0)
-            store.commit(article.id, edit)
+            store.save_decision(article.id, edit)
     return [a.id for a, _ in made]
 
 
@@ -304,11 +304,13 @@ def test_a_reader_never_pairs_a_kept_line_with_other_content(
     ids = _reviewed_store(root)
     store = open_store(root)
     span = pending(store, ids[0])[0]
-    store.commit(ids[0], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "x"))
+    store.save_decision(
+        ids[0], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "x")
+    )
     late = make_article(9, entities=3)
     store.add_article(*late)
     accepted = replace(late[1].entities[0], status=Status.ACCEPTED)
-    store.commit(late[0].id, make_edit("accept", [late[1].entities[0]], [accepted], "y"))
+    store.save_decision(late[0].id, make_edit("accept", [late[1].entities[0]], [accepted], "y"))
     store._release()
     assert same_export(root, capsys) >= 2  # the two articles with journal decisions
     data, _, _ = export(root, capsys)
@@ -341,10 +343,14 @@ def test_the_stream_lists_what_the_store_lists(tmp_path: Path) -> None:
     single = make_article(20, entities=2)
     store.add_article(*single)  # not indexed yet
     span = pending(store, ids[1])[0]
-    store.commit(ids[1], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "b"))
+    store.save_decision(
+        ids[1], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "b")
+    )
     store._decisions.fold_step()  # ids[1] folded, its file newer than the index
     span = pending(store, ids[2])[0]
-    store.commit(ids[2], make_edit("reject", [span], [replace(span, status=Status.REJECTED)], "c"))
+    store.save_decision(
+        ids[2], make_edit("reject", [span], [replace(span, status=Status.REJECTED)], "c")
+    )
     store._release()  # ids[2]'s decision only in the journal
     (root / "articles" / ids[3][:2] / f"{ids[3]}.json").unlink()  # gone (by hand)
     streamed = _listing(root, True)
@@ -411,7 +417,7 @@ def test_the_background_fold_keeps_the_lines(
     store.add_articles([(article, suggested)])
     store._extras.version = None  # as in the app: the builder is not loaded yet
     span = pending(store, article.id)[0]
-    store.commit(
+    store.save_decision(
         article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
     )
     path = next(article_files(root))
@@ -667,7 +673,7 @@ def test_a_decision_that_folds_leaves_the_line_to_the_background(
         for article, _ in made:  # the second decision passes the limit: it folds one
             span = pending(store, article.id)[0]
             edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
-            store.commit(article.id, edit)
+            store.save_decision(article.id, edit)
         assert built_lines[0] == 0
     folded = ArticleFile(_file_of(root, made[0][0].id), readonly=True).read()
     assert folded.seq > 0 and made[0][0].id in store._extras.deferred

@@ -55,14 +55,14 @@ def _worked_on(path: Path, articles: int = 4) -> list[str]:
     store.add_articles(made)
     for article, suggested in made:
         first, second = pending(store, article.id)[:2]
-        store.commit(article.id, decide(first))
-        store.commit(article.id, decide(second, Status.REJECTED, annotator="bob"))
+        store.save_decision(article.id, decide(first))
+        store.save_decision(article.id, decide(second, Status.REJECTED, annotator="bob"))
         quote = suggested.quotes[0]
-        store.commit(article.id, decide(quote))  # type: ignore[arg-type]
+        store.save_decision(article.id, decide(quote))  # type: ignore[arg-type]
     store.flush_index()  # folded into the article files
     for article, _ in made[1:]:
-        store.commit(article.id, decide(pending(store, article.id)[0], annotator="cy"))
-        store.commit(article.id, tag(0, 5, ("claim",)))
+        store.save_decision(article.id, decide(pending(store, article.id)[0], annotator="cy"))
+        store.save_decision(article.id, tag(0, 5, ("claim",)))
     store.undo(made[-1][0].id)  # an undo in the journal too
     store._release()  # killed: the last decisions are only in the journal
     return [a.id for a, _ in made]
@@ -228,8 +228,8 @@ def test_the_fast_export_writes_the_bytes_of_the_object_export(
     with Store.open(path, on_rewrite=KeptLines()) as store:
         store.add_articles([(whitespace, None)])
         store.add_article(*uncached)  # one by one: no tokens cached
-        store.commit(uncached[0].id, decide(pending(store, uncached[0].id)[0]))
-        store.commit(ids[0], decide(pending(store, ids[0])[0], annotator="cy"))
+        store.save_decision(uncached[0].id, decide(pending(store, uncached[0].id)[0]))
+        store.save_decision(ids[0], decide(pending(store, ids[0])[0], annotator="cy"))
         store._release()  # these decisions only in the journal
         stale, broken = (cache_tokens(store.get(i)[0]) for i in ids[1:3])
     write_pack(  # a later pack wins: a stale and a damaged record

@@ -32,8 +32,8 @@ def path(tmp_path: Path) -> Path:
         store.add_articles([make_article(i, 3) for i in range(4)])
         ids = [s.id for s in store.list_articles()]
         for span in pending(store, ids[0]):
-            store.commit(ids[0], decide(span))
-        store.commit(ids[1], decide(pending(store, ids[1])[0], Status.REJECTED))
+            store.save_decision(ids[0], decide(span))
+        store.save_decision(ids[1], decide(pending(store, ids[1])[0], Status.REJECTED))
     return root
 
 
@@ -100,7 +100,7 @@ def test_decisions_do_not_rewrite_the_index(path: Path) -> None:
     store = Store.open(path)
     article_id = store.list_articles()[2].id
     for span in pending(store, article_id):
-        store.commit(article_id, decide(span))
+        store.save_decision(article_id, decide(span))
     assert index.stat().st_ino == before
     assert store.summary(article_id).status is ArticleStatus.DONE  # memory is current
     store.close()
