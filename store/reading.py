@@ -1,7 +1,8 @@
 """The store's read API for exports: a read-only store that walks the articles one at a time.
 
-What a reader may use is :func:`open_source` and the methods of :class:`ArticleSource`
-(which a read-only :class:`~store.repository.Store` has too).
+What a reader may use is :func:`open_source` and the methods a :class:`StreamedStore`
+shares with a read-only :class:`~store.repository.Store`: ``listing``, ``extra_table``,
+``docs``, ``get`` and ``close`` (``annotate.export.source.ArticleSource``).
 
 :meth:`Store.open <store.repository.Store.open>` reads every article's summary into
 memory (``index.json`` parsed whole, then one object per article): what the app's list
@@ -34,7 +35,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, Protocol
+from typing import BinaryIO, NamedTuple
 
 import orjson
 
@@ -61,18 +62,6 @@ from store.trailer import FoundExtra, find_extra
 
 Wanted = Callable[[str, float], bool]
 """Whether an export wants an article of this status and latest decision time."""
-
-
-class ArticleSource(Protocol):
-    """What an export reads: a :class:`~store.repository.Store` or a :class:`StreamedStore`."""
-
-    def listing(
-        self, wanted: Wanted | None = None, *, extra: bool = False
-    ) -> Iterator[ListedArticle]: ...
-    def extra_table(self, listed: ListedArticle) -> FoundExtra | None: ...
-    def docs(self, article_id: str) -> ArticleDocs: ...
-    def get(self, article_id: str) -> tuple[Article, Annotations]: ...
-    def close(self) -> None: ...
 
 
 class _Held(NamedTuple):
@@ -341,7 +330,7 @@ def _signature(path: str) -> bytes | None:
     return b"%d,%d,%d" % (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
-def open_source(root: str | Path) -> ArticleSource:
+def open_source(root: str | Path) -> StreamedStore | Store:
     """The store at ``root`` for an export: read as a stream (memory that does not grow
     with the store), or opened read-only when it cannot be streamed."""
     return StreamedStore.open(root) or Store.open(root, readonly=True)

@@ -25,7 +25,8 @@ the app calls from its UI thread and from its analysis worker.  The background f
 thread holds the lock for each step and lets it go while it waits, and while the
 rewrite hook loads (:meth:`Store._load_hook_unlocked`).  :meth:`Store.listing` is a
 generator: it takes the lock for each article it yields, not between them.
-``notices`` and ``damaged`` are appended to under the lock; read them between calls.
+``notices`` (a list) is only ever appended to, under the lock (the fold thread may
+append); ``damaged`` is filled while the store opens.
 
 One process writes at a time (``store.lock``); a second one gets a read-only store
 (:attr:`Store.readonly`, with a notice) whose writes raise
