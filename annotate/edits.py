@@ -11,7 +11,7 @@ that survives restarts, and the UI never needs a special case per action.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -20,11 +20,6 @@ from annotate.model import Annotations, Quote, Span, Statement, Status
 Item = Span | Quote | Statement
 KINDS: dict[type, str] = {Span: "entity", Quote: "quote", Statement: "statement"}
 _FIELDS = {"entity": "entities", "quote": "quotes", "statement": "statements"}
-_CLASSES: dict[str, type[Span] | type[Quote] | type[Statement]] = {
-    "entity": Span,
-    "quote": Quote,
-    "statement": Statement,
-}
 
 
 class EditConflict(ValueError):
@@ -49,50 +44,6 @@ class Edit:
     def inverted(self) -> Edit:
         """The edit that undoes this one."""
         return replace(self, action=f"undo {self.action}", before=self.after, after=self.before)
-
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict for the history log."""
-        return {
-            "action": self.action,
-            "before": [_item_dict(i) for i in self.before],
-            "after": [_item_dict(i) for i in self.after],
-            "annotator": self.annotator,
-            "timestamp": self.timestamp,
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Edit:
-        """Build an edit from ``to_dict`` output."""
-        return cls(
-            action=str(data.get("action", "")),
-            before=tuple(_item_from_dict(d) for d in data.get("before", ())),
-            after=tuple(_item_from_dict(d) for d in data.get("after", ())),
-            annotator=data.get("annotator"),
-            timestamp=float(data.get("timestamp") or 0.0),
-        )
-
-
-ITEM_KEY = "item"
-"""Key naming the item class in stored dicts.  Not ``kind``: ``Quote.to_dict`` has its own
-``kind`` (direct/partial), which used to overwrite the class name and broke every quote."""
-
-
-def item_dict(item: Item) -> dict[str, Any]:
-    """A JSON-ready dict of any item, with its class under :data:`ITEM_KEY`."""
-    return {**item.to_dict(), ITEM_KEY: kind_of(item)}
-
-
-def item_kind(data: Mapping[str, Any]) -> str:
-    """The class name stored by :func:`item_dict` (``kind`` in files written before)."""
-    return str(data.get(ITEM_KEY) or data["kind"])
-
-
-def _item_dict(item: Item) -> dict[str, Any]:
-    return item_dict(item)
-
-
-def _item_from_dict(data: Mapping[str, Any]) -> Item:
-    return _CLASSES[item_kind(data)].from_dict(data)
 
 
 def stamp(item: Item, annotator: str | None, timestamp: float) -> Item:

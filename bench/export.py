@@ -2,8 +2,8 @@
 
 Prints one JSON line:
 - ``annotations_per_s``: ``newsread export --format jsonl`` (the command's own code path:
-  the store read as a stream, ``store.stream``; selection; each article's line as the
-  store kept it when the article last changed, ``store.lines``, or else built from the
+  the store read as a stream, ``store.reading``; selection; each article's line as the
+  store kept it when the article last changed, ``annotate.export.lines``, or else built from the
   documents and tokens -- cached by the import, see ``store.tokens``; write) over 100k
   accepted annotations in 10k articles;
 - ``raw_annotations_per_s``: writing the very same records (built beforehand, the bytes
@@ -133,11 +133,12 @@ def make_article(i: int, rng: random.Random) -> tuple[Article, Annotations]:
 
 def build_store(path: Path, articles: int) -> int:
     """A store of ``articles`` synthetic articles; returns the number of annotations."""
+    from annotate.export.lines import KeptLines
     from store import Store
 
     rng = random.Random(articles)
     total = 0
-    with Store.open(path) as store:
+    with Store.open(path, on_rewrite=KeptLines()) as store:  # as the app and an import
         for first in range(0, articles, 1000):
             batch = [make_article(i, rng) for i in range(first, min(first + 1000, articles))]
             total += sum(len(a.entities) + len(a.quotes) + len(a.statements) for _, a in batch)
@@ -146,16 +147,17 @@ def build_store(path: Path, articles: int) -> int:
 
 
 def _articles(store_path: Path) -> Any:
+    from annotate.export.writers import DEFAULT_STATUSES, selected_articles
     from annotate.formats.select import Selection
-    from tui.cli.export_cmd import DEFAULT_STATUSES, open_for_export, selected_articles
+    from store.reading import open_source
 
-    store = open_for_export(store_path)  # as the command opens it
+    store = open_source(store_path)  # as the command opens it
     return store, selected_articles(store, DEFAULT_STATUSES, None, Selection())
 
 
 def child(store_path: Path) -> None:
     """Export a store to /dev/null in this (fresh) process and print its peak RSS."""
-    from tui.cli.export_cmd import export_jsonl
+    from annotate.export.writers import export_jsonl
 
     store, items = _articles(store_path)
     with open(os.devnull, "wb") as out:
@@ -196,8 +198,8 @@ def measure(store_path: Path, work: Path) -> dict[str, float]:
     import spacy
 
     from annotate.detect.nlp import load_model
+    from annotate.export.writers import export_jsonl
     from annotate.formats.prodigy_jsonl import task_from_article
-    from tui.cli.export_cmd import export_jsonl
 
     load_model("blank:en")  # loaded once per process in real use too
 

@@ -4,7 +4,7 @@ Prints ONE JSON line.  Run: ``python bench/store.py`` (two to three minutes;
 ``--quick`` for a smaller smoke run).
 
 What is measured
-  A *decision* is ``store.commit(article_id, edit)`` where the edit accepts one pending
+  A *decision* is ``store.save_decision(article_id, edit)`` where the edit accepts one pending
   entity; the call returns only once the decision is durable on disk.  Decisions are
   made in *sessions* like a person's: open a random article that still has pending
   suggestions (``store.get``, not timed: the app does it when the article is shown),
@@ -122,7 +122,7 @@ class Session:
         for span in self.rng.sample(pending, min(decisions, len(pending))):
             edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "bench")
             started = time.perf_counter()
-            self.store.commit(article_id, edit)
+            self.store.save_decision(article_id, edit)
             self.times.append(time.perf_counter() - started)
         if not self.store.summary(article_id).pending:
             self.open_ids.remove(article_id)
@@ -131,10 +131,10 @@ class Session:
         """Fold the journal step by step as the background would, timing each step."""
         times = []
         store = self.store
-        while store._dirty or (store._journal is not None and store._journal.count):
-            with store._mutex:
+        while store._decisions.pending():
+            with store._lock:
                 started = time.perf_counter()
-                store._fold_some()
+                store._decisions.fold_step()
                 times.append(time.perf_counter() - started)
         return times
 

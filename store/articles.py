@@ -10,8 +10,8 @@ Tables of an article file (schema 2):
 ``state``    one document: sentence boundaries, list order, undo ``cursor`` and
              ``seq``, the last journal entry folded into this file (``store.journal``);
 ``history``  one document per decision (``pos``, ``edit``), oldest first;
-``export``   when the article was reviewed: its line of the default JSONL export, kept
-             for exports, always the last table (``store.lines``).
+``export``   an extra table a rewrite hook made for the article (the export keeps
+             its line there), always the last table (``store.trailer``).
 
 The file is always rewritten whole (atomically, see ``store.durable``) from an
 :class:`~store.history.ArticleState`; decisions between two rewrites live in the
@@ -21,6 +21,7 @@ journal, so the keystroke path never rewrites an article file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -30,11 +31,11 @@ from tinydb import TinyDB
 
 from annotate.edits import Item
 from annotate.model import Annotations, Article
-from store import lines
 from store.codec import edit_doc, edit_from_doc, item_doc, item_from_doc
 from store.durable import DurableStorage, Signature
-from store.errors import StoreCorrupt
+from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState, item_order
+from store.trailer import FoundExtra, file_bytes, version_and_rest
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class StoredArticle:
     seq: int
     signature: Signature
     line: str = ""
-    """The version of the file's kept export line, ``""`` when none (``store.lines``)."""
+    """The version of the file's extra table, ``""`` when none (``store.trailer``)."""
 
 
 class ArticleFile:
@@ -55,7 +56,7 @@ class ArticleFile:
     def __init__(self, path: Path, *, readonly: bool = False) -> None:
         self.path = path
         self.line = ""
-        self.storage = DurableStorage(path, readonly=readonly, prepare=self._without_kept)
+        self.storage = DurableStorage(path, readonly=readonly, prepare=self._without_extra)
         storage = self.storage
         self.db = TinyDB(storage=lambda: storage)  # TinyDB calls the factory once
 
@@ -94,17 +95,19 @@ class ArticleFile:
         assert self.storage.signature is not None  # set by the read above
         return StoredArticle(stored, seq, self.storage.signature, self.line)
 
-    def _without_kept(self, raw: bytes) -> bytes:
-        """The file's bytes without its kept export line (most of the file, and only
-        for exports), whose version is noted in :attr:`line`."""
-        self.line, rest = lines.version_and_rest(raw)
+    def _without_extra(self, raw: bytes) -> bytes:
+        """The file's bytes without its extra table (most of the file, and only for
+        its hook), whose version is noted in :attr:`line`."""
+        self.line, rest = version_and_rest(raw)
         return rest
 
-    def write(self, state: ArticleState, seq: int, kept: lines.Kept | None = None) -> Signature:
+    def write(
+        self, state: ArticleState, seq: int, extra: tuple[bytes, dict[str, Any]] | None = None
+    ) -> Signature:
         """Replace the file with ``state`` (one atomic, fsynced write); returns the new
         file's signature.  ``seq`` is the last journal entry ``state`` includes;
-        ``kept`` is the article's ``export`` table (``store.lines.table``), if any,
-        written last with the CRC of the bytes before it (``store.lines.file_bytes``).
+        ``extra`` is the payload and document 2 of its extra table, if any, written
+        last with the CRC of the bytes before it (``store.trailer.file_bytes``).
 
         The document is built in TinyDB's own layout (``{table: {doc_id: doc}}``) and
         handed to the storage in one ``write``: inserting 10,000 items one table
@@ -129,7 +132,7 @@ class ArticleFile:
         data = {
             name: {str(i): doc for i, doc in enumerate(docs, 1)} for name, docs in tables.items()
         }
-        payload = lines.file_bytes(data, kept) if kept is not None else None
+        payload = file_bytes(data, *extra) if extra is not None else None
         self.storage.write(data, payload)
         assert self.storage.signature is not None  # set by the write above
         return self.storage.signature
@@ -201,7 +204,7 @@ def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
     if not raw or raw.isspace():
         raise StoreCorrupt(Path(path), "it is empty")
     try:
-        data = orjson.loads(lines.without_kept(raw))  # the kept line is not needed here
+        data = orjson.loads(version_and_rest(raw)[1])  # the extra table is not needed here
     except orjson.JSONDecodeError as exc:
         raise StoreCorrupt(Path(path), f"it is not valid JSON ({exc})") from exc
     try:
@@ -254,3 +257,36 @@ def read_bytes(path: str) -> bytes | None:
     finally:
         os.close(fd)
     return raw
+
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
+"""Article ids that can be file names (the ids the store makes, and nothing else)."""
+
+
+def article_file(folder: str, article_id: str) -> str:
+    """The path of an article's file under the articles ``folder`` (as a string:
+    building ``Path`` objects cost an export more than reading the file's bytes)."""
+    if not _SAFE_ID.fullmatch(article_id):
+        raise StoreError(f"article id {article_id!r} cannot be used as a file name")
+    return f"{folder}/{article_id[:2]}/{article_id}.json"
+
+
+def read_article(path: Path, article_id: str) -> StoredArticle:
+    """The article file at ``path``, which must hold ``article_id`` (else
+    :class:`StoreCorrupt` naming it)."""
+    stored = ArticleFile(path, readonly=True).read()
+    if stored.state.article.id != article_id:
+        raise StoreCorrupt(path, f"it holds article {stored.state.article.id!r}")
+    return stored
+
+
+class ListedArticle(NamedTuple):
+    """An article as an export lists it: what it selects on, whether its file holds
+    all its decisions (``False``: some are still in the journal, held in memory), and
+    its extra table (``store.trailer``) when the lister read it already."""
+
+    id: str
+    status: str
+    updated: float
+    folded: bool = True
+    extra: FoundExtra | None = None

@@ -1,10 +1,10 @@
 """How annotations and edits are written in the store's files (items, history, journal).
 
 Each item document carries its class under ``type`` (``entity``, ``quote``,
-``statement``) next to the item's own ``to_dict`` fields.  Why not reuse
-``Edit.to_dict``: it stores the class under ``kind``, which a quote's own ``kind``
-(``direct``/``partial``) overwrites, so an edit on a quote could not be read back --
-schema 1 of the store had that bug (its migration recovers such documents).
+``statement``) next to the item's own ``to_dict`` fields.  Not under ``kind``: a
+quote's own ``kind`` (``direct``/``partial``) would overwrite it, so an edit on a quote
+could not be read back -- schema 1 of the store had that bug (its migration recovers
+such documents).  This is the one encoding of items and edits.
 """
 
 from __future__ import annotations

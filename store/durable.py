@@ -160,8 +160,8 @@ class DurableStorage(Storage):
         """Replace the file with ``data`` now (on failure the old file is kept).
 
         ``payload``, when given, is written instead of ``orjson.dumps(data)``: ``data``
-        serialised by the caller with what it adds after it (an article file's kept
-        export line, ``store.lines.file_bytes``; held in memory as ``data`` alone)."""
+        serialised by the caller with what it adds after it (an article file's extra
+        table, ``store.trailer.file_bytes``; held in memory as ``data`` alone)."""
         if self.readonly:
             raise StoreWriteError(f"{self.path} is open read-only")
         self.signature = atomic_write_bytes(self.path, payload or orjson.dumps(data))

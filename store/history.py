@@ -1,7 +1,7 @@
 """One article as the store holds it in memory: its annotations plus its undo history.
 
 Every change is a pure function from one :class:`ArticleState` to the next, so the
-same code runs when a decision is made (``Store.commit``) and when the journal is
+same code runs when a decision is made (``Store.save_decision``) and when the journal is
 replayed after a crash: replaying the logged operations on the state saved in the
 article file gives back exactly the state the user saw.
 
@@ -83,7 +83,7 @@ class ArticleState:
     cursor: int = 0
     order: int = 0
 
-    def committed(self, edit: Edit) -> ArticleState:
+    def decided(self, edit: Edit) -> ArticleState:
         """The state after a new decision (raises ``EditConflict`` if it does not apply)."""
         annotations = apply_sorted(self.annotations, edit)
         history = (*self.history[: self.cursor], edit)[-HISTORY_LIMIT:]
@@ -110,7 +110,7 @@ class ArticleState:
         (or ``EditConflict``) when the entry does not fit this state."""
         op = entry.get("op")
         if op == "commit":
-            return self.committed(edit_from_doc(entry["edit"]))
+            return self.decided(edit_from_doc(entry["edit"]))
         if op in ("undo", "redo"):
             step = self.undone() if op == "undo" else self.redone()
             if step is None:

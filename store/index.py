@@ -47,7 +47,7 @@ def write_index(root: Path, summaries: Iterable[ArticleSummary]) -> None:
     """Replace ``index.json`` with ``summaries`` (atomically), one per line.
 
     The file is the same TinyDB document either way; one summary per line lets an
-    export read it one summary at a time (``store.stream``) instead of parsing
+    export read it one summary at a time (``store.reading``) instead of parsing
     the whole table at once, whose objects outweigh the rest of an export's memory.
     (JSON strings never hold a raw newline, so every line is one whole summary.)
     """
@@ -74,7 +74,7 @@ _KEY = re.compile(rb'"[0-9]+":')
 
 
 def open_index(root: Path) -> BinaryIO | None:
-    """``index.json`` opened to be read a line at a time (``store.stream``: memory
+    """``index.json`` opened to be read a line at a time (``store.reading``: memory
     that does not grow with the store); ``None`` when there is none or it is not laid
     out one summary per line (an index of an older newsread: whoever reads it then
     reads it whole with :func:`read_index`).  Several passes over the same handle read

@@ -11,7 +11,7 @@ A decision is durable when :meth:`Journal.append` returns: the line was written 
 one ``write`` and ``fdatasync``-ed.  Appending a few hundred bytes costs the same at
 10 or 100,000 annotations, and unlike rewriting the article file it needs no rename and
 no folder ``fsync`` (the file already exists), which is what keeps a decision well under
-the 2 ms budget on these machines (figures in ``store.repository``).
+the 2 ms budget (``bench/store.py`` measures it).
 
 The store folds the journal into the article files now and then (a *checkpoint*:
 rewrite the touched articles, each recording the last ``seq`` it includes, then replace

@@ -1,4 +1,4 @@
-"""The annotation repository: the one object the app and the commands talk to.
+"""The store's front: the one object the app and the commands talk to.
 
 Layout of a store folder::
 
@@ -6,108 +6,66 @@ Layout of a store folder::
     journal.jsonl              decisions not yet folded into article files (``store.journal``)
     articles/ab/abcdef….json   one TinyDB file per article (``store.articles``)
     index.json                 TinyDB table of article summaries, a cache (``store.index``)
-    tokens/<time>-<pid>.pack   the cached tokens of imported articles (``store.tokens``)
+    tokens/<time>-<pid>.pack   cached token data of imported articles (``store.tokens``)
     backups/<time>-<reason>/   hard-link snapshots (``store.backup``)
-    .lock                      the writer lock
+    .lock                      the writer lock (``store.lock``)
 
-How a decision is saved, and why (measured with ``bench/store.py`` on the project's
-2-core VM, ext4, while other jobs kept it busy -- load average 5.5)
+:class:`Store` only opens, closes and hands each call to the room doing that job:
+``store.loading`` (summaries and journal replay at open), ``store.files`` (article
+files, summaries, the bounded cache of ``store.cache``), ``store.decisions`` (journal,
+decisions, undo, folding), ``store.fold`` (the background fold thread),
+``store.extras`` (the extra tables a rewrite hook makes, ``store.trailer``, and token
+packs).  A decision is durable when :meth:`Store.save_decision` returns (journal fsynced).
 
-``commit`` checks the edit against the article's state held in memory, appends one
-line (~400 bytes) to ``journal.jsonl`` and ``fdatasync``-s it: when it returns, the
-decision is on disk.  It then updates the state and the article's summary from the
-edit alone (binary search into the sorted spans, counts adjusted by the edit), so no
-part of a decision grows with the store or with the article.  Median time of one
-decision, and of the designs this replaces, on stores of 1k and 100k annotations::
+Threads.  One re-entrant lock, ``Store._lock``, guards every piece of shared state.
+Every public method takes it, except :meth:`Store.extra_table`, which touches no
+in-memory state (it reads one file, replaced atomically by writers), and the attributes
+``root`` and ``readonly`` (set at open, never changed).  Any thread may call any method:
+the app calls from its UI thread and from its analysis worker.  The background fold
+thread holds the lock for each step and lets it go while it waits, and while the
+rewrite hook loads (:meth:`Store._load_hook_unlocked`).  :meth:`Store.listing` is a
+generator: it takes the lock for each article it yields, not between them.
+``notices`` (a list) is only ever appended to, under the lock (the fold thread may
+append); ``damaged`` is filled while the store opens.
 
-    design                                        1k        100k    100k in 10 articles
-    TinyDB default JSONStorage (one file)       16 ms    1,430 ms        (same file)
-    a TinyDB file per article, rewritten        6.6 ms    12.4 ms     478 ms
-      atomically at each decision (first version of this store, commit e013624)
-    journal line + fdatasync (this design)     0.27 ms   0.27 ms     0.43 ms
-
-Why the per-article rewrite was not enough: each decision re-read, re-parsed and
-re-counted its article and rewrote it with two fsyncs (file and folder), in a file
-that also grows with its undo history, so the cost follows the article's size.  The
-disk's floors, measured the same way: an ``fdatasync``-ed append 0.15 ms; an atomic
-rewrite (temp file, fsync, rename, folder fsync) 0.6 ms at 20 kB, 1.5 ms at 400 kB,
-3.5 ms at 2 MB.  At 100k annotations p99 is 6.3 ms (5.8 ms at 1k: the tail is the busy
-machine, not the store) and latency@100k / latency@1k is 1.0.
-
-The article files -- TinyDB databases, one per article, readable by a person and by
-TinyDB -- are brought up to date by *folding* the journal into them: a background
-thread does it once nobody has decided anything for :attr:`Store.FOLD_AFTER_IDLE`
-seconds, one article file per step (1.2 ms for a 25-entity article, 170 ms for a
-10,000-entity one), letting decisions in between steps; a decision folds one article
-itself only when the journal passes :attr:`Store.JOURNAL_LIMIT` entries (a user who
-never pauses).  Closing, backups and bulk imports fold everything.  ``index.json``
-(the summaries, so that opening reads one file) is written at bulk imports and on
-close, never on the keystroke path.  Opening a 100k-annotation store and listing it
-takes 0.17 s (4,000 articles), 0.42 s with 10,000 articles, 0.43 s after a crash (the
-journal replayed; idempotently, see ``store.journal``: a crash at any moment loses no
-acknowledged decision).
-
-One process writes at a time: :meth:`Store.open` takes a file lock (``filelock``), and
-a second process gets a read-only store (:attr:`Store.readonly`, with a notice in
-:attr:`Store.notices`) whose writes raise :class:`~store.errors.StoreReadOnly` and which
-writes nothing at all -- not even the index.  A reader sees the store as it was when it
-opened (the journal is read first, then the article files, so a checkpoint running
-meanwhile cannot make it miss or double a decision).
-
-The store is safe to use from several threads (the app reads from its analysis
-worker): every public method holds one lock.
+One process writes at a time (``store.lock``); a second one gets a read-only store
+(:attr:`Store.readonly`, with a notice) whose writes raise
+:class:`~store.errors.StoreReadOnly` and which writes nothing at all, not even the
+index.  A reader sees the store as it was when it opened.
 """
 
 from __future__ import annotations
 
-import gc
-import os
-import re
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
-from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
+from typing import Any, ClassVar
 
-from filelock import FileLock, Timeout
+from filelock import FileLock
 
-from annotate.edits import Edit, EditConflict, merge_suggestions
-from annotate.model import Annotations, Article, ArticleStatus
-
-if TYPE_CHECKING:
-    from annotate.formats.tokens import CachedTokens
+from annotate.edits import Edit, merge_suggestions
+from annotate.model import Annotations, Article
 from store import backup as backups
-from store import lines
-from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
+from store.articles import ArticleDocs, ListedArticle, StoredArticle, read_bytes
 from store.codec import edit_doc
+from store.decisions import DecisionLog
 from store.durable import remove_temp_files
-from store.errors import SchemaError, StoreCorrupt, StoreError, StoreReadOnly, StoreWriteError
+from store.errors import SchemaError, StoreError, StoreReadOnly, StoreWriteError
+from store.extras import ExtraTables
+from store.files import ArticleFiles
+from store.fold import FoldThread
 from store.history import ArticleState, sorted_annotations
-from store.index import read_index, scan_article_files, write_index
-from store.journal import JOURNAL_NAME, Journal, JournalContent, read_journal
-from store.lines import KeptLine
-from store.schema import SCHEMA_VERSION, migrate, read_schema
-from store.summary import ArticleSummary, summarize, summary_after
-from store.tokens import PACKS_DIR, TokenPacks, write_pack
+from store.journal import JOURNAL_NAME, read_journal
+from store.loading import load_summaries
+from store.lock import take_writer_lock
+from store.schema import SCHEMA_VERSION, read_schema, upgrade_with_backup
+from store.summary import ArticleSummary, summarize
+from store.tokens import PACKS_DIR
+from store.trailer import FoundExtra, RewriteHook, find_extra
 
-__all__ = ["SCHEMA_VERSION", "ArticleSummary", "Listed", "Store", "summarize"]
-
-_SAFE_ID = re.compile(r"[A-Za-z0-9_-]{1,128}")
-
-
-class Listed(NamedTuple):
-    """An article as an export lists it: what it selects on, whether its file holds
-    all its decisions (``False``: some are still in the journal, held in memory), and
-    its kept export line (``store.lines``) when the lister read it already."""
-
-    id: str
-    status: str
-    updated: float
-    folded: bool = True
-    kept: KeptLine | None = None
+__all__ = ["SCHEMA_VERSION", "ArticleSummary", "ListedArticle", "Store", "summarize"]
 
 
 class Store:
@@ -123,56 +81,47 @@ class Store:
     BACKUPS_KEPT: ClassVar[int] = 5
     """Snapshots kept in ``backups/``; older ones are deleted."""
     TOKENIZE_BATCH: ClassVar[int] = 100
-    """:meth:`add_articles` caches the tokens of the articles it adds (``store.tokens``:
-    exports then need not tokenize them) when it is given at least this many: loading
-    the tokenizer costs about a second, which an import amortises but the two seed
-    articles of a first start (before the app's first paint) would not."""
+    """:meth:`add_articles` has the hook tokenize the articles it adds (exports then
+    need not) when it is given at least this many: loading the tokenizer costs about a
+    second, which an import amortises but the seeds of a first start would not."""
 
-    def __init__(self, root: Path, *, readonly: bool, lock: FileLock | None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        readonly: bool,
+        writer_lock: FileLock | None,
+        on_rewrite: RewriteHook | None = None,
+    ) -> None:
         self.root = root
-        self._articles_folder = os.path.join(root, "articles")
         self.readonly = readonly
         self.notices: list[str] = []
         """Things the user should be told about this store (read-only, recovery, upgrade)."""
         self.damaged: dict[str, str] = {}
         """Article files left out because they are damaged (``skip_damaged``), by id."""
-        self._lock = lock
-        self._mutex = threading.RLock()
-        self._summaries: dict[str, ArticleSummary] = {}
-        self._ordered: list[str] | None = None
-        self._states: OrderedDict[str, ArticleState] = OrderedDict()
-        self._dirty: set[str] = set()
-        self._journal: Journal | None = None
-        self._seq = 0
-        self._next_order = 0
-        self._fold_limit = self.JOURNAL_LIMIT
-        self._index_dirty = False
+        self._writer_lock = writer_lock
+        self._lock = threading.RLock()
+        self._wake = threading.Condition(self._lock)
         self._closed = False
-        self._last_decision = 0.0
-        self._folder_asleep = False
-        self._wake = threading.Condition(self._mutex)
-        self._folder: threading.Thread | None = None
-        self._token_packs: TokenPacks | None = None
-        self._packs_written = 0
-        """Token packs this store wrote: a reader of the packs made before a pack was
-        written does not see it, and must not be kept (:meth:`_prepare_lines_unlocked`)."""
-        self._line_version: str | None = None
-        """What kept lines are made with (``store.lines``); ``None`` until the builder
-        is loaded, ``""`` when it cannot be (then no line is kept)."""
-        self._unlined: dict[str, None] = {}
-        """Articles rewritten before the line builder was loaded, whose lines are made
-        later (by the background fold, or on close)."""
-        self._backlog: dict[str, None] = {}
-        """Reviewed articles whose file keeps no line of the current version (a crash,
-        an older newsread, an upgrade): made again by the background fold when idle."""
-        self._unlineable: set[str] = set()
-        """Articles whose line could not be made this session (their cached tokens do
-        not fit): not read again for it until the next."""
+        self._fold: FoldThread | None = None
+        self._extras = ExtraTables(root, on_rewrite, self.notices, self._wake_fold)
+        self._files = ArticleFiles(root, self.CACHE_SIZE, self._extras)
+        self._decisions = DecisionLog(
+            root, self._files, lambda: self.JOURNAL_LIMIT, self.notices, self._wake_fold
+        )
 
     # -- opening and closing --------------------------------------------------
     @classmethod
-    def open(cls, root: str | Path, *, readonly: bool = False, skip_damaged: bool = False) -> Store:
-        """Open (or create) the store at ``root``.
+    def open(
+        cls,
+        root: str | Path,
+        *,
+        readonly: bool = False,
+        skip_damaged: bool = False,
+        on_rewrite: RewriteHook | None = None,
+    ) -> Store:
+        """Open (or create) the store at ``root``; ``on_rewrite`` makes the extra table
+        kept with each rewritten article file (``store.trailer``), none without it.
 
         The writer lock is taken unless ``readonly``; when another process holds it the
         store opens read-only (check :attr:`readonly`; :attr:`notices` says why).  A
@@ -180,41 +129,31 @@ class Store:
         unless ``skip_damaged``: then it is left out and listed in :attr:`damaged`.
         """
         root = Path(root).expanduser()
-        lock: FileLock | None = None
-        notice = None
+        lock, notice = None, None
         if not readonly:
-            try:
-                root.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreWriteError(
-                    f"cannot create store folder {root}: {exc.strerror or exc}"
-                ) from exc
-            read_schema(root, create=False)  # refuse a foreign folder before adding a lock file
-            try:
-                lock = FileLock(str(root / ".lock"))
-                lock.acquire(timeout=0)
-            except Timeout:
-                lock, readonly = None, True
-                notice = f"another newsread is writing to {root}: opened read-only"
-            except OSError as exc:
-                raise StoreWriteError(
-                    f"cannot open store folder {root} for writing: {exc.strerror or exc}"
-                ) from exc
+            lock, notice = take_writer_lock(root)
+            readonly = lock is None
         elif not root.is_dir():
             raise StoreError(f"no store at {root}")
-        store = cls(root, readonly=readonly, lock=lock)
+        store = cls(root, readonly=readonly, writer_lock=lock, on_rewrite=on_rewrite)
         if notice:
             store.notices.append(notice)
         try:
-            store._open(skip_damaged)
+            with store._lock:
+                store._open(skip_damaged)
         except BaseException:
             store._release()
             raise
         if not store.readonly:
-            store._folder = threading.Thread(
-                target=store._fold_when_idle, name=f"newsread-fold {root}", daemon=True
+            store._fold = FoldThread(
+                store._wake,
+                f"newsread-fold {root}",
+                closed=lambda: store._closed,
+                pending=store._decisions.pending,
+                wait=store._seconds_to_pause,
+                step=store._fold_step,
             )
-            store._folder.start()
+            store._fold.start()
         return store
 
     def _open(self, skip_damaged: bool) -> None:
@@ -225,27 +164,32 @@ class Store:
                     f"{self.root} was written by an older newsread (store schema {version}); "
                     f"open it once for writing to upgrade it (a backup is kept)"
                 )
-            snapshot = backups.snapshot(self.root, f"before-schema-{SCHEMA_VERSION}", 1_000)
-            steps = migrate(self.root, version)
-            backups.prune(self.root / backups.BACKUPS_DIR, self.BACKUPS_KEPT)
-            self.notices.append(
-                f"store upgraded ({'; '.join(steps)}); the previous version is in {snapshot}"
-            )
+            self.notices.append(upgrade_with_backup(self.root, version, self.BACKUPS_KEPT))
         if not self.readonly:
-            self._remove_temp_files()
+            for folder in (self.root, self.root / PACKS_DIR):  # articles/: by the scan
+                remove_temp_files(folder)
         journal = read_journal(self.root / JOURNAL_NAME)  # before the article files
-        self._load_summaries(skip_damaged)
-        self._replay(journal)
-        self._seq = max([journal.last_seq, *(s.seq for s in self._summaries.values())])
+        files = self._files
+        files.summaries, files.index_dirty = load_summaries(
+            self.root,
+            self._read_file,
+            readonly=self.readonly,
+            skip_damaged=skip_damaged,
+            notices=self.notices,
+            damaged=self.damaged,
+        )
+        files.next_order = max((s.order for s in files.summaries.values()), default=-1) + 1
+        recovered = files.replay(journal.entries, self.root / JOURNAL_NAME, self.damaged)
+        if recovered and not self.readonly:
+            self.notices.append(recovered)
+        files.seq = max([journal.last_seq, *(s.seq for s in files.summaries.values())])
         if not self.readonly:
-            self._checkpoint()  # folds what was replayed and starts a fresh journal
-            if self._index_dirty:
-                self._write_index()
+            self._decisions.checkpoint()  # folds what was replayed, starts a fresh journal
+            if files.index_dirty:
+                files.write_index()
 
-    def _remove_temp_files(self) -> None:
-        # The article folders are cleaned by the scan in _load_summaries_from.
-        for folder in (self.root, self.root / PACKS_DIR):
-            remove_temp_files(folder)
+    def _read_file(self, article_id: str, path: Path | None = None) -> StoredArticle:
+        return self._files.read_file(article_id, path)
 
     def close(self) -> None:
         """Fold the journal into the article files, write the index, release the lock.
@@ -254,15 +198,15 @@ class Store:
         folded in at the next start; the error says so.
         """
         try:
-            with self._mutex:
+            with self._lock:
                 if self._closed:
                     return
                 try:
                     if not self.readonly:
-                        self._checkpoint()
-                        self._keep_unlined_lines()
-                        if self._index_dirty:
-                            self._write_index()
+                        self._decisions.checkpoint()
+                        self._files.make_extra_tables()
+                        if self._files.index_dirty:
+                            self._files.write_index()
                 except StoreWriteError as exc:
                     raise StoreWriteError(
                         f"{exc}; every decision is safe in {self.root / JOURNAL_NAME} and "
@@ -271,31 +215,29 @@ class Store:
                 finally:
                     self._shut()
         finally:
-            self._join_folder()
+            self._join_fold()
 
     def _release(self) -> None:
         """Drop everything without folding: what a killed process leaves behind."""
         self._shut()
-        self._join_folder()
+        self._join_fold()
 
     def _shut(self) -> None:
-        with self._mutex:
+        with self._lock:
             self._closed = True
             self._wake.notify_all()
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
-            self._close_token_packs()
-            if self._lock is not None:
-                self._lock.release()
-                self._lock = None
+            self._decisions.close()
+            self._extras.close_packs()
+            if self._writer_lock is not None:
+                self._writer_lock.release()
+                self._writer_lock = None
 
-    def _join_folder(self) -> None:
+    def _join_fold(self) -> None:
         """Wait for the background fold to stop (never while holding the store lock,
         which it needs to notice that the store closed)."""
-        folder, self._folder = self._folder, None
-        if folder is not None and folder is not threading.current_thread():
-            folder.join()
+        fold, self._fold = self._fold, None
+        if fold is not None:
+            fold.join()
 
     def __enter__(self) -> Store:
         return self
@@ -303,259 +245,113 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- loading ----------------------------------------------------------------
-    def _load_summaries(self, skip_damaged: bool) -> None:
-        # Tens of thousands of small objects are built here: the cyclic garbage collector
-        # would scan them over and over (a third of the time) although none is garbage.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            self._load_summaries_from(skip_damaged)
-        finally:
-            if collecting:
-                gc.enable()
+    # -- the background fold (store.fold; called with the lock held) --------------
+    def _wake_fold(self) -> None:
+        if self._fold is not None:
+            self._fold.wake()
 
-    def _load_summaries_from(self, skip_damaged: bool) -> None:
-        cached, notice = read_index(self.root)
-        if notice:
-            self.notices.append(notice)
-            self._index_dirty = True
-        on_disk = scan_article_files(self.root, remove_temp=not self.readonly)
-        for article_id, (path, signature) in on_disk.items():
-            summary = cached.get(article_id)
-            if summary is None or summary.signature != signature:
-                try:
-                    stored = self._read_file(article_id, Path(path))
-                except StoreCorrupt as exc:
-                    if not skip_damaged:
-                        raise
-                    self.damaged[article_id] = str(exc)
-                    self.notices.append(str(exc))
-                    continue
-                summary = self._summarize(stored.state, stored)
-                self._index_dirty = True
-            self._summaries[article_id] = summary
-        if set(cached) - set(self._summaries):
-            self._index_dirty = True
-        # Keep the index's order (it is list order): sorting already-ordered summaries
-        # for the article list is then a linear pass instead of a full sort.
-        loaded = self._summaries
-        ordered = {i: loaded[i] for i in cached if i in loaded}
-        ordered.update(loaded)
-        self._summaries = ordered
-        self._next_order = max((s.order for s in self._summaries.values()), default=-1) + 1
+    def _seconds_to_pause(self) -> float:
+        return self.FOLD_AFTER_IDLE - (time.monotonic() - self._decisions.last_decision)
 
-    def _read_file(self, article_id: str, path: Path | None = None) -> StoredArticle:
-        path = path or self._article_path(article_id)
-        stored = ArticleFile(path, readonly=True).read()
-        if stored.state.article.id != article_id:
-            raise StoreCorrupt(path, f"it holds article {stored.state.article.id!r}")
-        return stored
+    def _fold_step(self) -> None:
+        if self._extras.version is None:
+            self._load_hook_unlocked()  # then fold with extra tables
+        elif not self._decisions.try_fold():
+            self._decisions.last_decision = time.monotonic()  # retry after another pause
 
-    def _replay(self, journal: JournalContent) -> None:
-        """Apply the journal's entries that the article files do not include yet."""
-        path = self.root / JOURNAL_NAME
-        stored_seq: dict[str, int] = {}
-        for entry in journal.entries:
-            article_id, seq = entry["article"], int(entry["seq"])
-            if article_id in self.damaged:
-                continue  # its file is left out; the entry stays in the backup of the journal
-            if article_id not in self._summaries:
-                raise StoreCorrupt(path, f"entry {seq} names an unknown article {article_id}")
-            if article_id not in stored_seq:
-                stored = self._read_file(article_id)
-                stored_seq[article_id] = stored.seq
-                self._states[article_id] = stored.state
-            if seq <= stored_seq[article_id]:
-                continue  # already folded into the article file
-            try:
-                self._states[article_id] = self._states[article_id].replayed(entry)
-            except (EditConflict, ValueError, KeyError, TypeError) as exc:
-                raise StoreCorrupt(
-                    path, f"entry {seq} does not apply to article {article_id} ({exc})"
-                ) from exc
-            self._dirty.add(article_id)
-        for article_id in self._dirty:
-            self._set_summary(article_id, self._states[article_id])
-        if self._dirty and not self.readonly:
-            self.notices.append(
-                f"recovered {len(journal.entries)} decisions from {path.name}: newsread had "
-                f"stopped before folding them into the article files; nothing was lost"
-            )
+    def _load_hook_unlocked(self) -> None:
+        """Load the rewrite hook with the lock let go (held once by the caller), then
+        note the stale extra tables to make."""
+        self._extras.load_unlocked(self._lock, lambda: self._closed)
+        self._find_stale_extras()
 
-    # -- the summaries ------------------------------------------------------------
-    def _summarize(self, state: ArticleState, stored: StoredArticle) -> ArticleSummary:
-        return summarize(
-            state.article, state.annotations, state.order, stored.signature, stored.seq, stored.line
-        )
-
-    def _set_summary(self, article_id: str, state: ArticleState) -> None:
-        """The summary of the live state; signature and seq still describe the file."""
-        old = self._summaries[article_id]
-        self._summaries[article_id] = summarize(
-            state.article, state.annotations, state.order, old.signature, old.seq, old.line
-        )
-
-    def _write_index(self) -> None:
-        write_index(self.root, self.list_articles())
-        self._index_dirty = False
+    def _find_stale_extras(self) -> None:
+        if not self._closed:
+            self._extras.find_stale(self._files.listed(), self._files.cache.unfolded)
 
     def flush_index(self) -> None:
-        """Fold the journal and write ``index.json`` now (both also happen on close)."""
-        with self._mutex:
+        """Fold the journal, make missing extra tables and write ``index.json`` now
+        (all of which also happen on close)."""
+        with self._lock:
             self._require_writer()
-            self._checkpoint()
-            self._keep_unlined_lines()
-            self._load_line_builder()
-            self._find_backlog()
-            self._keep_unlined_lines(backlog=True)
-            self._write_index()
+            self._decisions.checkpoint()
+            self._files.make_extra_tables()
+            self._extras.load()
+            self._find_stale_extras()
+            self._files.make_extra_tables(stale=True)
+            self._files.write_index()
 
     # -- reading ----------------------------------------------------------------
     def __len__(self) -> int:
-        return len(self._summaries)
+        with self._lock:
+            return len(self._files.summaries)
 
     def __contains__(self, article_id: object) -> bool:
-        return article_id in self._summaries
+        with self._lock:
+            return article_id in self._files.summaries
 
     def list_articles(self) -> list[ArticleSummary]:
         """Every article's summary in list order (the order they were added)."""
-        with self._mutex:
-            if self._ordered is None:
-                ordered = sorted(self._summaries.values(), key=attrgetter("order", "id"))
-                self._ordered = [s.id for s in ordered]
-            return [self._summaries[i] for i in self._ordered]
+        with self._lock:
+            return self._files.listed()
 
     def summary(self, article_id: str) -> ArticleSummary:
         """One article's list entry."""
-        return self._summaries[article_id]
-
-    def filter(
-        self,
-        text: str | None = None,
-        status: ArticleStatus | str | None = None,
-        label: str | None = None,
-    ) -> list[ArticleSummary]:
-        """The articles matching every given criterion, in list order.
-
-        ``text`` is matched case-insensitively against the title and the source, not
-        the body: the summaries answer from memory at any store size, while searching
-        the bodies would read every article file.  ``label`` keeps articles with an
-        entity of that label (or quote kind, ``SPEAKER``, statement tag) that is pending
-        or accepted.
-        """
-        needle = text.casefold() if text else None
-        wanted = ArticleStatus(status) if status is not None else None
-        return [
-            s
-            for s in self.list_articles()
-            if (wanted is None or s.status is wanted)
-            and (needle is None or needle in s.title.casefold() or needle in s.source.casefold())
-            and (label is None or s.has_label(label))
-        ]
+        with self._lock:
+            return self._files.summaries[article_id]
 
     def get(self, article_id: str) -> tuple[Article, Annotations]:
         """An article with all its suggestions and decisions."""
-        with self._mutex:
-            state = self._state(article_id)
+        with self._lock:
+            state = self._files.state(article_id)
             return state.article, state.annotations
 
     def history(self, article_id: str) -> tuple[list[Edit], int]:
         """The decision log of an article and how many of its entries are applied."""
-        with self._mutex:
-            state = self._state(article_id)
+        with self._lock:
+            state = self._files.state(article_id)
             return list(state.history), state.cursor
 
     def docs(self, article_id: str) -> ArticleDocs:
-        """The article as :meth:`get` gives it, as plain documents, plus its tokens cache
-        (:class:`~store.articles.ArticleDocs`): the fast read of exports.
+        """The article as :meth:`get` gives it, as plain documents, plus its cached
+        token data (:class:`~store.articles.ArticleDocs`): the fast read of exports.
 
-        An article held in memory -- in particular one with decisions not folded into
-        its file yet (a read-only store replays the journal when it opens) -- is given
-        from memory; any other is read straight from its file (``store.articles.read_docs``:
-        no object per annotation, no undo history, nothing kept).  Raises ``KeyError``
-        for an unknown article and :class:`StoreCorrupt` naming a damaged file.
-        """
-        with self._mutex:
-            if article_id not in self._summaries:
-                raise KeyError(article_id)
-            path = self._article_file(article_id)
-            if self._token_packs is None:
-                self._token_packs = TokenPacks(self.root)
-            tokens = self._token_packs.get(article_id)
-            state = self._states.get(article_id)
-            if state is not None:
-                return ArticleDocs.of(state, tokens)
-            docs = read_docs(path, tokens)
-            if docs.article.get("id") != article_id:
-                raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
-            return docs
+        An article held in memory (in particular one with decisions not folded yet) is
+        given from memory; any other is read straight from its file without caching
+        it.  Raises ``KeyError`` for an unknown article and :class:`StoreCorrupt`
+        naming a damaged file."""
+        with self._lock:
+            return self._files.docs(article_id)
 
     def listing(
-        self, wanted: Callable[[str, float], bool] | None = None, *, kept: bool = False
-    ) -> Iterator[Listed]:
-        """Every article in list order as an export selects it (see :class:`Listed`);
-        with ``wanted``, only those of a status and latest decision time it wants.
-        (``kept`` is for readers that read kept lines as they list: this one reads them
-        in :meth:`kept_line`.)"""
+        self, wanted: Callable[[str, float], bool] | None = None, *, extra: bool = False
+    ) -> Iterator[ListedArticle]:
+        """Every article in list order as an export selects it (see
+        :class:`~store.articles.ListedArticle`); with ``wanted``, only those of a status
+        and latest decision time it wants.  (``extra`` is for readers that read extra
+        tables as they list: this one reads them in :meth:`extra_table`.)"""
         for summary in self.list_articles():
             status = str(summary.status)
             if wanted is not None and not wanted(status, summary.updated):
                 continue
-            with self._mutex:
-                folded = summary.id not in self._dirty
-            yield Listed(summary.id, status, summary.updated, folded)
+            with self._lock:
+                folded = summary.id not in self._files.cache.unfolded
+            yield ListedArticle(summary.id, status, summary.updated, folded)
 
-    def kept_line(self, listed: Listed) -> KeptLine | None:
-        """The kept export line (``store.lines``) of the article ``listed`` describes --
-        its file holds all its decisions, and the status it was listed with -- or
-        ``None`` (the caller builds the line).  The caller checks its version."""
-        if listed.kept is not None or not listed.folded:
-            return listed.kept
-        raw = read_bytes(self._article_file(listed.id))
-        kept = lines.kept_in(raw, listed.id) if raw else None
-        return kept if kept is not None and kept.status == listed.status else None
+    def extra_table(self, listed: ListedArticle) -> FoundExtra | None:
+        """The extra table (``store.trailer``) of the article ``listed`` describes when
+        it was made for its current content -- its file holds all its decisions, and the
+        status it was listed with -- or ``None``.  The caller checks its version.
 
-    def iter_articles(self) -> Iterator[tuple[Article, Annotations]]:
-        """Every article with its annotations, in list order, one file at a time
-        (without filling the cache)."""
-        for summary in self.list_articles():
-            with self._mutex:
-                state = self._states.get(summary.id)
-                if state is None:
-                    state = self._read_file(summary.id).state
-            yield state.article, state.annotations
-
-    def last_touched(self) -> str | None:
-        """The article with the most recent decision, to reopen the app where it was left."""
-        with self._mutex:
-            touched = [s for s in self._summaries.values() if s.updated]
-            return max(touched, key=lambda s: s.updated).id if touched else None
+        Takes no lock: it reads only the file, which writers replace atomically."""
+        if listed.extra is not None or not listed.folded:
+            return listed.extra
+        raw = read_bytes(self._files.file(listed.id))
+        found = find_extra(raw, listed.id) if raw else None
+        return found if found is not None and found.status == listed.status else None
 
     def _article_path(self, article_id: str) -> Path:
-        return Path(self._article_file(article_id))
-
-    def _article_file(self, article_id: str) -> str:
-        """The path of the article's file (as a string: building ``Path`` objects cost
-        an export more than reading the file's bytes)."""
-        if not _SAFE_ID.fullmatch(article_id):
-            raise StoreError(f"article id {article_id!r} cannot be used as a file name")
-        return f"{self._articles_folder}/{article_id[:2]}/{article_id}.json"
-
-    def _state(self, article_id: str) -> ArticleState:
-        """The article's live state, from memory or its file (kept in a small LRU)."""
-        if article_id not in self._summaries:
-            raise KeyError(article_id)
-        state = self._states.get(article_id)
-        if state is not None:
-            self._states.move_to_end(article_id)
-            return state
-        stored = self._read_file(article_id)
-        if stored.signature != self._summaries[article_id].signature:
-            # Changed since the index (a reader watching a writer): show the newer file.
-            self._summaries[article_id] = self._summarize(stored.state, stored)
-        self._cache(article_id, stored.state)
-        return stored.state
+        return self._files.path(article_id)
 
     # -- writing ----------------------------------------------------------------
     def _require_writer(self) -> None:
@@ -570,28 +366,26 @@ class Store:
     def add_article(self, article: Article, annotations: Annotations | None = None) -> bool:
         """Add an article; ``False`` (and nothing written) when its id is already stored
         (or belongs to a damaged file that was left out)."""
-        with self._mutex:
+        with self._lock:
             self._require_writer()
             return self._add(article, annotations)
 
     def _is_new(self, article: Article) -> bool:
-        if article.id in self._summaries or article.id in self.damaged:
+        if article.id in self._files.summaries or article.id in self.damaged:
             return False
-        return not self._article_path(article.id).exists()  # else not ours to overwrite
+        return not self._files.path(article.id).exists()  # else not ours to overwrite
 
     def _add(
-        self,
-        article: Article,
-        annotations: Annotations | None,
-        tokens: CachedTokens | None = None,
+        self, article: Article, annotations: Annotations | None, tokens: bytes | None = None
     ) -> bool:
         if not self._is_new(article):
             return False
+        files = self._files
         annotations = sorted_annotations(annotations or Annotations())
-        state = ArticleState(article, annotations, order=self._next_order)
-        self._write_article(article.id, state, tokens=tokens)
-        self._next_order += 1
-        self._ordered = None
+        state = ArticleState(article, annotations, order=files.next_order)
+        files.write_article(article.id, state, tokens=tokens)
+        files.next_order += 1
+        files.list_order = None
         return True
 
     def add_articles(
@@ -601,84 +395,57 @@ class Store:
 
         With ``backup`` (the default) a non-empty store is snapshotted first (see
         :meth:`backup`); an import that adds in several chunks should back up once and
-        pass ``backup=False``.
+        pass ``backup=False``.  At least :attr:`TOKENIZE_BATCH` new articles have their
+        tokens made by the rewrite hook and cached (``store.extras``).
         """
-        with self._mutex:
+        with self._lock:
             self._require_writer()
-            if backup and self._summaries:
+            if backup and self._files.summaries:
                 self.backup("import")
             items = list(items)
-            tokens: dict[str, CachedTokens] = {}
-            if len(items) >= self.TOKENIZE_BATCH:
+            tokens: dict[str, bytes] = {}
+            if len(items) >= self.TOKENIZE_BATCH and self._extras.hook is not None:
                 fresh = {a.id: a for a, _ in items if self._is_new(a)}
-                tokens = self._cache_tokens(list(fresh.values()))
-                self._load_line_builder()  # an import loads the tokenizer anyway
+                tokens = self._extras.tokenize(list(fresh.values()))
+                self._extras.load()  # an import loads the tokenizer anyway
             added = [self._add(a, ann, tokens.get(a.id)) for a, ann in items]
-            self._checkpoint()
-            self._write_index()
+            self._decisions.checkpoint()
+            self._files.write_index()
             return added
-
-    def _cache_tokens(self, articles: list[Article]) -> dict[str, CachedTokens]:
-        """Tokenize these articles and keep their tokens in one pack (``store.tokens``);
-        returns them by article id (the articles' export lines are made from them).
-
-        Done before the articles are written, so that their lines can be kept as they
-        are (a pack whose articles a crash left unwritten only holds records nobody
-        asks for).  A cache: if that fails, the articles are stored all the same and
-        exports tokenize them; the failure is one notice.
-        """
-        if not articles:
-            return {}
-        try:
-            from annotate.formats.tokens import cache_tokens
-
-            made = {a.id: cache_tokens(a) for a in articles}
-            written = write_pack(self.root, [(i, t.to_bytes()) for i, t in made.items()])
-        except Exception as exc:  # a cache must never stop an import
-            self.notices.append(f"could not cache the tokens of the articles added: {exc}")
-            return {}
-        if written is None:
-            return {}
-        self._packs_written += 1
-        self._close_token_packs()  # indexes read before this pack: read them again
-        return made
-
-    def _close_token_packs(self) -> None:
-        if self._token_packs is not None:
-            self._token_packs.close()
-            self._token_packs = None
 
     def backup(self, reason: str = "manual") -> Path:
         """Snapshot the store into ``backups/`` (hard links, see ``store.backup``), keeping
         the newest :attr:`BACKUPS_KEPT`; returns the snapshot folder."""
-        with self._mutex:
+        with self._lock:
             self._require_writer()
-            self._checkpoint()
-            self._write_index()
+            self._decisions.checkpoint()
+            self._files.write_index()
             return backups.snapshot(self.root, reason, self.BACKUPS_KEPT)
 
     def save_analysis(
         self, article_id: str, suggested: Annotations, analysis: dict[str, Any]
     ) -> Annotations:
         """Store a new analysis, keeping every decision already made on the article."""
-        with self._mutex:
+        with self._lock:
             self._require_writer()
-            state = self._state(article_id)
+            state = self._files.state(article_id)
             merged = sorted_annotations(merge_suggestions(state.annotations, suggested))
             article = Article.from_dict({**state.article.to_dict(), "analysis": analysis})
-            self._write_article(article_id, replace(state, article=article, annotations=merged))
+            updated = replace(state, article=article, annotations=merged)
+            self._files.write_article(article_id, updated)
             return merged
 
-    def commit(self, article_id: str, edit: Edit) -> Annotations:
+    def save_decision(self, article_id: str, edit: Edit) -> Annotations:
         """Apply a decision durably: when this returns, it is on disk with its history.
 
         Raises ``EditConflict`` if the edit does not match the stored article, and
         :class:`StoreWriteError` if it could not be saved; in both cases nothing changed.
         """
-        with self._mutex:
+        with self._lock:
             self._require_writer()
-            state = self._state(article_id).committed(edit)
-            self._log(article_id, {"op": "commit", "edit": edit_doc(edit)}, state, edit)
+            state = self._files.state(article_id).decided(edit)
+            operation = {"op": "commit", "edit": edit_doc(edit)}
+            self._decisions.log(article_id, operation, state, edit)
             return state.annotations
 
     def undo(self, article_id: str) -> tuple[Annotations, Edit] | None:
@@ -690,321 +457,12 @@ class Store:
         return self._step(article_id, back=False)
 
     def _step(self, article_id: str, *, back: bool) -> tuple[Annotations, Edit] | None:
-        with self._mutex:
+        with self._lock:
             self._require_writer()
-            current = self._state(article_id)
+            current = self._files.state(article_id)
             step = current.undone() if back else current.redone()
             if step is None:
                 return None
             state, edit = step
-            self._log(article_id, {"op": "undo" if back else "redo"}, state, edit)
+            self._decisions.log(article_id, {"op": "undo" if back else "redo"}, state, edit)
             return state.annotations, edit
-
-    def _log(
-        self, article_id: str, operation: dict[str, Any], state: ArticleState, applied: Edit
-    ) -> None:
-        """Journal one operation; only once it is on disk does memory change.
-
-        ``applied`` is the edit that turned the previous state into ``state`` (for an
-        undo, the inverted decision): the summary is updated from it alone.
-        """
-        assert self._journal is not None  # a writer always has one
-        self._journal.append({"seq": self._seq + 1, "article": article_id, **operation})
-        self._seq += 1
-        self._states[article_id] = state
-        self._states.move_to_end(article_id)
-        self._dirty.add(article_id)
-        self._summaries[article_id] = summary_after(
-            self._summaries[article_id], applied.before, applied.after, state.annotations
-        )
-        self._last_decision = time.monotonic()
-        if self._folder_asleep:  # wake it only when it waits for work, not on every key
-            self._wake.notify()
-        if self._journal.count >= self._fold_limit:
-            self._try_fold(decision=True)
-
-    def _try_fold(self, *, decision: bool = False) -> bool:
-        """Fold one step (``decision``: inside one, see :meth:`_fold_some`); on failure
-        keep the decisions in the journal and retry later (the decisions are saved:
-        only their copy into the article files waits)."""
-        try:
-            self._fold_some(decision=decision)
-        except Exception as exc:  # whatever went wrong, the decision itself is saved
-            if self._journal is not None:
-                self._fold_limit = self._journal.count + self.JOURNAL_LIMIT
-            self.notices.append(f"could not fold the journal yet: {exc}")
-            return False
-        return True
-
-    def _fold_when_idle(self) -> None:
-        """The background fold: once no decision came for :attr:`FOLD_AFTER_IDLE`
-        seconds, fold the journal one article at a time, letting decisions in between.
-
-        A person pauses between decisions, so the article rewrites happen in the pauses
-        instead of inside a keystroke; :attr:`JOURNAL_LIMIT` covers one who never does.
-        """
-        with self._wake:
-            while not self._closed:
-                journal = self._journal
-                work = self._dirty or journal is not None and journal.count
-                if journal is None or not (work or self._unlined or self._backlog):
-                    self._folder_asleep = True
-                    self._wake.wait()
-                    self._folder_asleep = False
-                    continue
-                idle = time.monotonic() - self._last_decision
-                if idle < self.FOLD_AFTER_IDLE:
-                    self._wake.wait(self.FOLD_AFTER_IDLE - idle)
-                    continue
-                if self._line_version is None:
-                    self._prepare_lines_unlocked()  # then fold with lines
-                    continue
-                if not self._try_fold():
-                    self._last_decision = time.monotonic()  # retry after another pause
-                self._wake.wait(0.001)  # let a waiting decision in between two articles
-
-    def _write_article(
-        self,
-        article_id: str,
-        state: ArticleState,
-        *,
-        fold: bool = False,
-        tokens: CachedTokens | None = None,
-        line_later: bool = False,
-    ) -> None:
-        """Rewrite an article file from ``state`` (it then includes all journal entries),
-        with its kept export line (``store.lines``; ``tokens`` when the caller has them).
-
-        With ``fold`` the state is the live one whose summary is up to date already, so
-        only the file's signature and seq change in it.  With ``line_later`` the line
-        is left for the background (see :meth:`_kept_table`).
-        """
-        if fold:
-            summary = self._summaries[article_id]
-        else:
-            summary = summarize(state.article, state.annotations, state.order)
-        kept = self._kept_table(article_id, state, summary, tokens, later=line_later)
-        self._write_file(article_id, state, summary, kept)
-
-    def _write_file(
-        self,
-        article_id: str,
-        state: ArticleState,
-        summary: ArticleSummary,
-        kept: lines.Kept | None,
-    ) -> None:
-        """:meth:`_write_article` once the line is made (``kept``, or none): the file,
-        then the summary (``summary`` with the new file's signature), the cache."""
-        signature = ArticleFile(self._article_path(article_id)).write(state, self._seq, kept)
-        line = (self._line_version or "") if kept is not None else ""
-        self._summaries[article_id] = replace(
-            summary, signature=signature, seq=self._seq, line=line
-        )
-        self._backlog.pop(article_id, None)
-        self._dirty.discard(article_id)
-        self._cache(article_id, state)
-        self._index_dirty = True
-
-    def _cache(self, article_id: str, state: ArticleState) -> None:
-        """Keep ``state`` as the most recently used, and at most :attr:`CACHE_SIZE`
-        states besides those with unfolded decisions (which must stay): an import or
-        the background making of lines writes thousands of articles in a session."""
-        states = self._states
-        states[article_id] = state
-        states.move_to_end(article_id)
-        excess = len(states) - len(self._dirty) - self.CACHE_SIZE  # every dirty one is here
-        if excess > 0:
-            for old in [i for i in states if i not in self._dirty][:excess]:
-                del states[old]
-
-    # -- kept export lines ------------------------------------------------------------
-    def _kept_table(
-        self,
-        article_id: str,
-        state: ArticleState,
-        summary: ArticleSummary,
-        tokens: CachedTokens | None = None,
-        *,
-        later: bool = False,
-    ) -> lines.Kept | None:
-        """The article's ``export`` table (``store.lines``): its line of the default
-        export, made as its file is rewritten from ``state`` (``summary`` is its summary).
-
-        Only for articles the default export carries (reviewed ones: a ``new`` article
-        costs an import nothing) and whose tokens are at hand (given, or in the token
-        cache): this never loads the tokenizer.  Before the line builder is loaded (it
-        is loaded outside the store's lock by the background fold, or by an import or a
-        close), or with ``later`` (a fold inside a decision: making the line would cost
-        the keystroke more than the fold), the article waits in :attr:`_unlined`.  A
-        cache: whatever fails, the article is saved without a line, and the export
-        builds it.
-        """
-        self._unlined.pop(article_id, None)
-        if summary.status is ArticleStatus.NEW or self._line_version == "":
-            return None
-        if self._line_version is None or later:
-            self._unlined[article_id] = None
-            if self._folder_asleep:
-                with self._wake:  # re-entrant: held already on every store path
-                    self._wake.notify()
-            return None
-        try:
-            from annotate.formats.prodigy_jsonl import default_line
-            from annotate.formats.tokens import CachedTokens
-
-            if tokens is None:
-                if self._token_packs is None:
-                    self._token_packs = TokenPacks(self.root)
-                tokens = CachedTokens.from_bytes(self._token_packs.get(article_id))
-            if tokens is None:
-                return None
-            built = default_line(state.article, state.annotations, tokens, answer="accept")
-            if built is None:
-                return None
-            return lines.table(
-                article_id,
-                self._line_version,
-                answer="accept",
-                status=str(summary.status),
-                updated=summary.updated,
-                total=built.total,
-                warnings=built.warnings,
-                line=built.line,
-            )
-        except Exception as exc:  # a cache must never stop a write
-            self.notices.append(f"could not keep the export line of article {article_id}: {exc}")
-            return None
-
-    def _load_line_builder(self) -> None:
-        """Load what kept lines are made with (a tenth of a second the first time: the
-        export modules, spaCy's version).  Idempotent."""
-        if self._line_version is not None:
-            return
-        try:
-            from annotate.formats.prodigy_jsonl import line_version
-
-            version = line_version()
-        except Exception as exc:  # no kept lines then; exports build every line
-            self.notices.append(f"export lines are not kept: {exc}")
-            version = ""
-        self._line_version = version
-
-    def _prepare_lines_unlocked(self) -> None:
-        """:meth:`_load_line_builder` without holding the store's lock (the background
-        fold calls it with the lock held once, so decisions go on meanwhile).
-
-        The token packs' indexes are read meanwhile too, and kept only if no import
-        wrote a pack in between: a reader listed the packs before, and would hide the
-        new one for the rest of the session."""
-        packs_written = self._packs_written
-        self._mutex.release()
-        try:
-            from annotate.formats.prodigy_jsonl import line_version
-
-            version: str | None = line_version()
-            packs: TokenPacks | None = TokenPacks(self.root)
-        except Exception:
-            version, packs = None, None  # loaded under the lock below, with its notice
-        finally:
-            self._mutex.acquire()
-        fresh = packs_written == self._packs_written
-        if self._token_packs is None and fresh and not self._closed:
-            self._token_packs, packs = packs, None
-        if packs is not None:
-            packs.close()
-        if version is None:
-            self._load_line_builder()
-        elif self._line_version is None:
-            self._line_version = version
-        self._find_backlog()
-
-    def _find_backlog(self) -> None:
-        """Note the reviewed articles whose files keep no line of the current version
-        but could: :attr:`_backlog`, made in the background.
-
-        Could: their tokens are cached by the tokenizer of now (a record's header says,
-        ``made_by_current_tokenizer``), and no attempt failed this session.  After a
-        spaCy upgrade no cached tokens fit, and no line can be made until they are made
-        again: reading every reviewed article for nothing, in every session, is what
-        this check avoids."""
-        version = self._line_version
-        if not version or self._closed:
-            return
-        from annotate.formats.tokens import made_by_current_tokenizer
-
-        if self._token_packs is None:
-            self._token_packs = TokenPacks(self.root)
-        head, skip, new = self._token_packs.head, self._unlineable, ArticleStatus.NEW
-        for s in self.list_articles():
-            if (
-                s.line != version
-                and s.status is not new
-                and s.id not in self._dirty
-                and s.id not in self._unlined
-                and s.id not in skip
-            ):
-                record = head(s.id)
-                if record is not None and made_by_current_tokenizer(record):
-                    self._backlog[s.id] = None
-
-    def _keep_unlined_lines(self, limit: int | None = None, *, backlog: bool = False) -> None:
-        """Rewrite (up to ``limit``) articles waiting in :attr:`_unlined` (or in
-        :attr:`_backlog`) with their kept lines; those whose line cannot be made are
-        left as they are, and not tried again this session (:attr:`_unlineable`)."""
-        waiting = self._backlog if backlog else self._unlined
-        if not waiting:
-            return
-        self._load_line_builder()
-        for article_id in list(waiting)[:limit]:
-            waiting.pop(article_id, None)
-            if article_id in self._dirty or article_id not in self._summaries:
-                continue  # lined when folded
-            # Every decision on it is in the file: the file is the truth, even over the
-            # cache (somebody may have edited it meanwhile; rewriting from memory would
-            # undo that, and a summary of other content would mislabel the line).
-            try:
-                stored = self._read_file(article_id)
-            except StoreError:  # reported when the article is opened
-                self._unlineable.add(article_id)
-                continue
-            state, summary = stored.state, self._summaries[article_id]
-            if stored.signature != summary.signature:
-                summary = self._summarize(state, stored)
-                self._summaries[article_id] = summary
-                self._index_dirty = True
-                self._states.pop(article_id, None)
-            kept = self._kept_table(article_id, state, summary)
-            if kept is None:
-                self._unlineable.add(article_id)
-            else:
-                self._write_file(article_id, state, summary, kept)
-
-    def _fold_some(self, *, decision: bool = False) -> None:
-        """One step of folding the journal: rewrite the least recently used article with
-        unfolded decisions, and start a fresh journal once none is left.  One article
-        per step bounds the time a decision can wait for (or pay for) folding.
-
-        With ``decision`` (a decision folds, past :attr:`JOURNAL_LIMIT`) no line is
-        made: the article is written without one, which the background makes later
-        (with its line, a 2,000-entity article's fold took 3.9 ms instead of 2.3)."""
-        oldest = next((i for i in self._states if i in self._dirty), None)
-        if oldest is not None:
-            self._write_article(oldest, self._states[oldest], fold=True, line_later=decision)
-        elif decision:
-            pass  # missing lines are made in the pauses
-        elif self._unlined and self._line_version is not None:
-            self._keep_unlined_lines(limit=1)
-        elif self._backlog and self._line_version:
-            self._keep_unlined_lines(limit=1, backlog=True)
-        if not self._dirty:
-            self._checkpoint()
-
-    def _checkpoint(self) -> None:
-        """Fold the journal into the article files, then start a fresh journal."""
-        for article_id in sorted(self._dirty):
-            self._write_article(article_id, self._states[article_id], fold=True)
-        if self._journal is None:
-            self._journal = Journal(self.root / JOURNAL_NAME, self._seq)
-        elif self._journal.count or self._journal.base != self._seq:
-            self._journal.reset(self._seq)
-        self._fold_limit = self.JOURNAL_LIMIT

@@ -200,3 +200,15 @@ MIGRATIONS: dict[int, Migration] = {
     ),
 }
 """Registered steps, keyed by the schema they upgrade from."""
+
+
+def upgrade_with_backup(root: Path, version: int, keep: int) -> str:
+    """Snapshot the store (``store.backup``), migrate it from ``version`` to
+    :data:`SCHEMA_VERSION` and prune old snapshots to ``keep``; returns the notice that
+    tells the user where the previous version is."""
+    from store import backup
+
+    saved = backup.snapshot(root, f"before-schema-{SCHEMA_VERSION}", 1_000)
+    steps = migrate(root, version)
+    backup.prune(root / backup.BACKUPS_DIR, keep)
+    return f"store upgraded ({'; '.join(steps)}); the previous version is in {saved}"

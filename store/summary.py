@@ -47,9 +47,9 @@ class ArticleSummary:
     signature: tuple[int, ...] = ()
     seq: int = 0
     line: str = ""
-    """Version of the export line kept in the article file (``store.lines``), ``""``
-    when it keeps none: the writer makes again, in the background, the lines that a
-    crash, an older newsread or another builder version left missing or stale."""
+    """Version of the extra table kept in the article file (``store.trailer``), ``""``
+    when it keeps none: the writer makes again, in the background, the tables that a
+    crash, an older newsread or another hook version left missing or stale."""
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict for ``index.json``."""

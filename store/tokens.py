@@ -1,8 +1,8 @@
 """Token packs: the cached tokens of imported articles, one immutable file per import batch.
 
-An export needs every article's tokens (Prodigy's ``tokens`` and the token indices of
-each span).  They are a pure function of the text, so the store keeps them once made
-(the format is ``annotate.formats.tokens.CachedTokens``; the store only keeps bytes).
+An export needs every article's tokens.  They are a pure function of the text, so the
+store keeps them once made, as opaque bytes (made by its rewrite hook,
+``store.trailer.RewriteHook``, whose format they are).
 ``tokens/<name>.pack`` holds the tokens of the articles of one ``add_articles`` batch::
 
     record, record, ...                the bytes kept for each article, back to back

@@ -83,8 +83,9 @@ def pending(store: Store, article_id: str) -> list[Span]:
 def accepted(store: Store) -> set[tuple[str, str]]:
     """Every accepted entity as ``(article id, span id)``."""
     found = set()
-    for article, found_in in store.iter_articles():
-        found |= {(article.id, s.id) for s in found_in.entities if s.status is Status.ACCEPTED}
+    for summary in store.list_articles():
+        _, found_in = store.get(summary.id)
+        found |= {(summary.id, s.id) for s in found_in.entities if s.status is Status.ACCEPTED}
     return found
 
 
@@ -98,7 +99,7 @@ def files_on_disk(root: Path) -> dict[str, tuple[int, int, int]]:
     return found
 
 
-# -- kept export lines (store.lines) ----------------------------------------------------
+# -- kept export lines (annotate.export.lines) ----------------------------------------------------
 
 
 def built(article: Article, annotations: Annotations, answer: str) -> tuple[bytes, list[str]]:
@@ -121,16 +122,17 @@ def article_files(root: Path) -> Iterator[Path]:
 def check_kept(root: Path) -> int:
     """Every article file's kept line is the built line of the very content it sits
     with (and a new article keeps none); returns how many files keep one."""
+    from annotate.export.lines import kept_line
     from annotate.formats.select import Selection
-    from store import lines
     from store.articles import ArticleFile
     from store.summary import summarize
+    from store.trailer import find_extra
 
     found = 0
     for path in article_files(root):
         state = ArticleFile(path, readonly=True).read().state
         summary = summarize(state.article, state.annotations, state.order)
-        kept = lines.kept_in(path.read_bytes(), state.article.id)
+        kept = kept_line(find_extra(path.read_bytes(), state.article.id))
         if summary.status is ArticleStatus.NEW:
             assert kept is None, f"{path.name}: a new article keeps no line"
             continue
@@ -199,7 +201,7 @@ def crash_writer(path: Path, seed: int) -> None:
         if todo and roll < 0.7:
             span = rng.choice(todo)
             _say(f"BEGIN accept {article_id} {span.id}")
-            store.commit(article_id, decide(span))
+            store.save_decision(article_id, decide(span))
         elif cursor and roll < 0.9:
             _say(f"BEGIN undo {article_id} {history[cursor - 1].after[0].id}")
             store.undo(article_id)
@@ -224,7 +226,7 @@ def hold_writer(path: Path) -> None:
         if words[:1] == ["accept"]:
             article_id, span_id = words[1], words[2]
             span = next(s for s in pending(store, article_id) if s.id == span_id)
-            store.commit(article_id, decide(span, annotator="other"))
+            store.save_decision(article_id, decide(span, annotator="other"))
             _say("OK")
         elif words[:1] == ["quit"]:
             break

@@ -77,6 +77,8 @@ def _copy_tree(tmp_path: Path) -> Path:
         ("store/__init__.py", "tui"),
         ("store/__init__.py", "textual"),
         ("annotate/__init__.py", "rich"),
+        ("store/__init__.py", "annotate.export.writers"),
+        ("store/__init__.py", "spacy"),
     ],
 )
 def test_a_forbidden_import_breaks_a_contract(tmp_path: Path, module: str, forbidden: str) -> None:
@@ -89,3 +91,22 @@ def test_a_forbidden_import_breaks_a_contract(tmp_path: Path, module: str, forbi
     result = _lint_imports(copy)
     assert result.returncode != 0
     assert "1 broken" in result.stdout
+
+
+def test_the_store_loads_no_export_format() -> None:
+    """The store reaches the export only through the rewrite hook it is given."""
+    loaded = _modules_after(
+        "import store, store.repository, store.reading, store.files, store.decisions, "
+        "store.fold, store.cache, store.lock, store.extras, store.trailer, store.loading"
+    )
+    assert "store.reading" in loaded and "store.decisions" in loaded
+    assert not any(m.startswith(("annotate.formats", "annotate.export")) for m in loaded)
+
+
+def test_the_export_package_loads_no_store_and_no_app() -> None:
+    loaded = _modules_after(
+        "import annotate.export, annotate.export.lines, annotate.export.source, "
+        "annotate.export.writers"
+    )
+    assert "annotate.export.writers" in loaded
+    assert not any(m == "store" or m.startswith(("store.", "tui", "textual")) for m in loaded)

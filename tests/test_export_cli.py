@@ -177,7 +177,9 @@ def test_jsonl_round_trip_through_an_empty_store_is_byte_identical(
         pending = [e for e in annotations.entities if e.status is Status.PENDING]
         accept = [replace(e, status=Status.ACCEPTED) for e in pending[::2]]
         reject = [replace(e, status=Status.REJECTED) for e in pending[1::2]]
-        seeded_store.commit(article.id, make_edit("accept", pending, accept + reject, "ann", T0))
+        seeded_store.save_decision(
+            article.id, make_edit("accept", pending, accept + reject, "ann", T0)
+        )
         first_quote = article.text.index("“") + 1
         quote = Quote(
             first_quote,
@@ -187,7 +189,9 @@ def test_jsonl_round_trip_through_an_empty_store_is_byte_identical(
             speaker_status=Status.ACCEPTED,
         )
         tag = Statement(0, article.text.index("\n"), ("claim", "opinion"))
-        seeded_store.commit(article.id, make_edit("add", [], [quote, tag], "bob", T0 + 5 + n))
+        seeded_store.save_decision(
+            article.id, make_edit("add", [], [quote, tag], "bob", T0 + 5 + n)
+        )
     first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     assert _cli(seeded_store.root, "export", "--out", str(first)) == 0
     assert _cli(tmp_path / "empty", "import", str(first)) == 0

@@ -1,4 +1,5 @@
-"""Kept export lines (``store.lines``) and the streamed read of exports (``store.stream``).
+"""Kept export lines (``annotate.export.lines``, kept by the store through its rewrite hook,
+``store.trailer``) and the streamed read of exports (``store.reading``).
 
 The oracle is the line built from objects -- ``task_from_article`` on the article as its
 file holds it, the object path ``test_export_fast_path`` checks against the exporter
@@ -25,23 +26,25 @@ import pytest
 
 import annotate.formats.prodigy_jsonl as prodigy
 from annotate.edits import make_edit
+from annotate.export.lines import KeptLines, kept_line
+from annotate.export.writers import DEFAULT_STATUSES, STATUSES, export_jsonl, selected_articles
 from annotate.formats.prodigy_jsonl import LINE_FORMAT, default_line
 from annotate.formats.select import Selection
 from annotate.formats.tokens import cache_tokens
 from annotate.model import Annotations, Article, ArticleStatus, Quote, Span, Statement, Status
 from store import Store, StoreCorrupt
-from store import lines as kept_lines
 from store.articles import ArticleFile
+from store.files import ArticleFiles
 from store.index import INDEX_NAME, read_index
-from store.stream import StreamedStore
+from store.reading import StreamedStore
+from store.reading import open_source as open_for_export
+from store.trailer import find_extra
 from tests.store_support import article_files, check_kept, make_article, pending
-from tui.cli.export_cmd import (
-    DEFAULT_STATUSES,
-    STATUSES,
-    export_jsonl,
-    open_for_export,
-    selected_articles,
-)
+
+
+def open_store(root: Path, **options: Any) -> Store:
+    """``Store.open`` with the hook that keeps export lines, as the app opens it."""
+    return Store.open(root, on_rewrite=KeptLines(), **options)
 
 
 @pytest.fixture(autouse=True)
@@ -66,7 +69,7 @@ def export(
     out = io.BytesIO()
     with _counting("line_from_docs") as counter:
         if objects:
-            with Store.open(root, readonly=True) as store:
+            with open_store(root, readonly=True) as store:
                 export_jsonl(list(selected_articles(store, statuses, None, selection)), out)
         else:
             source = open_for_export(root)
@@ -178,7 +181,7 @@ class Worker:
             return "undo"
         else:
             return "redo" if store.redo(article_id) else "skip"
-        store.commit(article_id, edit)
+        store.save_decision(article_id, edit)
         return kind
 
 
@@ -187,7 +190,7 @@ def test_kept_lines_are_the_built_lines_after_every_kind_of_decision(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], seed: int
 ) -> None:
     root = tmp_path / "store"
-    store = Store.open(root)
+    store = open_store(root)
     store.add_articles([_article_with_everything(i) for i in range(4)])
     rng = random.Random(seed)
     kinds: set[str] = set()
@@ -204,11 +207,11 @@ def test_kept_lines_are_the_built_lines_after_every_kind_of_decision(
                 same_export(root, capsys)  # decisions in the journal: those are built
             else:
                 store._release()  # killed; the next writer replays the journal
-                store = Store.open(root)
+                store = open_store(root)
                 check_kept(root)  # replayed articles are rewritten, lined on close
                 same_export(root, capsys)
     store.close()
-    with Store.open(root, readonly=True) as reader:
+    with open_store(root, readonly=True) as reader:
         reviewed = [s for s in reader.list_articles() if str(s.status) != "new"]
     assert check_kept(root) == len(reviewed) > 0
     assert same_export(root, capsys) == 0
@@ -220,9 +223,9 @@ def test_warnings_of_a_kept_line_are_replayed(
 ) -> None:
     article = Article.from_text("Ann Lee visited Oslo today.")
     off = Span(1, 6, "PERSON", status=Status.ACCEPTED, annotator="ann", timestamp=5.0)
-    with Store.open(tmp_path / "store") as store:
+    with open_store(tmp_path / "store") as store:
         store.add_articles([(article, Annotations(entities=(off,)))])
-    kept = kept_lines.kept_in(next(article_files(tmp_path / "store")).read_bytes(), article.id)
+    kept = kept_line(find_extra(next(article_files(tmp_path / "store")).read_bytes(), article.id))
     assert kept is not None and len(kept.warnings) == 1
     assert "does not fall on token boundaries" in kept.warnings[0]
     data, warnings, builds = export(tmp_path / "store", capsys)
@@ -234,12 +237,12 @@ def test_new_articles_keep_no_line_and_lose_it_when_every_decision_is_undone(
     tmp_path: Path,
 ) -> None:
     root = tmp_path / "store"
-    with Store.open(root) as store:
+    with open_store(root) as store:
         article, suggested = make_article(1)
         store.add_articles([(article, suggested)])
         assert check_kept(root) == 0  # pending suggestions only: nothing to export
         span = pending(store, article.id)[0]
-        store.commit(
+        store.save_decision(
             article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
         )
         store.flush_index()
@@ -254,12 +257,12 @@ def test_new_articles_keep_no_line_and_lose_it_when_every_decision_is_undone(
 
 def _reviewed_store(root: Path, articles: int = 3) -> list[str]:
     made = [make_article(i, entities=4, quote=True) for i in range(articles)]
-    with Store.open(root) as store:
+    with open_store(root) as store:
         store.add_articles(made)
         for article, _ in made:
             span = pending(store, article.id)[0]
             edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "ann", 9.0)
-            store.commit(article.id, edit)
+            store.save_decision(article.id, edit)
     return [a.id for a, _ in made]
 
 
@@ -284,7 +287,7 @@ def test_an_article_rewritten_without_its_line_or_with_a_cut_one_is_built(
     raw = second.read_bytes()
     line_at = raw.index(b',"export":{"1":') + len(b',"export":{"1":')
     second.write_bytes(raw[:line_at] + raw[line_at + 1 :])  # a byte short: not a kept line
-    assert kept_lines.kept_in(second.read_bytes(), ids[1]) is None
+    assert kept_line(find_extra(second.read_bytes(), ids[1])) is None
     with pytest.raises(orjson.JSONDecodeError):
         orjson.loads(second.read_bytes())  # (nor a TinyDB file any more)
     second.write_bytes(raw)
@@ -299,18 +302,20 @@ def test_a_reader_never_pairs_a_kept_line_with_other_content(
     of the index, and they are exported too."""
     root = tmp_path / "store"
     ids = _reviewed_store(root)
-    store = Store.open(root)
+    store = open_store(root)
     span = pending(store, ids[0])[0]
-    store.commit(ids[0], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "x"))
+    store.save_decision(
+        ids[0], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "x")
+    )
     late = make_article(9, entities=3)
     store.add_article(*late)
     accepted = replace(late[1].entities[0], status=Status.ACCEPTED)
-    store.commit(late[0].id, make_edit("accept", [late[1].entities[0]], [accepted], "y"))
+    store.save_decision(late[0].id, make_edit("accept", [late[1].entities[0]], [accepted], "y"))
     store._release()
     assert same_export(root, capsys) >= 2  # the two articles with journal decisions
     data, _, _ = export(root, capsys)
     assert b'"_annotator_id":"x"' in data and b'"_annotator_id":"y"' in data
-    with Store.open(root):  # the writer recovers: replays, folds, writes the index
+    with open_store(root):  # the writer recovers: replays, folds, writes the index
         pass
     assert late[0].id in read_index(root)[0]
     assert same_export(root, capsys) == 1  # the late article: added alone, no tokens cached
@@ -321,10 +326,10 @@ def test_a_reader_never_pairs_a_kept_line_with_other_content(
 
 
 def _listing(root: Path, stream: bool) -> list[tuple[str, str, float]]:
-    source = StreamedStore.open(root) if stream else Store.open(root, readonly=True)
+    source = StreamedStore.open(root) if stream else open_store(root, readonly=True)
     assert source is not None
     try:
-        return [(a.id, a.status, a.updated) for a in source.listing(kept=stream)]
+        return [(a.id, a.status, a.updated) for a in source.listing(extra=stream)]
     finally:
         source.close()
 
@@ -333,15 +338,19 @@ def test_the_stream_lists_what_the_store_lists(tmp_path: Path) -> None:
     root = tmp_path / "store"
     ids = _reviewed_store(root, articles=5)
     assert _listing(root, True) == _listing(root, False)
-    store = Store.open(root)
+    store = open_store(root)
     store.add_articles([make_article(i, entities=2) for i in range(10, 13)])  # indexed
     single = make_article(20, entities=2)
     store.add_article(*single)  # not indexed yet
     span = pending(store, ids[1])[0]
-    store.commit(ids[1], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "b"))
-    store._fold_some()  # ids[1] folded, its file newer than the index
+    store.save_decision(
+        ids[1], make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "b")
+    )
+    store._decisions.fold_step()  # ids[1] folded, its file newer than the index
     span = pending(store, ids[2])[0]
-    store.commit(ids[2], make_edit("reject", [span], [replace(span, status=Status.REJECTED)], "c"))
+    store.save_decision(
+        ids[2], make_edit("reject", [span], [replace(span, status=Status.REJECTED)], "c")
+    )
     store._release()  # ids[2]'s decision only in the journal
     (root / "articles" / ids[3][:2] / f"{ids[3]}.json").unlink()  # gone (by hand)
     streamed = _listing(root, True)
@@ -403,17 +412,17 @@ def test_the_background_fold_keeps_the_lines(
 ) -> None:
     monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 0.01)
     root = tmp_path / "store"
-    store = Store.open(root)
+    store = open_store(root)
     article, suggested = make_article(1)
     store.add_articles([(article, suggested)])
-    store._line_version = None  # as in the app: the builder is not loaded yet
+    store._extras.version = None  # as in the app: the builder is not loaded yet
     span = pending(store, article.id)[0]
-    store.commit(
+    store.save_decision(
         article.id, make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
     )
     path = next(article_files(root))
     for _ in range(500):  # the background thread loads the builder, folds, keeps the line
-        if kept_lines.kept_in(path.read_bytes(), article.id) is not None:
+        if kept_line(find_extra(path.read_bytes(), article.id)) is not None:
             break
         time.sleep(0.01)
     assert check_kept(root) == 1
@@ -536,7 +545,7 @@ def test_a_hand_edit_is_exported_and_the_writer_makes_the_line_again(
     data, _, _ = export(root, capsys)
     article, annotations = built_from_file(path)
     assert [e.label for e in annotations.entities if e.status is Status.ACCEPTED] == ["NORP"]
-    with Store.open(root) as store:
+    with open_store(root) as store:
         store.flush_index()  # the writer notices the line is not the content's and redoes it
     assert check_kept(root) == 3
     assert same_export(root, capsys) == 0
@@ -566,7 +575,7 @@ def test_a_damaged_byte_in_the_kept_line_is_named_not_exported(
     with pytest.raises(StoreCorrupt) as by_store:
         export(root, capsys, objects=True)
     with pytest.raises(StoreCorrupt) as by_app:
-        Store.open(root).close()
+        open_store(root).close()
     for raised in (by_stream, by_store, by_app):
         assert str(path) in str(raised.value)
 
@@ -585,23 +594,23 @@ def test_missing_lines_are_made_once_each_without_filling_the_cache(
     root = tmp_path / "store"
     _reviewed_store(root, articles=6)
     _without_lines(root)
-    with Store.open(root) as store, _counting("default_line") as built_lines:
+    with open_store(root) as store, _counting("default_line") as built_lines:
         store.flush_index()  # finds the six articles without a line and makes them
         assert built_lines[0] == 6
-        assert len(store._states) <= Store.CACHE_SIZE
+        assert len(store._files.cache) <= Store.CACHE_SIZE
     assert check_kept(root) == 6
 
 
 @contextmanager
 def _counting_reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
     """The article files the store parses, by id."""
-    original, read = Store._read_file, []
+    original, read = ArticleFiles.read_file, []
 
-    def counting(self: Store, article_id: str, path: Path | None = None) -> Any:
+    def counting(self: ArticleFiles, article_id: str, path: Path | None = None) -> Any:
         read.append(article_id)
         return original(self, article_id, path)
 
-    monkeypatch.setattr(Store, "_read_file", counting)
+    monkeypatch.setattr(ArticleFiles, "read_file", counting)
     yield read
 
 
@@ -625,10 +634,10 @@ def test_after_a_spacy_upgrade_lines_that_cannot_be_made_are_not_read_for(
     root = tmp_path / "store"
     _reviewed_store(root)
     request.getfixturevalue("spacy_upgraded")
-    with Store.open(root) as store, _counting_reads(monkeypatch) as read:
+    with open_store(root) as store, _counting_reads(monkeypatch) as read:
         store.flush_index()
         store.flush_index()
-        assert read == [] and not store._backlog
+        assert read == [] and not store._extras.stale
     assert check_kept(root) == 3  # the old lines are still theirs, only stale
 
 
@@ -642,7 +651,7 @@ def test_a_line_that_cannot_be_made_is_tried_once_a_session(
     _without_lines(root)
     other, _ = make_article(99, entities=9)
     write_pack(root, [(ids[0], cache_tokens(other).to_bytes())])  # tokens of another text
-    with Store.open(root) as store, _counting_reads(monkeypatch) as read:
+    with open_store(root) as store, _counting_reads(monkeypatch) as read:
         store.flush_index()
         store.flush_index()
         assert read.count(ids[0]) == 1
@@ -657,17 +666,17 @@ def test_a_decision_that_folds_leaves_the_line_to_the_background(
     of 2,000 entities), so the file is written without one, made later."""
     monkeypatch.setattr(Store, "JOURNAL_LIMIT", 2)
     root = tmp_path / "store"
-    store = Store.open(root)
+    store = open_store(root)
     made = [make_article(i, entities=4) for i in range(2)]
     store.add_articles(made)
     with _counting("default_line") as built_lines:
         for article, _ in made:  # the second decision passes the limit: it folds one
             span = pending(store, article.id)[0]
             edit = make_edit("accept", [span], [replace(span, status=Status.ACCEPTED)], "a")
-            store.commit(article.id, edit)
+            store.save_decision(article.id, edit)
         assert built_lines[0] == 0
     folded = ArticleFile(_file_of(root, made[0][0].id), readonly=True).read()
-    assert folded.seq > 0 and made[0][0].id in store._unlined
+    assert folded.seq > 0 and made[0][0].id in store._extras.deferred
     assert check_kept(root) == 0
     store.close()  # (or the background fold, in a pause) makes the line
     assert check_kept(root) == 2
@@ -681,14 +690,14 @@ def test_token_packs_read_unlocked_are_not_kept_when_an_import_writes_one_meanwh
     of the session by the reader made before it."""
     import threading
 
-    import store.repository as repository
+    import store.extras as extras
 
     root = tmp_path / "store"
-    store = Store.open(root)
+    store = open_store(root)
     store.add_articles([make_article(1)])
-    store._close_token_packs()
+    store._extras.close_packs()
     late, _ = made = make_article(2)
-    real, calls = repository.TokenPacks, []
+    real, calls = extras.TokenPacks, []
 
     def read_while_an_import_runs(at: Path) -> Any:
         calls.append(at)
@@ -699,10 +708,10 @@ def test_token_packs_read_unlocked_are_not_kept_when_an_import_writes_one_meanwh
             importer.join()
         return packs
 
-    monkeypatch.setattr(repository, "TokenPacks", read_while_an_import_runs)
-    with store._mutex:  # as the background fold calls it
-        store._prepare_lines_unlocked()
-    assert store._token_packs is not None and store._token_packs.head(late.id) is not None
+    monkeypatch.setattr(extras, "TokenPacks", read_while_an_import_runs)
+    with store._lock:  # as the background fold calls it
+        store._load_hook_unlocked()
+    assert store._extras._packs is not None and store._extras._packs.head(late.id) is not None
     store.close()
 
 
@@ -716,7 +725,7 @@ def test_making_missing_lines_keeps_what_was_edited_by_hand_meanwhile(
     root = tmp_path / "store"
     ids = _reviewed_store(root)
     _without_lines(root)
-    with Store.open(root) as store:
+    with open_store(root) as store:
         store.get(ids[0])  # held in memory
         held, undone = _file_of(root, ids[0]), _file_of(root, ids[1])
         data = orjson.loads(held.read_bytes())

@@ -21,8 +21,9 @@ from annotate.detect.nlp import load_model
 from annotate.detect.pipeline import annotations_from_doc
 from annotate.detect.quotemarks import find_quotes
 from annotate.detect.quotes import detect_quotes
-from annotate.edits import item_dict, item_kind, make_edit
+from annotate.edits import make_edit
 from annotate.model import Annotations, Quote, QuoteKind, Span
+from store.codec import edit_doc, edit_from_doc, item_doc
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -627,11 +628,11 @@ def test_detector_without_parser_never_raises(blank: Language, text: str) -> Non
 
 def test_quotes_survive_the_edit_log_and_store_format() -> None:
     quote = Quote(3, 9, QuoteKind.PARTIAL, speaker=Span(0, 2, "SPEAKER"), cue=Span(10, 14, "CUE"))
-    data = item_dict(quote)
-    assert item_kind(data) == "quote" and data["kind"] == "partial"
+    data = item_doc(quote)
+    assert data["type"] == "quote" and data["kind"] == "partial"
     assert Quote.from_dict(data) == quote
     edit = make_edit("accept", [quote], [quote], "me", timestamp=1.0)
-    assert type(edit).from_dict(edit.to_dict()).before == (quote,)
+    assert edit_from_doc(edit_doc(edit)).before == (quote,)
     assert Annotations(quotes=(quote,)).pending == 1
 
 

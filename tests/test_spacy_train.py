@@ -43,7 +43,7 @@ def test_exported_docbin_trains_a_model_that_loads(seeded_store: Store, tmp_path
         seeded_store.save_analysis(article.id, suggested, {"model": "test", "version": "0"})
         pending = [e for e in suggested.entities if e.status is Status.PENDING]
         accepted = [replace(e, status=Status.ACCEPTED) for e in pending]
-        seeded_store.commit(article.id, make_edit("accept all", pending, accepted, "tester"))
+        seeded_store.save_decision(article.id, make_edit("accept all", pending, accepted, "tester"))
     corpus = tmp_path / "corpus"
     code = main(
         ["--store", str(seeded_store.root), "export", "--format", "spacy", "--out", str(corpus)]

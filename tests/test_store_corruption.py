@@ -36,7 +36,7 @@ def path(tmp_path: Path) -> Path:
     with Store.open(root) as store:
         store.add_articles([make_article(i) for i in range(3)])
         first = store.list_articles()[0].id
-        store.commit(first, decide(pending(store, first)[0]))
+        store.save_decision(first, decide(pending(store, first)[0]))
     return root
 
 
@@ -86,7 +86,7 @@ def test_a_damaged_article_can_be_skipped_and_is_never_overwritten(path: Path) -
         assert article.id == article_id
         assert store.add_articles([(article, annotations)]) == [False]
         other = store.list_articles()[0].id
-        store.commit(other, decide(pending(store, other)[0]))  # the rest still works
+        store.save_decision(other, decide(pending(store, other)[0]))  # the rest still works
     assert damaged.read_bytes() == content
 
 
@@ -97,7 +97,7 @@ def test_damage_found_after_opening_is_reported_on_use(path: Path) -> None:
     with pytest.raises(StoreCorrupt, match=str(damaged)):
         store.get(damaged.stem)
     with pytest.raises(StoreCorrupt, match="left untouched"):
-        store.commit(damaged.stem, decide(make_article(1)[1].entities[0]))
+        store.save_decision(damaged.stem, decide(make_article(1)[1].entities[0]))
     store.close()
     assert damaged.read_bytes() == b"\x00\x00\x00"
 
@@ -128,7 +128,7 @@ def test_a_journal_damaged_before_its_last_line_is_refused_untouched(path: Path)
     store = Store.open(path)
     article_id = store.list_articles()[1].id
     for span in pending(store, article_id)[:3]:
-        store.commit(article_id, decide(span))
+        store.save_decision(article_id, decide(span))
     store._release()  # a crash: the three decisions are only in the journal
     journal = path / JOURNAL_NAME
     lines = journal.read_bytes().split(b"\n")
@@ -160,7 +160,7 @@ def test_a_decision_that_cannot_be_written_is_not_reported_saved(
     store = Store.open(path)
     article_id = store.list_articles()[2].id
     saved, lost = pending(store, article_id)[:2]
-    store.commit(article_id, decide(saved))
+    store.save_decision(article_id, decide(saved))
     summary, state = store.summary(article_id), store.get(article_id)
     history = store.history(article_id)
     journal = path / JOURNAL_NAME
@@ -168,7 +168,7 @@ def test_a_decision_that_cannot_be_written_is_not_reported_saved(
 
     monkeypatch.setattr(os, call, _fail_for(path, error, getattr(os, call)))
     with pytest.raises(StoreWriteError, match=rf"{JOURNAL_NAME}.*{os.strerror(error)}.*NOT saved"):
-        store.commit(article_id, decide(lost))
+        store.save_decision(article_id, decide(lost))
     assert store.summary(article_id) == summary
     assert store.get(article_id) == state
     assert store.history(article_id) == history
@@ -177,11 +177,11 @@ def test_a_decision_that_cannot_be_written_is_not_reported_saved(
     monkeypatch.undo()  # space freed / device back
     if error == errno.EIO:
         with pytest.raises(StoreWriteError, match="close newsread and open it again"):
-            store.commit(article_id, decide(lost, annotator="again"))
+            store.save_decision(article_id, decide(lost, annotator="again"))
         store.close()
         store = Store.open(path)
         assert (article_id, lost.id) not in accepted(store)
-    store.commit(article_id, decide(lost, annotator="again"))
+    store.save_decision(article_id, decide(lost, annotator="again"))
     store.close()
     with Store.open(path) as reopened:
         assert {(article_id, saved.id), (article_id, lost.id)} <= accepted(reopened)
@@ -208,7 +208,7 @@ def test_a_half_written_journal_line_is_cut_off_when_the_disk_fills(
 
     monkeypatch.setattr(os, "write", half_then_full)
     with pytest.raises(StoreWriteError, match="NOT saved"):
-        store.commit(article_id, decide(span))
+        store.save_decision(article_id, decide(span))
     assert len(calls) == 2 and journal.stat().st_size == size
     monkeypatch.undo()
     store.close()
@@ -223,7 +223,7 @@ def test_a_read_only_folder_fails_new_files_clearly_and_keeps_decisions(
 
     store_ = Store.open(path)
     store_.JOURNAL_LIMIT = 2  # type: ignore[misc]
-    store_._fold_limit = 2
+    store_._decisions.fold_limit = 2
     real_mkstemp = store.durable.tempfile.mkstemp
 
     def read_only(*args: Any, **kwargs: Any) -> Any:
@@ -245,7 +245,7 @@ def test_a_read_only_folder_fails_new_files_clearly_and_keeps_decisions(
     # Decisions still reach the journal (its file is open); folding them waits.
     spans = pending(store_, target)
     for span in spans:
-        store_.commit(target, decide(span))
+        store_.save_decision(target, decide(span))
     assert any("could not fold" in n for n in store_.notices)
     with pytest.raises(StoreWriteError, match=r"every decision is safe in .*journal\.jsonl"):
         store_.close()

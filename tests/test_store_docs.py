@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 
 from annotate.edits import Item
+from annotate.export.lines import KeptLines
+from annotate.export.writers import DEFAULT_STATUSES, export_jsonl, selected_articles
 from annotate.formats.select import Selection
 from annotate.formats.tokens import CachedTokens, cache_tokens, tokenizer_name
 from annotate.model import Annotations, Article, Quote, Span, Statement, Status
@@ -22,7 +24,6 @@ from store.articles import ArticleDocs
 from store.history import item_order
 from store.tokens import PACKS_DIR, TokenPacks, write_pack
 from tests.store_support import decide, make_article, pending, tag
-from tui.cli.export_cmd import DEFAULT_STATUSES, export_jsonl, selected_articles
 
 
 @pytest.fixture(autouse=True)
@@ -49,19 +50,19 @@ def _worked_on(path: Path, articles: int = 4) -> list[str]:
     """A store with decisions on every article: the first ones folded into the files,
     the last ones (one per article) left in the journal; the store is then dropped
     without folding, as a crash would."""
-    store = Store.open(path)
+    store = Store.open(path, on_rewrite=KeptLines())
     made = [make_article(i, quote=True) for i in range(articles)]
     store.add_articles(made)
     for article, suggested in made:
         first, second = pending(store, article.id)[:2]
-        store.commit(article.id, decide(first))
-        store.commit(article.id, decide(second, Status.REJECTED, annotator="bob"))
+        store.save_decision(article.id, decide(first))
+        store.save_decision(article.id, decide(second, Status.REJECTED, annotator="bob"))
         quote = suggested.quotes[0]
-        store.commit(article.id, decide(quote))  # type: ignore[arg-type]
+        store.save_decision(article.id, decide(quote))  # type: ignore[arg-type]
     store.flush_index()  # folded into the article files
     for article, _ in made[1:]:
-        store.commit(article.id, decide(pending(store, article.id)[0], annotator="cy"))
-        store.commit(article.id, tag(0, 5, ("claim",)))
+        store.save_decision(article.id, decide(pending(store, article.id)[0], annotator="cy"))
+        store.save_decision(article.id, tag(0, 5, ("claim",)))
     store.undo(made[-1][0].id)  # an undo in the journal too
     store._release()  # killed: the last decisions are only in the journal
     return [a.id for a, _ in made]
@@ -70,7 +71,7 @@ def _worked_on(path: Path, articles: int = 4) -> list[str]:
 def test_docs_give_what_get_gives_including_unfolded_decisions(tmp_path: Path) -> None:
     ids = _worked_on(tmp_path / "store")
     with Store.open(tmp_path / "store", readonly=True) as reader:
-        unfolded = [i for i in ids if i in reader._dirty]
+        unfolded = [i for i in ids if i in reader._files.cache.unfolded]
         assert len(unfolded) == len(ids) - 1  # replayed from the journal, in memory
         for article_id in ids:
             assert _objects(reader.docs(article_id)) == reader.get(article_id)
@@ -91,7 +92,7 @@ def test_docs_read_from_the_file_when_nothing_is_in_memory(tmp_path: Path) -> No
     with Store.open(tmp_path / "store", readonly=True) as reader:
         for article_id in ids:
             docs = reader.docs(article_id)
-            assert article_id not in reader._states  # nothing was cached by reading
+            assert article_id not in reader._files.cache  # nothing was cached by reading
             assert _objects(docs) == reader.get(article_id)
             assert all(d["type"] == "entity" for d in docs.entities)
         with pytest.raises(KeyError):
@@ -148,7 +149,7 @@ def test_a_failure_to_tokenize_does_not_stop_an_import(
 
     monkeypatch.setattr(Store, "TOKENIZE_BATCH", 1)
     monkeypatch.setattr(tokens, "cache_tokens", broken)
-    with Store.open(tmp_path / "store") as store:
+    with Store.open(tmp_path / "store", on_rewrite=KeptLines()) as store:
         assert store.add_articles(_articles(2)) == [True, True]
         assert any("no tokenizer today" in n for n in store.notices)
         assert len(store) == 2
@@ -156,7 +157,7 @@ def test_a_failure_to_tokenize_does_not_stop_an_import(
 
 def test_small_batches_are_not_tokenized(tmp_path: Path) -> None:
     """The seeds of a first start (2 articles) must not load the tokenizer."""
-    with Store.open(tmp_path / "store") as store:
+    with Store.open(tmp_path / "store", on_rewrite=KeptLines()) as store:
         assert Store.TOKENIZE_BATCH > 2
         store.add_articles(_articles(2))
         assert not (tmp_path / "store" / PACKS_DIR).exists()
@@ -166,7 +167,7 @@ def test_small_batches_are_not_tokenized(tmp_path: Path) -> None:
 def test_big_batches_cache_their_tokens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(Store, "TOKENIZE_BATCH", 3)
     made = _articles(4)
-    with Store.open(tmp_path / "store") as store:
+    with Store.open(tmp_path / "store", on_rewrite=KeptLines()) as store:
         store.add_articles(made[:3])
         store.add_articles(made)  # the first three are there already: not tokenized again
         packs = sorted((tmp_path / "store" / PACKS_DIR).iterdir())
@@ -224,11 +225,11 @@ def test_the_fast_export_writes_the_bytes_of_the_object_export(
     ids = _worked_on(path)  # their tokens are cached
     whitespace = Article.from_text("Ann  Lee\nsaid so .", meta={"tokenization": "whitespace"})
     uncached = make_article(200, quote=True)
-    with Store.open(path) as store:
+    with Store.open(path, on_rewrite=KeptLines()) as store:
         store.add_articles([(whitespace, None)])
         store.add_article(*uncached)  # one by one: no tokens cached
-        store.commit(uncached[0].id, decide(pending(store, uncached[0].id)[0]))
-        store.commit(ids[0], decide(pending(store, ids[0])[0], annotator="cy"))
+        store.save_decision(uncached[0].id, decide(pending(store, uncached[0].id)[0]))
+        store.save_decision(ids[0], decide(pending(store, ids[0])[0], annotator="cy"))
         store._release()  # these decisions only in the journal
         stale, broken = (cache_tokens(store.get(i)[0]) for i in ids[1:3])
     write_pack(  # a later pack wins: a stale and a damaged record

@@ -1,4 +1,4 @@
-"""Crash safety: a decision acknowledged by ``Store.commit`` survives any kill.
+"""Crash safety: a decision acknowledged by ``Store.save_decision`` survives any kill.
 
 The main test runs a real writer process (``tests/store_support.py crash-writer``) and
 SIGKILLs it at random moments, 55 times, restarting it each time: one kill in five
@@ -109,10 +109,12 @@ def test_replay_after_a_crash_between_folding_and_journal_reset(tmp_path: Path) 
     article, annotations = make_article(1)
     store.add_article(article, annotations)
     first, second, third = pending(store, article.id)[:3]
-    store.commit(article.id, decide(first))
-    store.commit(article.id, decide(second))
-    store._write_article(article.id, store._states[article.id], fold=True)  # folded …
-    store.commit(article.id, decide(third))
+    store.save_decision(article.id, decide(first))
+    store.save_decision(article.id, decide(second))
+    folded = store._files.cache.peek(article.id)
+    assert folded is not None
+    store._files.write_article(article.id, folded, fold=True)  # folded …
+    store.save_decision(article.id, decide(third))
     store._release()  # … but killed before the journal was reset
     assert len(read_journal(path / JOURNAL_NAME).entries) == 3
 
@@ -128,7 +130,7 @@ def test_a_torn_last_journal_line_is_ignored_and_cut_off(tmp_path: Path) -> None
     article, annotations = make_article(1)
     store.add_article(article, annotations)
     span = pending(store, article.id)[0]
-    store.commit(article.id, decide(span))
+    store.save_decision(article.id, decide(span))
     store._release()
     with (path / JOURNAL_NAME).open("ab") as journal:  # a write cut short by the crash
         journal.write(b'{"seq": 2, "article": "' + article.id.encode() + b'", "op": "com')
@@ -146,7 +148,7 @@ def test_every_commit_is_in_the_journal_on_disk_when_it_returns(tmp_path: Path) 
     article, annotations = make_article(1)
     store.add_article(article, annotations)
     for n, span in enumerate(pending(store, article.id), start=1):
-        store.commit(article.id, decide(span))
+        store.save_decision(article.id, decide(span))
         entries = read_journal(tmp_path / "store" / JOURNAL_NAME).entries
         assert len(entries) == n
         assert entries[-1]["edit"]["after"][0]["id"] == span.id
@@ -160,7 +162,7 @@ def test_close_folds_the_journal_into_the_article_files(tmp_path: Path) -> None:
     store.add_article(article, annotations)
     spans = pending(store, article.id)
     for span in spans:
-        store.commit(article.id, decide(span))
+        store.save_decision(article.id, decide(span))
     store.close()
     assert read_journal(path / JOURNAL_NAME).entries == []
     (path / JOURNAL_NAME).unlink()  # the article file alone now holds every decision
@@ -172,20 +174,20 @@ def test_past_the_journal_limit_each_decision_folds_one_article(tmp_path: Path) 
     path = tmp_path / "store"
     store = Store.open(path)
     store.JOURNAL_LIMIT = 4  # type: ignore[misc]
-    store._fold_limit = 4
+    store._decisions.fold_limit = 4
     items = [make_article(i, 4) for i in range(3)]
     store.add_articles(items)
     for article, _ in items:  # three dirty articles, one decision each …
-        store.commit(article.id, decide(pending(store, article.id)[0]))
+        store.save_decision(article.id, decide(pending(store, article.id)[0]))
     journal = path / JOURNAL_NAME
     assert len(read_journal(journal).entries) == 3
     article = items[0][0]
     inode = os.stat(store._article_path(article.id)).st_ino
-    store.commit(article.id, decide(pending(store, article.id)[0]))  # … the 4th folds one
+    store.save_decision(article.id, decide(pending(store, article.id)[0]))  # … the 4th folds one
     assert len(read_journal(journal).entries) == 4
-    assert len(store._dirty) == 2
-    store.commit(article.id, decide(pending(store, article.id)[0]))
-    store.commit(article.id, decide(pending(store, article.id)[0]))  # the last one: reset
+    assert len(store._files.cache.unfolded) == 2
+    store.save_decision(article.id, decide(pending(store, article.id)[0]))
+    store.save_decision(article.id, decide(pending(store, article.id)[0]))  # the last one: reset
     assert read_journal(journal).entries == []
     assert os.stat(store._article_path(article.id)).st_ino != inode
     expected = accepted(store)
@@ -203,7 +205,7 @@ def test_a_pause_lets_the_background_fold_the_journal(
     items = [make_article(i, 4) for i in range(3)]
     store.add_articles(items)
     for article, _ in items:
-        store.commit(article.id, decide(pending(store, article.id)[0]))
+        store.save_decision(article.id, decide(pending(store, article.id)[0]))
     journal = path / JOURNAL_NAME
     deadline = time.monotonic() + 30
     while read_journal(journal).entries and time.monotonic() < deadline:
@@ -211,8 +213,8 @@ def test_a_pause_lets_the_background_fold_the_journal(
     assert read_journal(journal).entries == []  # folded while nobody decided
     on_disk = {a.id: ArticleFile(store._article_path(a.id)).read() for a, _ in items}
     assert all(s.state.annotations == store.get(i)[1] for i, s in on_disk.items())
-    store.commit(items[0][0].id, decide(pending(store, items[0][0].id)[0]))  # goes on
-    folder = store._folder
+    store.save_decision(items[0][0].id, decide(pending(store, items[0][0].id)[0]))  # goes on
+    folder = store._fold.thread if store._fold else None
     assert folder is not None and folder.is_alive()
     store.close()
     assert not folder.is_alive()

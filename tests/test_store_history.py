@@ -44,8 +44,8 @@ def _reopen(store: Store) -> Store:
 def test_undo_and_redo_work_across_restarts(opened: tuple[Store, str]) -> None:
     store, article_id = opened
     first, second, third = pending(store, article_id)[:3]
-    store.commit(article_id, decide(first))
-    store.commit(article_id, decide(second, Status.REJECTED))
+    store.save_decision(article_id, decide(first))
+    store.save_decision(article_id, decide(second, Status.REJECTED))
 
     store = _reopen(store)
     undone = store.undo(article_id)
@@ -61,7 +61,7 @@ def test_undo_and_redo_work_across_restarts(opened: tuple[Store, str]) -> None:
     redone = store.redo(article_id)
     assert redone is not None and redone[1].action == "accepted"
     assert accepted(store) == {(article_id, first.id)}
-    store.commit(article_id, decide(third))  # a new decision ends the redo branch
+    store.save_decision(article_id, decide(third))  # a new decision ends the redo branch
     assert store.redo(article_id) is None
 
     store = _reopen(store)
@@ -74,8 +74,8 @@ def test_undo_and_redo_work_across_restarts(opened: tuple[Store, str]) -> None:
 def test_undo_after_a_crash_undoes_the_last_decision(opened: tuple[Store, str]) -> None:
     store, article_id = opened
     first, second = pending(store, article_id)[:2]
-    store.commit(article_id, decide(first))
-    store.commit(article_id, decide(second))
+    store.save_decision(article_id, decide(first))
+    store.save_decision(article_id, decide(second))
     store._release()  # killed: both decisions are only in the journal
     store = Store.open(store.root)
     undone = store.undo(article_id)
@@ -89,8 +89,8 @@ def test_quotes_and_tags_go_through_history_and_files(opened: tuple[Store, str])
     _, annotations = store.get(article_id)
     (quote,) = annotations.quotes
     fixed = replace(quote, status=Status.ACCEPTED, speaker_status=Status.REJECTED)
-    store.commit(article_id, make_edit("accept quote", [quote], [fixed], "tester"))
-    store.commit(article_id, tag(quote.start, quote.end, ("claim", "denial")))
+    store.save_decision(article_id, make_edit("accept quote", [quote], [fixed], "tester"))
+    store.save_decision(article_id, tag(quote.start, quote.end, ("claim", "denial")))
     store._release()  # read back from the journal …
     store = Store.open(store.root)
     _, annotations = store.get(article_id)
@@ -111,7 +111,7 @@ def test_history_is_bounded(opened: tuple[Store, str], monkeypatch: pytest.Monke
     store_, article_id = opened
     spans = pending(store_, article_id)[:5]
     for span in spans:
-        store_.commit(article_id, decide(span))
+        store_.save_decision(article_id, decide(span))
     store_ = _reopen(store_)
     history, cursor = store_.history(article_id)
     assert [e.after[0].id for e in history] == [s.id for s in spans[2:]] and cursor == 3
@@ -125,12 +125,12 @@ def test_history_is_bounded(opened: tuple[Store, str], monkeypatch: pytest.Monke
 def test_a_stale_edit_changes_nothing(opened: tuple[Store, str]) -> None:
     store, article_id = opened
     span = pending(store, article_id)[0]
-    store.commit(article_id, decide(span))
+    store.save_decision(article_id, decide(span))
     journal = store.root / JOURNAL_NAME
     entries = read_journal(journal).entries
     summary = store.summary(article_id)
     with pytest.raises(EditConflict):
-        store.commit(article_id, decide(span, Status.REJECTED))  # shown before the accept
+        store.save_decision(article_id, decide(span, Status.REJECTED))  # shown before the accept
     assert read_journal(journal).entries == entries
     assert store.summary(article_id) == summary
 
@@ -205,7 +205,7 @@ def test_incremental_summary_equals_a_full_count(
         if move == "edit":
             edit = _random_edit(data, state.annotations)
             try:
-                state, applied = state.committed(edit), edit
+                state, applied = state.decided(edit), edit
             except EditConflict:
                 continue
         else:

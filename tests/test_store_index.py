@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from tinydb import TinyDB, where
 
-from annotate.model import Article, ArticleStatus, Status
+from annotate.model import Annotations, Article, ArticleStatus, Span, Status
 from store import Store, StoreError
 from store.articles import ArticleFile
+from store.summary import summarize
 from tests.store_support import decide, make_article, pending
+from tui.filtering import parse_filter
 
 
 @pytest.fixture(autouse=True)
@@ -29,8 +32,8 @@ def path(tmp_path: Path) -> Path:
         store.add_articles([make_article(i, 3) for i in range(4)])
         ids = [s.id for s in store.list_articles()]
         for span in pending(store, ids[0]):
-            store.commit(ids[0], decide(span))
-        store.commit(ids[1], decide(pending(store, ids[1])[0], Status.REJECTED))
+            store.save_decision(ids[0], decide(span))
+        store.save_decision(ids[1], decide(pending(store, ids[1])[0], Status.REJECTED))
     return root
 
 
@@ -97,14 +100,14 @@ def test_decisions_do_not_rewrite_the_index(path: Path) -> None:
     store = Store.open(path)
     article_id = store.list_articles()[2].id
     for span in pending(store, article_id):
-        store.commit(article_id, decide(span))
+        store.save_decision(article_id, decide(span))
     assert index.stat().st_ino == before
     assert store.summary(article_id).status is ArticleStatus.DONE  # memory is current
     store.close()
     assert index.stat().st_ino != before
 
 
-def test_list_order_status_and_last_touched(path: Path) -> None:
+def test_list_order_and_status(path: Path) -> None:
     with Store.open(path) as store:
         summaries = store.list_articles()
         assert [s.title for s in summaries] == ["Story 0", "Story 1", "Story 2", "Story 3"]
@@ -114,25 +117,29 @@ def test_list_order_status_and_last_touched(path: Path) -> None:
             ArticleStatus.NEW,
             ArticleStatus.NEW,
         ]
-        assert store.last_touched() == summaries[1].id  # its decision was the last one
+        assert max(summaries, key=lambda s: s.updated).id == summaries[1].id  # the last decision
         store.add_article(*make_article(9))
         assert store.list_articles()[-1].title == "Story 9"
 
 
 def test_filter_by_text_status_and_label(path: Path) -> None:
     with Store.open(path) as store:
-        titles = lambda found: [s.title for s in found]  # noqa: E731
-        assert titles(store.filter(text="story 2")) == ["Story 2"]
-        assert titles(store.filter(text="TEST/3.TXT")) == ["Story 3"]  # the source, any case
-        assert titles(store.filter(status="new")) == ["Story 2", "Story 3"]
-        assert titles(store.filter(status=ArticleStatus.DONE)) == ["Story 0"]
-        assert titles(store.filter(label="GPE")) == ["Story 0", "Story 1", "Story 2", "Story 3"]
+
+        def titles(query: str) -> list[str]:  # the app's filter: the one implementation
+            predicate = parse_filter(query)
+            assert predicate is not None
+            return [s.title for s in store.list_articles() if predicate(s)]
+
+        assert titles("story 2") == ["Story 2"]
+        assert titles("TEST/3.TXT") == ["Story 3"]  # the source, any case
+        assert titles("status:new") == ["Story 2", "Story 3"]
+        assert titles("status:done") == ["Story 0"]
+        assert titles("label:GPE") == ["Story 0", "Story 1", "Story 2", "Story 3"]
         # Story 1's only PERSON suggestion was rejected: it no longer counts for the label.
-        assert titles(store.filter(label="PERSON")) == ["Story 0", "Story 2", "Story 3"]
-        assert titles(store.filter(text="story", status="in progress", label="ORG")) == ["Story 1"]
-        assert store.filter(label="NOPE") == []
-        with pytest.raises(ValueError):
-            store.filter(status="finished")
+        assert titles("label:PERSON") == ["Story 0", "Story 2", "Story 3"]
+        assert titles("story status:progress label:ORG") == ["Story 1"]
+        assert titles("label:NOPE") == []
+        assert titles("status:finished") == []  # not a status: a word no title holds
 
 
 def test_the_files_are_tinydb_databases_a_person_can_query(path: Path) -> None:
@@ -155,3 +162,20 @@ def test_an_article_id_that_is_not_a_plain_name_is_refused(path: Path) -> None:
             store.add_article(sneaky)
         assert len(store) == 4
     assert not (path.parent / "outside.json").exists()
+
+
+def test_label_filter_counts_pending_and_accepted_not_rejected() -> None:
+    """``label:ORG`` means an ORG that is pending or accepted: an article whose only
+    ORG was rejected is not shown (the app's filter and the summaries agree)."""
+    article = Article.from_text("Acme said so.", title="Acme")
+    org = Span(0, 4, "ORG")
+    predicate = parse_filter("label:ORG")
+    assert predicate is not None
+    for status, shown in (
+        (Status.PENDING, True),
+        (Status.ACCEPTED, True),
+        (Status.REJECTED, False),
+    ):
+        annotations = Annotations(entities=(replace(org, status=status),))
+        summary = summarize(article, annotations, 0)
+        assert predicate(summary) is shown, status

@@ -43,7 +43,7 @@ def test_a_second_process_opens_read_only_and_writes_nothing(filled: Path, write
     assert (article_id, first.id) in accepted(store)  # the writer's journal is read
     new_article, new_annotations = make_article(99)
     attempts: dict[str, Callable[[], object]] = {
-        "commit": lambda: store.commit(article_id, decide(second)),
+        "commit": lambda: store.save_decision(article_id, decide(second)),
         "undo": lambda: store.undo(article_id),
         "redo": lambda: store.redo(article_id),
         "add_article": lambda: store.add_article(new_article, new_annotations),

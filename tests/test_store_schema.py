@@ -125,7 +125,7 @@ def test_a_bulk_import_backs_up_the_store_first_with_hard_links(tmp_path: Path) 
     store.add_articles([make_article(1)])  # into an empty store: nothing to keep
     assert list_backups(path) == []
     article_id = store.list_articles()[0].id
-    store.commit(article_id, decide(pending(store, article_id)[0]))
+    store.save_decision(article_id, decide(pending(store, article_id)[0]))
     before = accepted(store)
 
     store.add_articles([make_article(2)])
@@ -134,7 +134,7 @@ def test_a_bulk_import_backs_up_the_store_first_with_hard_links(tmp_path: Path) 
     live = store._article_path(article_id)
     backed_up = snapshot / live.relative_to(path)
     assert os.stat(backed_up).st_ino == os.stat(live).st_ino  # a link, not a copy
-    store.commit(article_id, decide(pending(store, article_id)[0]))
+    store.save_decision(article_id, decide(pending(store, article_id)[0]))
     store.close()  # folds the decision: the live file is replaced, the backup is not
     assert os.stat(backed_up).st_ino != os.stat(live).st_ino
     assert orjson.loads((snapshot / "journal.jsonl").read_bytes().split(b"\n")[0])["base"] >= 1

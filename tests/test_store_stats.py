@@ -25,11 +25,11 @@ def path(tmp_path: Path) -> Path:
         store.add_articles([make_article(i, 3) for i in range(3)])
         ids = [s.id for s in store.list_articles()]
         person, org, gpe = pending(store, ids[0])
-        store.commit(ids[0], decide(person, annotator="alice"))
-        store.commit(ids[0], decide(org, annotator="alice"))
-        store.commit(ids[0], decide(gpe, Status.REJECTED, annotator="bob"))
-        store.commit(ids[1], decide(pending(store, ids[1])[1], Status.REJECTED, "bob"))
-        store.commit(ids[1], tag(0, 7, ("claim",), annotator="alice"))
+        store.save_decision(ids[0], decide(person, annotator="alice"))
+        store.save_decision(ids[0], decide(org, annotator="alice"))
+        store.save_decision(ids[0], decide(gpe, Status.REJECTED, annotator="bob"))
+        store.save_decision(ids[1], decide(pending(store, ids[1])[1], Status.REJECTED, "bob"))
+        store.save_decision(ids[1], tag(0, 7, ("claim",), annotator="alice"))
     return root
 
 
@@ -125,7 +125,7 @@ def test_stats_never_prints_control_characters_from_the_store(
         article, annotations = make_article(1, 1)
         store.add_article(article, annotations)
         span = pending(store, article.id)[0]
-        store.commit(article.id, decide(span, annotator="eve\x1b[2J\x1b]0;pwned\x07"))
+        store.save_decision(article.id, decide(span, annotator="eve\x1b[2J\x1b]0;pwned\x07"))
     assert main(["--store", str(root), "stats"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out

@@ -273,7 +273,7 @@ async def test_write_failure_is_visible_and_not_saved(
         raise StoreWriteError("cannot write articles/x.json: No space left on device")
 
     async with running(fixture_store, settings) as (app, pilot):
-        monkeypatch.setattr(fixture_store, "commit", full_disk)
+        monkeypatch.setattr(fixture_store, "save_decision", full_disk)
         await pilot.press("a")
         messages = [n.message for n in app._notifications]
         assert any("NOT SAVED" in m and "No space left" in m for m in messages)

@@ -2,7 +2,7 @@
 
 Data flow: the :class:`~store.Store` is the truth and is written only from the UI
 thread (TinyDB is not thread-safe).  The screen (:mod:`tui.screens.annotate`) turns
-keys into edits and calls :meth:`NewsreadApp.commit`, which returns only once the
+keys into edits and calls :meth:`NewsreadApp.save_decision`, which returns only once the
 decision is on disk.  The spaCy pipeline never loads in ``compose``/``on_mount``:
 after the first paint a thread worker loads it and analyses the articles that have
 no suggestions yet (the open one first), posting an
@@ -151,11 +151,11 @@ class NewsreadApp(App[None]):
             self._wake.set()
         self.update_status()
 
-    def commit(self, article_id: str, edit: Edit) -> Annotations | None:
+    def save_decision(self, article_id: str, edit: Edit) -> Annotations | None:
         """Save a decision; ``None`` (and a visible notification) if it was not saved."""
         old = self.store.summary(article_id)
         try:
-            annotations = self.store.commit(article_id, edit)
+            annotations = self.store.save_decision(article_id, edit)
         except EditConflict as exc:
             self.say(f"not saved: {exc}; the article was reloaded", "warning")
             self.open_article(article_id)

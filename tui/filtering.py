@@ -1,7 +1,8 @@
 """The article filter typed after ``/``: words, ``status:…`` and ``label:…``.
 
 ``status:new``, ``status:progress`` (or ``status:in-progress``), ``status:done``;
-``label:ORG`` keeps articles with at least one ORG entity; every other word must occur
+``label:ORG`` keeps articles with an ORG entity that is pending or accepted (a rejected
+one does not count: ``ArticleSummary.has_label``, the one label test); every other word must occur
 in the title or source (case-insensitive).  Terms combine with AND.  It works on the
 store's summaries only, so filtering 10,000 articles never reads an article file.
 """
@@ -43,7 +44,7 @@ def parse_filter(query: str) -> Predicate | None:
     def predicate(summary: ArticleSummary) -> bool:
         if statuses and summary.status not in statuses:
             return False
-        if labels and not labels.issubset(summary.labels):
+        if not all(summary.has_label(label) for label in labels):
             return False
         haystack = f"{summary.title} {summary.source}".lower()
         return all(word in haystack for word in words)

@@ -148,7 +148,7 @@ def line_from_docs(
 LINE_FORMAT = 1
 """Version of the bytes :func:`task_from_docs` and :func:`line_from_docs` write for a
 given article.  The store keeps each article's line of the default export
-(``store.lines``) and exports it as it is while this, the tokens' version and orjson's
+(``annotate.export.lines``) and exports it as it is while this, the tokens' version and orjson's
 version are those it was made with: bump it whenever a change here (or in what feeds
 it: the documents, the tokens, the selection) changes a line, so kept lines are built
 again instead of exported stale.  ``tests/test_kept_lines.py`` holds the bytes of

@@ -74,11 +74,12 @@ def run_app(settings: Settings) -> int:
         check_model(settings.model)
     except ModelNotAvailable as exc:
         return fail(str(exc))
+    from annotate.export.lines import KeptLines
     from store import Store
     from tui.startup import ensure_seeds
 
     try:
-        store = Store.open(settings.store)
+        store = Store.open(settings.store, on_rewrite=KeptLines())
     except StoreError as exc:
         return fail(str(exc))
     trace.mark("store_open")

@@ -114,10 +114,11 @@ def make_progress(total: int, stream: IO[str]) -> Any:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread import``."""
+    from annotate.export.lines import KeptLines
     from store import Store, StoreError
 
     try:
-        store = Store.open(settings.store)
+        store = Store.open(settings.store, on_rewrite=KeptLines())
     except StoreError as exc:
         return fail(str(exc))
     try:

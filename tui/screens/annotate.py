@@ -7,7 +7,7 @@ typed -- a priority binding overtakes keys still queued, so "a" then tab typed f
 would move the focus before the accept.
 
 Each decision key turns into an :class:`~annotate.edits.Edit` (see
-``annotate.actions``), the app commits it to the store (durable when the call
+``annotate.actions``), the app saves it in the store (durable when the call
 returns), and only then does the screen move on: repaint, focus the next suggestion.
 """
 
@@ -199,12 +199,14 @@ class AnnotateScreen(Screen[None]):
             self.newsread.open_article(message.article_id)
         self.reader.focus()
 
-    # -- committing ---------------------------------------------------------------------
-    def commit(self, edit: Edit | None, *, then: str | None = None, advance: bool = False) -> None:
+    # -- saving decisions --------------------------------------------------------------
+    def apply_decision(
+        self, edit: Edit | None, *, then: str | None = None, advance: bool = False
+    ) -> None:
         """Save ``edit`` through the store, then repaint and optionally move on."""
         if edit is None or self.article is None:
             return
-        annotations = self.newsread.commit(self.article.id, edit)
+        annotations = self.newsread.save_decision(self.article.id, edit)
         if annotations is None:
             return  # the app already said why (read-only, disk full…)
         self.annotations = annotations
@@ -249,17 +251,17 @@ class AnnotateScreen(Screen[None]):
 
     # -- decisions ----------------------------------------------------------------------
     def action_accept(self) -> None:
-        self.commit(
+        self.apply_decision(
             actions.accept(self.annotations, self.reader.focused_id, self.annotator), advance=True
         )
 
     def action_reject(self) -> None:
-        self.commit(
+        self.apply_decision(
             actions.reject(self.annotations, self.reader.focused_id, self.annotator), advance=True
         )
 
     def action_accept_all(self) -> None:
-        self.commit(actions.accept_all(self.annotations, self.annotator))
+        self.apply_decision(actions.accept_all(self.annotations, self.annotator))
 
     def action_undo(self) -> None:
         self.newsread.step_history(back=True)
@@ -285,7 +287,9 @@ class AnnotateScreen(Screen[None]):
 
         def chosen(label: str | None) -> None:
             if label:
-                self.commit(actions.relabel(self.annotations, item_id, label, self.annotator))
+                self.apply_decision(
+                    actions.relabel(self.annotations, item_id, label, self.annotator)
+                )
 
         from tui.screens.pickers import LabelPicker  # pickers load on first use, not at start
 
@@ -300,7 +304,7 @@ class AnnotateScreen(Screen[None]):
             return
         label = self.labels[number - 1]
         edit = actions.relabel(self.annotations, item.id, label, self.annotator)
-        self.commit(edit, advance=True)
+        self.apply_decision(edit, advance=True)
 
     def action_move_edge(self, edge: str, delta: int) -> None:
         if self.article is None:
@@ -316,7 +320,7 @@ class AnnotateScreen(Screen[None]):
         )
         if edit is None:
             self.app.bell()
-        self.commit(edit, then=self.reader.focused_id)
+        self.apply_decision(edit, then=self.reader.focused_id)
 
     def action_select(self, purpose: str = "entity") -> None:
         if self.article is None:
@@ -343,7 +347,7 @@ class AnnotateScreen(Screen[None]):
         if message.purpose == "speaker":
             quote = self._speaker_quote
             span = Span(message.start, message.end, "SPEAKER")
-            self.commit(
+            self.apply_decision(
                 actions.set_speaker(self.annotations, quote, span, self.annotator), then=quote
             )
             return
@@ -353,7 +357,7 @@ class AnnotateScreen(Screen[None]):
             if label:
                 edit = actions.add_span(self.annotations, start, end, label, self.annotator)
                 new_id = edit.after[-1].id if edit is not None else None
-                self.commit(edit, then=new_id)
+                self.apply_decision(edit, then=new_id)
 
         from tui.screens.pickers import LabelPicker
 
@@ -380,7 +384,7 @@ class AnnotateScreen(Screen[None]):
                 self.action_select("speaker")
                 return
             edit = actions.set_speaker(self.annotations, quote_id, choice.span, self.annotator)
-            self.commit(edit, then=quote_id)
+            self.apply_decision(edit, then=quote_id)
 
         from tui.screens.pickers import SpeakerPicker
 
@@ -424,7 +428,7 @@ class AnnotateScreen(Screen[None]):
         def chosen(result: tuple[str, ...] | None) -> None:
             if result is not None:
                 edit = actions.tag(self.annotations, start, end, result, self.annotator)
-                self.commit(edit, then=focus)
+                self.apply_decision(edit, then=focus)
 
         from tui.screens.pickers import TagPicker
 

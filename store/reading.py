@@ -1,10 +1,14 @@
-"""A read-only store for exports that walks the articles one at a time.
+"""The store's read API for exports: a read-only store that walks the articles one at a time.
+
+What a reader may use is :func:`open_source` and the methods a :class:`StreamedStore`
+shares with a read-only :class:`~store.repository.Store`: ``listing``, ``extra_table``,
+``docs``, ``get`` and ``close`` (``annotate.export.source.ArticleSource``).
 
 :meth:`Store.open <store.repository.Store.open>` reads every article's summary into
 memory (``index.json`` parsed whole, then one object per article): what the app's list
-needs, but an export only walks the articles once, in list order, and with 10,000
-articles those summaries (and the parse of the index) were most of its memory -- 67 MB
-against 29 MB for 1,000 (``bench/export.py``).  :class:`StreamedStore` gives the export
+needs, but an export only walks the articles once, in list order, and those summaries
+(and the parse of the index) would make its memory grow with the store
+(``bench/export.py`` checks it does not).  :class:`StreamedStore` gives the export
 the same articles without them: it reads ``index.json`` one summary per line (the
 layout ``store.index.write_index`` writes, in list order) and holds only the articles
 with decisions still in the journal.
@@ -12,7 +16,7 @@ with decisions still in the journal.
 It lists exactly what a read-only :class:`~store.repository.Store` would.  The journal
 is read first, then the article files, and its decisions are replayed in memory.  A
 summary is used only while it describes the file on disk: an article the export wants
-is read anyway (and its kept line, ``store.lines``, says its status), one it does not
+is read anyway (and its extra table, ``store.trailer``, says its status), one it does not
 want costs a ``stat`` to check that its summary is current.  Article files the index
 does not list -- added since it was written (a writer writes the index after adding
 articles, and a crash can come in between), copied in by hand -- are found by listing
@@ -31,36 +35,33 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO, NamedTuple, Protocol
+from typing import BinaryIO, NamedTuple
 
 import orjson
 
-from annotate.edits import EditConflict
 from annotate.model import Annotations, Article
-from store import lines
-from store.articles import ArticleDocs, ArticleFile, StoredArticle, read_bytes, read_docs
+from store.articles import (
+    ArticleDocs,
+    ListedArticle,
+    StoredArticle,
+    article_file,
+    read_article,
+    read_bytes,
+    read_docs,
+)
 from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState
 from store.index import INDEX_NAME, article_id_of, article_names, open_index, summary_of
 from store.journal import JOURNAL_NAME, JournalContent, read_journal
-from store.lines import KeptLine
-from store.repository import _SAFE_ID, Listed
+from store.loading import replay_entries
+from store.repository import Store
 from store.schema import SCHEMA_VERSION, read_schema
 from store.summary import summarize
 from store.tokens import TokenPacks
+from store.trailer import FoundExtra, find_extra
 
 Wanted = Callable[[str, float], bool]
 """Whether an export wants an article of this status and latest decision time."""
-
-
-class ArticleSource(Protocol):
-    """What an export reads: a :class:`~store.repository.Store` or a :class:`StreamedStore`."""
-
-    def listing(self, wanted: Wanted | None = None, *, kept: bool = False) -> Iterator[Listed]: ...
-    def kept_line(self, listed: Listed) -> KeptLine | None: ...
-    def docs(self, article_id: str) -> ArticleDocs: ...
-    def get(self, article_id: str) -> tuple[Article, Annotations]: ...
-    def close(self) -> None: ...
 
 
 class _Held(NamedTuple):
@@ -77,9 +78,9 @@ class StreamedStore:
     def __init__(self, root: Path, index: BinaryIO) -> None:
         self.root = root
         self._index = index
-        self._articles_folder = os.path.join(root, "articles")
+        self._articles_dir = os.path.join(root, "articles")
         self._held: dict[str, _Held] = {}
-        self._unindexed: list[Listed] = []
+        self._unindexed: list[ListedArticle] = []
         self._token_packs: TokenPacks | None = None
 
     @classmethod
@@ -106,23 +107,10 @@ class StreamedStore:
         return None
 
     def _replay(self, journal: JournalContent) -> bool:
-        """``Store._replay``: the journal's decisions not in the article files yet."""
-        states: dict[str, ArticleState] = {}
-        stored_seq: dict[str, int] = {}
-        touched: set[str] = set()
-        for entry in journal.entries:
-            article_id, seq = entry["article"], int(entry["seq"])
-            if article_id not in stored_seq:
-                stored = self._read_file(article_id)  # StoreCorrupt if unknown: the store says
-                stored_seq[article_id] = stored.seq
-                states[article_id] = stored.state
-            if seq <= stored_seq[article_id]:
-                continue
-            try:
-                states[article_id] = states[article_id].replayed(entry)
-            except (EditConflict, ValueError, KeyError, TypeError):
-                return False
-            touched.add(article_id)
+        """As the store replays: the journal's decisions not in the article files yet
+        (an unknown article raises :class:`StoreCorrupt`, an entry that does not apply
+        ``ValueError``: the store then opens the slow way and reports them)."""
+        states, touched = replay_entries(journal.entries, self._read_file)
         for article_id in touched:
             state = states[article_id]
             summary = summarize(state.article, state.annotations, state.order)
@@ -175,39 +163,41 @@ class StreamedStore:
                 status, updated = str(summary.status), summary.updated
             if last is not None and (state.order, name[:-5]) <= last:
                 return False
-            listed = Listed(article_id, status, updated, held is None)
+            listed = ListedArticle(article_id, status, updated, held is None)
             unindexed.append(((state.order, article_id), listed))
         self._unindexed = [listed for _, listed in sorted(unindexed)]
         return True
 
     # -- reading --------------------------------------------------------------------
-    def listing(self, wanted: Wanted | None = None, *, kept: bool = False) -> Iterator[Listed]:
-        """Every article in list order (see :class:`~store.repository.Listed`); with
+    def listing(
+        self, wanted: Wanted | None = None, *, extra: bool = False
+    ) -> Iterator[ListedArticle]:
+        """Every article in list order (see :class:`~store.articles.ListedArticle`); with
         ``wanted``, an article whose summary says it is not wanted may be left out (the
         caller filters what comes on the status and time given).
 
-        With ``kept``, a wanted article's file is read here for its kept line
-        (``store.lines``), which also says its status.  Any other article costs a
+        With ``extra``, a wanted article's file is read here for its extra table
+        (``store.trailer``), which also says its status.  Any other article costs a
         ``stat``: its summary is used while it describes the file on disk, else the
         file is read the slow way for its own.  Raises :class:`StoreCorrupt` naming an
         article file that cannot be read.
         """
-        held, folder = self._held, self._articles_folder
+        held, folder = self._held, self._articles_dir
         for fields in self._entries():  # in list order: checked by open
             article_id, _, status, updated, signature = fields
             if article_id in held:
                 _, status, updated = held[article_id]
-                yield Listed(article_id, status, updated, False)
+                yield ListedArticle(article_id, status, updated, False)
                 continue
             path = f"{folder}/{article_id[:2]}/{article_id}.json"  # a safe id: see _LISTED
             want = wanted is None or wanted(status, updated)
-            if want and kept:
+            if want and extra:
                 raw = read_bytes(path)
                 if raw is None:
                     continue  # gone since the index was written
-                line = lines.kept_in(raw, article_id)
-                if line is not None:
-                    yield Listed(article_id, line.status, line.updated, True, line)
+                found = find_extra(raw, article_id)
+                if found is not None:
+                    yield ListedArticle(article_id, found.status, found.updated, True, found)
                     continue
             current = _signature(path)
             if current is None:
@@ -218,7 +208,7 @@ class StreamedStore:
                 status, updated = str(summary.status), summary.updated
                 want = wanted is None or wanted(status, updated)
             if want:
-                yield Listed(article_id, status, updated)
+                yield ListedArticle(article_id, status, updated)
         yield from self._unindexed
 
     def _entries(self) -> Iterator[_Fields]:
@@ -251,9 +241,9 @@ class StreamedStore:
             advice="delete it (it is a cache: newsread writes it anew) and export again",
         )
 
-    def kept_line(self, listed: Listed) -> KeptLine | None:
-        """The kept line :meth:`listing` read with the article, if any."""
-        return listed.kept
+    def extra_table(self, listed: ListedArticle) -> FoundExtra | None:
+        """The extra table :meth:`listing` read with the article, if any."""
+        return listed.extra
 
     def docs(self, article_id: str) -> ArticleDocs:
         """As ``Store.docs``."""
@@ -289,16 +279,10 @@ class StreamedStore:
         self.close()
 
     def _article_file(self, article_id: str) -> str:
-        if not _SAFE_ID.fullmatch(article_id):
-            raise StoreError(f"article id {article_id!r} cannot be used as a file name")
-        return f"{self._articles_folder}/{article_id[:2]}/{article_id}.json"
+        return article_file(self._articles_dir, article_id)
 
     def _read_file(self, article_id: str) -> StoredArticle:
-        path = Path(self._article_file(article_id))
-        stored = ArticleFile(path, readonly=True).read()
-        if stored.state.article.id != article_id:
-            raise StoreCorrupt(path, f"it holds article {stored.state.article.id!r}")
-        return stored
+        return read_article(Path(self._article_file(article_id)), article_id)
 
 
 class _Fields(NamedTuple):
@@ -312,7 +296,7 @@ class _Fields(NamedTuple):
 
 
 # ``store.index.write_index`` starts every summary with these keys, in this order (an
-# id as the store's file names allow, see ``store.repository``).
+# id as the store's file names allow, see ``store.articles``).
 _LISTED_FIELDS = (
     rb'\{"id":"([A-Za-z0-9_-]{1,128})","order":(-?[0-9]+),"status":"([a-z ]+)",'
     rb'"updated":([-+0-9.eE]+),"signature":\[([0-9,]*)\],'
@@ -344,3 +328,9 @@ def _signature(path: str) -> bytes | None:
     except FileNotFoundError:
         return None
     return b"%d,%d,%d" % (found.st_ino, found.st_mtime_ns, found.st_size)
+
+
+def open_source(root: str | Path) -> StreamedStore | Store:
+    """The store at ``root`` for an export: read as a stream (memory that does not grow
+    with the store), or opened read-only when it cannot be streamed."""
+    return StreamedStore.open(root) or Store.open(root, readonly=True)
