@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 
 from annotate.edits import Edit, EditConflict
 from annotate.model import Annotations, ArticleStatus, Statement
+from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
 from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
@@ -129,7 +130,7 @@ class NewsreadApp(App[None]):
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is shown literally (file names, errors are data)."""
         timeout = 4 if severity == "information" else 12
-        self.notify(message, severity=severity, timeout=timeout, markup=False)
+        self.notify(escape(message), severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         """Show every key."""
@@ -212,7 +213,7 @@ class NewsreadApp(App[None]):
         if shown != total_articles:
             parts.append(f"{shown} shown")
         parts.append(self._model_state)
-        parts.append(f"@{self.settings.annotator}")
+        parts.append(f"@{one_line(str(self.settings.annotator))}")
         line = " · ".join(parts)
         if line != self._status_line:  # one fixed line, repainted only when it changes
             self._status_line = line

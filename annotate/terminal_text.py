@@ -1,0 +1,97 @@
+"""Untrusted text made safe for a terminal: the one place that decides what may be drawn.
+
+Labels, annotator names, tags, file names, paths and meta come from files newsread did
+not write.  Written raw to a terminal, an ``ESC ] 52`` sequence sets the clipboard,
+``ESC ] 2`` the window title, ``ESC [ 2J`` clears the screen, a C1 ``U+009B`` starts a
+sequence on terminals that honour 8-bit controls, and a bidi override (``U+202E``)
+makes a file name read backwards.  Every such character is shown here as a visible
+escape (``\\x1b``, ``\\u202e``) instead of being emitted, so a person sees that the
+input is odd and the terminal never acts on it.
+
+Three shapes, one character class (:data:`UNSAFE`):
+
+* :func:`escape` for a value drawn in the app or printed in a report, where a newline
+  may be meaningful (``keep_newlines``);
+* :func:`one_line` for a CLI message, which must stay one line (a newline in a file
+  name would otherwise split an error in two);
+* :func:`same_length` for article text, whose offsets must not move: each unsafe
+  character becomes one ``�``.
+
+:func:`check_token` is the import-time rule for labels, annotator names and tags: a
+short printable token, so that no exporter (CoNLL to stdout, say) can ever write
+control bytes that came in through an import.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNSAFE_CLASS = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+"""C0 and C1 controls, DEL, bidi embeddings/overrides (U+202A–E) and isolates (U+2066–9)."""
+UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
+_UNSAFE_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+TOKEN_MAX = 64
+"""Longest label, tag or annotator name an import accepts (OntoNotes' longest is 11)."""
+_WORD = r"[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+"
+_TOKEN = re.compile(_WORD)
+_NAME = re.compile(f"{_WORD}(?: {_WORD})*")
+_NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def _shown(match: re.Match[str]) -> str:
+    char = match.group()
+    named = _NAMED.get(char)
+    if named is not None:
+        return named
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape(text: str, *, keep_newlines: bool = True) -> str:
+    """``text`` with every unsafe character shown as an escape (``\\x1b``).
+
+    Newlines and tabs are kept when ``keep_newlines`` (a multi-line report); without
+    it they are escaped too, like everything else in :data:`UNSAFE`.
+    """
+    pattern = _UNSAFE_BUT_LINES if keep_newlines else UNSAFE
+    return pattern.sub(_shown, text)
+
+
+def one_line(text: str) -> str:
+    """``text`` as one safe line: every control (newline included) shown as an escape."""
+    return UNSAFE.sub(_shown, text)
+
+
+def same_length(text: str) -> str:
+    """``text`` with unsafe characters (but newline and tab) replaced one-for-one by ``�``.
+
+    For article text, where a character's offset must stay what it is in the store.
+    """
+    return _UNSAFE_BUT_LINES.sub("\N{REPLACEMENT CHARACTER}", text)
+
+
+def is_safe(text: str, *, keep_newlines: bool = True) -> bool:
+    """True when ``text`` can go to a terminal as it is."""
+    pattern = _UNSAFE_BUT_LINES if keep_newlines else UNSAFE
+    return pattern.search(text) is None
+
+
+def check_token(value: object, what: str, *, spaces: bool = False) -> str:
+    """``value`` if it is a usable label, tag or annotator name, else ``ValueError``.
+
+    A token is printable, has no whitespace, control or bidi character and is at most
+    :data:`TOKEN_MAX` characters: labels name classes, they are not free text, and a
+    value that breaks this rule is a hostile or corrupt file rather than a label.
+    The message shows the value escaped, so it can be printed as is.  ``spaces``
+    allows single inner spaces (an annotator may be called "Maria Lopez").
+    """
+    if not isinstance(value, str) or not value:
+        raise ValueError(f"{what} is empty or not a string")
+    pattern = _NAME if spaces else _TOKEN
+    if len(value) > TOKEN_MAX or pattern.fullmatch(value) is None:
+        shown = one_line(value[:TOKEN_MAX])
+        raise ValueError(
+            f"{what} '{shown}' is not a short printable token (no spaces or control "
+            f"characters, at most {TOKEN_MAX} characters)"
+        )
+    return value
