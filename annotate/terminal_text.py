@@ -26,13 +26,19 @@ from __future__ import annotations
 
 import re
 
-UNSAFE_CLASS = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
-"""C0 and C1 controls, DEL, bidi embeddings/overrides (U+202A–E) and isolates (U+2066–9)."""
+BIDI_CLASS = r"\u202a-\u202e\u2066-\u2069"
+"""Bidi embeddings and overrides (U+202A–E) and isolates (U+2066–9): they reorder what
+follows them on screen (a file name that reads backwards)."""
+CONTROL_CLASS = r"\x00-\x08\x0b-\x1f\x7f-\x9f" + BIDI_CLASS
+"""What may never reach a terminal but newline and tab: C0, DEL, C1 and bidi controls.
+Cleaning deletes these from article text (``annotate.clean``), display escapes them."""
+UNSAFE_CLASS = r"\x00-\x1f\x7f-\x9f" + BIDI_CLASS
+"""Everything that may not be written inside one line (newline and tab too)."""
 UNSAFE = re.compile(f"[{UNSAFE_CLASS}]")
-_UNSAFE_BUT_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_UNSAFE_BUT_LINES = re.compile(f"[{CONTROL_CLASS}]")
 TOKEN_MAX = 64
 """Longest label, tag or annotator name an import accepts (OntoNotes' longest is 11)."""
-_WORD = r"[^\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]+"
+_WORD = f"[^\\s{UNSAFE_CLASS}]+"
 _TOKEN = re.compile(_WORD)
 _NAME = re.compile(f"{_WORD}(?: {_WORD})*")
 _NAMED = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
@@ -74,6 +80,24 @@ def is_safe(text: str, *, keep_newlines: bool = True) -> bool:
     """True when ``text`` can go to a terminal as it is."""
     pattern = _UNSAFE_BUT_LINES if keep_newlines else UNSAFE
     return pattern.search(text) is None
+
+
+# In JSON text these characters can only stand inside strings, where ``\\uXXXX`` means
+# the same: escaping them keeps the JSON identical in meaning and harmless on a terminal.
+_JSON_UNSAFE_BYTES = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+
+
+def _json_escape(match: re.Match[bytes]) -> bytes:
+    return b"\\u%04x" % ord(match.group().decode())
+
+
+def json_safe(line: bytes) -> bytes:
+    """UTF-8 JSON ``line`` with DEL, C1 and bidi characters written as ``\\uXXXX``.
+
+    JSON encoders escape C0 controls but write C1 and bidi characters raw; a JSON line
+    printed to a terminal must not carry them either.
+    """
+    return _JSON_UNSAFE_BYTES.sub(_json_escape, line)
 
 
 def check_token(value: object, what: str, *, spaces: bool = False) -> str:

@@ -14,12 +14,14 @@ million error lines: the first :data:`MAX_ERRORS_SHOWN` failures, then one line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import replace
+from typing import Any
 
 from annotate.formats.base import Failure, Imported
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Annotations
-from annotate.terminal_text import check_token
+from annotate.terminal_text import check_token, escape, one_line
 
 MAX_ERRORS_SHOWN = 20
 """Failures named one by one per file; beyond this one line says how many more."""
@@ -65,14 +67,41 @@ def check_item(item: Imported) -> Failure | None:
 
 
 def checked(items: Iterable[Imported | Failure]) -> Iterator[Imported | Failure]:
-    """``items`` with each refused article turned into its failure."""
+    """``items`` with each refused article turned into its failure, the rest made safe."""
     for item in items:
         if isinstance(item, Imported):
             failure = check_item(item)
             if failure is not None:
                 yield failure
                 continue
+            item = safe_item(item)
         yield item
+
+
+def safe_item(item: Imported) -> Imported:
+    """``item`` with its source and meta strings escaped (:func:`escape`).
+
+    The text is cleaned by every reader, labels are checked; what is left from the
+    file is its name (the source) and the meta an import carries, which are shown and
+    exported as they are: a control or bidi character in them is kept visible instead.
+    """
+    article = item.article
+    meta = _safe_value(article.meta)
+    source = one_line(article.source)
+    if source == article.source and meta == article.meta:
+        return item
+    safe = replace(article, source=source, meta=meta)
+    return replace(item, article=safe)
+
+
+def _safe_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return escape(value)
+    if isinstance(value, Mapping):
+        return {key: _safe_value(v) for key, v in value.items()}
+    if isinstance(value, list):
+        return [_safe_value(v) for v in value]
+    return value
 
 
 def capped(

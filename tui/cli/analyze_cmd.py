@@ -154,6 +154,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from annotate.detect.nlp import load_model
     from annotate.detect.pipeline import analyze
+    from annotate.terminal_text import json_safe
 
     try:
         nlp = load_model(model)
@@ -170,7 +171,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         for article, found in results:
-            out.write(orjson.dumps(article_record(article, found)) + b"\n")
+            out.write(json_safe(orjson.dumps(article_record(article, found))) + b"\n")
             out.flush()
     except BrokenPipeError:
         # The reader went away (`newsread analyze … | head`): stop quietly, and keep
