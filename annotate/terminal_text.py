@@ -25,6 +25,8 @@ control bytes that came in through an import.
 from __future__ import annotations
 
 import re
+import sys
+from typing import IO, cast
 
 BIDI_CLASS = r"\u202a-\u202e\u2066-\u2069"
 """Bidi embeddings and overrides (U+202A–E) and isolates (U+2066–9): they reorder what
@@ -84,7 +86,11 @@ def is_safe(text: str, *, keep_newlines: bool = True) -> bool:
 
 # In JSON text these characters can only stand inside strings, where ``\\uXXXX`` means
 # the same: escaping them keeps the JSON identical in meaning and harmless on a terminal.
-_JSON_UNSAFE_BYTES = re.compile(rb"\x7f|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]")
+_UNSAFE_BYTES = re.compile(
+    rb"[\x00-\x08\x0b-\x1f\x7f]|\xc2[\x80-\x9f]|\xe2\x80[\xaa-\xae]|\xe2\x81[\xa6-\xa9]"
+)
+""":data:`CONTROL_CLASS` in UTF-8 (each pattern starts at a lead byte, never inside a
+multi-byte character)."""
 
 
 def _json_escape(match: re.Match[bytes]) -> bytes:
@@ -92,12 +98,39 @@ def _json_escape(match: re.Match[bytes]) -> bytes:
 
 
 def json_safe(line: bytes) -> bytes:
-    """UTF-8 JSON ``line`` with DEL, C1 and bidi characters written as ``\\uXXXX``.
+    """UTF-8 JSON ``line`` with control, DEL, C1 and bidi characters written as ``\\uXXXX``.
 
     JSON encoders escape C0 controls but write C1 and bidi characters raw; a JSON line
-    printed to a terminal must not carry them either.
+    printed to a terminal must not carry them either.  Newline and tab are kept.
     """
-    return _JSON_UNSAFE_BYTES.sub(_json_escape, line)
+    return _UNSAFE_BYTES.sub(_json_escape, line)
+
+
+class SafeWriter:
+    """A binary stream that writes :data:`CONTROL_CLASS` characters as ``\\uXXXX``.
+
+    For command output that goes to stdout, a terminal perhaps: JSON lines stay the
+    same JSON (:func:`json_safe`), other text (a CoNLL label from an old store) shows
+    the escape instead of acting on the terminal.  Each ``write`` must hold whole
+    UTF-8 characters, as line-by-line writers do.
+    """
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        """Write ``data`` made safe; returns the length of ``data`` (as callers expect)."""
+        self.stream.write(json_safe(data))
+        return len(data)
+
+    def flush(self) -> None:
+        """Flush the underlying stream."""
+        self.stream.flush()
+
+
+def safe_stdout() -> IO[bytes]:
+    """``sys.stdout.buffer`` behind a :class:`SafeWriter` (it writes and flushes only)."""
+    return cast("IO[bytes]", SafeWriter(sys.stdout.buffer))
 
 
 def check_token(value: object, what: str, *, spaces: bool = False) -> str:

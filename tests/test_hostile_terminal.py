@@ -21,7 +21,7 @@ import pytest
 
 from annotate.formats.readers import read_path
 from annotate.model import Annotations, Article, Origin, Quote, QuoteKind, Span, Statement, Status
-from annotate.terminal_text import check_token, escape, json_safe, one_line
+from annotate.terminal_text import SafeWriter, check_token, escape, json_safe, one_line
 from store import Store
 from tui.app import NewsreadApp
 from tui.config import Settings
@@ -228,3 +228,17 @@ def test_every_cli_command_writes_only_safe_text(tmp_path: Path) -> None:
     assert "empty\\x1b]0;PWNED\\x07\\u202egnp.exe\\u202c\\u2066x\\u2069\\nline.txt: empty" in first
     assert "imported 2 articles" in first  # the clean record and the hostile file name
     assert "x\\x1b]2;TITLE\\x1b\\bob.txt: no such file" in outputs[commands[6]]
+
+
+def test_safe_writer_keeps_json_meaning_and_shows_other_controls() -> None:
+    import io
+
+    buffer = io.BytesIO()
+    writer = SafeWriter(buffer)
+    line = json.dumps({"label": BIDI + C1 + "é“"}, ensure_ascii=False).encode() + b"\n"
+    assert writer.write(line) == len(line)
+    writer.write(f"Geneva\tB-{OSC52}\n".encode())
+    first, second = buffer.getvalue().decode().splitlines()
+    assert json.loads(first) == {"label": BIDI + C1 + "é“"}
+    assert second == "Geneva\tB-\\u001b]52;c;UFdORUQ=\\u001b\\"
+    assert unsafe_in(buffer.getvalue().decode()) == []
