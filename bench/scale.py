@@ -14,7 +14,9 @@ Figures so far (analysis, model loaded once beforehand, best of ``--rounds``):
 * ``analyze_normal_same_length_s``: news prose of the pathological article's length,
   the same-run comparison: pathological input should cost no more than prose;
 * ``tokenize_unguarded_run_s`` (``run_chars``): spaCy's tokenizer alone on a bare run of
-  ``=``, without the guard, to show the quadratic cost the guard avoids.
+  ``=``, without the guard, to show the quadratic cost the guard avoids;
+* ``tokens_pathological_s`` / ``tokens_normal_same_length_s``: the tokens every export
+  (and the reader's token moves) computes, for the pathological article and prose.
 
     python bench/scale.py [--rounds 3] [--only analyze]
 """
@@ -91,6 +93,20 @@ def analyze_figures(args: argparse.Namespace) -> Figures:
     figures["tokenize_unguarded_run_s"] = best_of(1, lambda: nlp.tokenizer(run))
     figures["run_chars"] = args.run_chars
     return figures
+
+
+@measure("tokens")
+def token_figures(args: argparse.Namespace) -> Figures:
+    """Export tokenization (``formats.tokens.make_doc``) of the same articles."""
+    from annotate.clean import clean_article
+    from annotate.formats.tokens import make_doc
+
+    pathological = clean_article("He said so.\n\nResult: " + "=" * 30000 + " end.")
+    normal = clean_article(prose(len(pathological.text)))
+    return {
+        "tokens_pathological_s": best_of(args.rounds, lambda: make_doc(pathological)),
+        "tokens_normal_same_length_s": best_of(args.rounds, lambda: make_doc(normal)),
+    }
 
 
 def main() -> None:

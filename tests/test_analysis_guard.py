@@ -106,3 +106,18 @@ async def test_the_app_stores_an_article_over_budget_as_skipped(
     assert article.analysis is not None
     assert article.analysis["skipped"] == "analysis took longer than 0 s; skipped"
     assert annotations.entities == () and annotations.quotes == ()
+
+
+def test_export_tokens_are_spacys_on_prose_and_linear_on_symbols() -> None:
+    from annotate.formats.tokens import guarded_doc
+
+    nlp = load_model("blank:en")
+    for path in seed_files():
+        text = clean_article(path.read_text("utf-8")).text
+        assert [t.text for t in guarded_doc(text)] == [t.text for t in nlp.make_doc(text)]
+    doc = guarded_doc(EQUALS)
+    assert doc.text == EQUALS
+    assert "=" * (30000 - RUN_KEPT) in [t.text for t in doc]
+    assert [t.text for t in doc][-2:] == ["end", "."]
+    nested = guarded_doc(NESTED)
+    assert nested.text == NESTED and [t.text for t in nested][:3] == ["Data", "\n\n", '{"a":']

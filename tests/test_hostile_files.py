@@ -195,3 +195,14 @@ def test_analyze_reads_html_and_folders_as_import_does(tmp_path: Path) -> None:
     (record,) = [json.loads(line) for line in result.stdout.splitlines()]
     assert record["title"] == "Port strike ends" and "<" not in record["text"]
     assert [p for p in iter_paths([str(folder)]) if isinstance(p, Path)] == [folder / "page.html"]
+
+
+def test_a_byte_order_mark_is_dropped_in_every_format(tmp_path: Path) -> None:
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "a.jsonl").write_bytes(bom + json.dumps({"text": ARTICLE}).encode() + b"\n")
+    (tmp_path / "b.txt").write_bytes(bom + ARTICLE.encode())
+    (tmp_path / "c.conll").write_bytes(bom + b"EU B-ORG\nsays O\n")
+    for name in ("a.jsonl", "b.txt", "c.conll"):
+        (item,) = read_path(tmp_path / name)
+        assert not isinstance(item, Failure), item
+        assert not item.article.text.startswith("\ufeff")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -120,6 +120,14 @@ def bounded_lines(handle: IO[bytes], limit: int = MAX_LINE_BYTES) -> Iterator[by
             if not rest or rest.endswith(b"\n"):
                 break
         yield None
+
+
+def without_bom(lines: Iterable[bytes | None]) -> Iterator[bytes | None]:
+    """``lines`` with a UTF-8 byte-order mark dropped from the first (Windows editors add it)."""
+    for number, line in enumerate(lines):
+        if number == 0 and line is not None and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        yield line
 
 
 def decoded_lines(lines: Iterator[bytes | None]) -> Iterator[str | None]:

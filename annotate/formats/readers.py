@@ -33,6 +33,7 @@ from annotate.formats.opening import (
     is_regular,
     open_regular,
     read_limited,
+    without_bom,
 )
 from annotate.formats.prodigy_jsonl import read_jsonl
 from annotate.limits import MAX_ARTICLE_CHARS
@@ -171,7 +172,7 @@ def _read_path(
             kind = kind_from_name(path.name)
             if kind == JSONL:
                 yield from read_jsonl(
-                    bounded_lines(handle),
+                    without_bom(bounded_lines(handle)),
                     where,
                     as_suggestions=as_suggestions,
                     annotator=annotator,
@@ -225,7 +226,7 @@ def read_stream(
             yield from capped(
                 checked(
                     read_jsonl(
-                        lines(head),
+                        without_bom(lines(head)),
                         where,
                         as_suggestions=as_suggestions,
                         annotator=annotator,
@@ -270,7 +271,11 @@ def read_bytes(
     stamp = time.time() if now is None else now
     if kind == JSONL:
         yield from read_jsonl(
-            data.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+            without_bom(data.splitlines()),
+            where,
+            as_suggestions=as_suggestions,
+            annotator=annotator,
+            now=stamp,
         )
         return
     try:
@@ -283,7 +288,11 @@ def read_bytes(
         kind = CONLL
     if kind == JSONL:
         yield from read_jsonl(
-            data.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+            without_bom(data.splitlines()),
+            where,
+            as_suggestions=as_suggestions,
+            annotator=annotator,
+            now=stamp,
         )
     elif kind == CONLL:
         yield from read_conll(
