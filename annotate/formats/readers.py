@@ -1,12 +1,18 @@
-"""From a path (or stdin's bytes) to imported articles: detect the kind, decode safely.
+"""From a path (or stdin) to imported articles: detect the kind, decode safely.
+
+The one reader of ``newsread import`` and ``newsread analyze``: both read the same
+files the same way.  Files are opened by :mod:`annotate.formats.opening` (regular
+files only, every read bounded before decoding) and every result passes
+:mod:`annotate.formats.admit` (size limit per article, labels checked, at most
+twenty errors a file).
 
 Kinds: plain text, Markdown, HTML, JSONL (one article or Prodigy task per line) and
 CoNLL/IOB.  The extension decides, except that a ``.txt`` file that reads as CoNLL
 (wikigold ships as ``wikigold.conll.txt``) is read as CoNLL, and content with no
 telling extension (stdin) is sniffed.  Every problem is a :class:`Failure` naming
 the file (and line): binary content, an empty file, bytes that are not UTF-8, a
-file too large to be one article.  JSONL and CoNLL files are streamed, so a big
-file never sits in memory whole.
+file too large to be one article.  JSONL and CoNLL files are streamed a bounded
+line at a time, so a big file never sits in memory whole.
 """
 
 from __future__ import annotations
