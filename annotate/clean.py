@@ -32,14 +32,19 @@ from annotate.boilerplate import Rules, default_rules
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Article
 from annotate.offsets import OffsetMap, Segment
+from annotate.terminal_text import BIDI_CLASS, CONTROL_CLASS
 
-# C0 and C1 control characters except newline and tab; DEL too.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters except newline and tab; DEL; bidi overrides and
+# isolates (one class for the whole app: annotate.terminal_text).
+_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
 _ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 # What cleaning deletes outright: escape sequences, control characters (not line
 # breaks or tabs), zero-width characters, the byte-order mark and soft hyphens.
 _REMOVE = re.compile(
-    _ESCAPE_SEQ.pattern + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\xad]"
+    _ESCAPE_SEQ.pattern
+    + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\xad"
+    + BIDI_CLASS
+    + "]"
 )
 # Same-length substitutions: every kind of space becomes a plain space.
 _SPACES = str.maketrans(

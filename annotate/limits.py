@@ -8,3 +8,9 @@ from __future__ import annotations
 # bounds the cost of one analysis: with en_core_web_sm, 200,000 characters take about
 # 13 s and 0.6 GB of memory on top of the model (measured, growing linearly).
 MAX_ARTICLE_CHARS = 200_000
+
+# Longest the app lets one article's analysis run before storing it without suggestions
+# (its ``analysis`` says ``skipped`` and why), so that it is not tried again on every
+# start.  With the tokenizer guard (annotate.detect.pipeline.spacy_text) analysis is
+# linear, and an article at the limit above takes about 13 s.
+ARTICLE_BUDGET_S = 30.0

@@ -53,12 +53,13 @@ def test_bad_files_are_reported_and_the_others_analysed(
     assert [r["source"] for r in records] == [str(SEEDS[0]), str(SEEDS[1])]
     assert errors == [
         f"newsread: {bad_files['empty']}: empty file",
-        f"newsread: {bad_files['binary']}: binary file, not text",
+        f"newsread: {bad_files['binary']}: binary file (it contains NUL or control bytes), "
+        "not text",
         f"newsread: {bad_files['latin1']}: not UTF-8 text (byte 0xe9 at offset 3); "
-        "convert it to UTF-8",
-        f"newsread: {bad_files['huge']}: too large (5.0 MB); an article may have at most "
-        f"{MAX_ARTICLE_CHARS:,} characters, split it into articles first",
-        f"newsread: {missing}: no such file",
+        "convert it to UTF-8 first",
+        f"newsread: {bad_files['huge']}: too large (over {4 * MAX_ARTICLE_CHARS:,} bytes); an "
+        f"article may have at most {MAX_ARTICLE_CHARS:,} characters, split it into articles first",
+        f"newsread: {missing}: no such file or folder",
     ]
 
 

@@ -15,8 +15,9 @@ import gc
 import threading
 import time
 from collections import Counter
+from functools import partial
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events, work
@@ -26,7 +27,9 @@ from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
 from annotate.edits import Edit, EditConflict
-from annotate.model import Annotations, ArticleStatus, Statement
+from annotate.limits import ARTICLE_BUDGET_S
+from annotate.model import Annotations, Article, ArticleStatus, Statement
+from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
 from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
@@ -38,6 +41,9 @@ from tui.widgets.article_view import ArticleView
 from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
 from tui.widgets.text_lines import TextLines
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 class NewsreadApp(App[None]):
@@ -60,6 +66,8 @@ class NewsreadApp(App[None]):
         self.analyze_in_background = analyze
         self._priority: str | None = None
         self._wake = threading.Event()
+        self.analysis_budget_s = ARTICLE_BUDGET_S
+        """Seconds one article's analysis may take before it is stored as skipped."""
         self._model_state = "model not loaded" if analyze else "analysis off"
         self._status_counts: Counter[ArticleStatus] = Counter()
         self._status_line = ""
@@ -129,7 +137,7 @@ class NewsreadApp(App[None]):
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is shown literally (file names, errors are data)."""
         timeout = 4 if severity == "information" else 12
-        self.notify(message, severity=severity, timeout=timeout, markup=False)
+        self.notify(escape(message), severity=severity, timeout=timeout, markup=False)
 
     def action_help(self) -> None:
         """Show every key."""
@@ -212,7 +220,7 @@ class NewsreadApp(App[None]):
         if shown != total_articles:
             parts.append(f"{shown} shown")
         parts.append(self._model_state)
-        parts.append(f"@{self.settings.annotator}")
+        parts.append(f"@{one_line(str(self.settings.annotator))}")
         line = " · ".join(parts)
         if line != self._status_line:  # one fixed line, repainted only when it changes
             self._status_line = line
@@ -228,7 +236,7 @@ class NewsreadApp(App[None]):
             model_label,
             resolve_model_name,
         )
-        from annotate.detect.pipeline import analyze
+        from annotate.detect.pipeline import BudgetedRunner, OverBudget
 
         worker = get_current_worker()
         started = time.perf_counter()
@@ -243,6 +251,7 @@ class NewsreadApp(App[None]):
         queue = iter([s.id for s in self.store.list_articles() if not s.analysed])
         labels = tuple(self.settings.labels)  # the config may restrict the label set
         done: set[str] = set()
+        runner = BudgetedRunner()  # quitting never waits for an analysis
         while not worker.is_cancelled:
             article_id, self._priority = self._priority, None  # the open article first
             if article_id is None or article_id in done:
@@ -256,10 +265,22 @@ class NewsreadApp(App[None]):
                 article, _ = self.store.get(article_id)
                 if article.analysis is not None:
                     continue
-                for _, annotations in analyze(nlp, [article], labels=labels):
-                    self.post_message(AnalysisReady(article_id, annotations, info))
+                found = runner.run(
+                    partial(_suggestions, nlp, article, labels),
+                    self.analysis_budget_s,
+                    lambda: worker.is_cancelled,
+                )
+            except OverBudget as exc:  # stored without suggestions, never tried again
+                skipped = {**info, "skipped": str(exc)}
+                self.post_message(AnalysisReady(article_id, Annotations(), skipped))
+                continue
             except Exception as exc:  # one bad article must not stop the others
                 self.post_message(AnalysisFailed(f"{type(exc).__name__}: {exc}", article_id))
+                continue
+            if found is None:
+                return  # cancelled: the app is quitting
+            for suggestions in found:
+                self.post_message(AnalysisReady(article_id, suggestions, info))
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         # The pipeline is a few hundred thousand long-lived objects: out of the
@@ -291,3 +312,10 @@ class NewsreadApp(App[None]):
         if message.article_id is None:
             self._model_state = "no model"
             self.update_status()
+
+
+def _suggestions(nlp: Language, article: Article, labels: tuple[str, ...]) -> list[Annotations]:
+    """The suggestions for one article (run on the analysis thread)."""
+    from annotate.detect.pipeline import analyze
+
+    return [found for _, found in analyze(nlp, [article], labels=labels)]

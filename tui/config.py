@@ -86,6 +86,26 @@ def _str_tuple(data: Mapping[str, Any], key: str, source: Path) -> tuple[str, ..
     return tuple(value)
 
 
+def check_settings(settings: Settings) -> Settings:
+    """``settings``, or :class:`ConfigError` when a name would be unsafe to store or draw.
+
+    The annotator is written into every decision and exported; labels and tags end in
+    exports and on the screen.  Each must be a short printable token (see
+    :func:`annotate.terminal_text.check_token`), like what an import accepts.
+    """
+    from annotate.terminal_text import check_token
+
+    try:
+        check_token(settings.annotator, "annotator", spaces=True)
+        for label in settings.labels:
+            check_token(label, "label")
+        for tag in settings.tags:
+            check_token(tag, "tag")
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
+    return settings
+
+
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     """Settings from the config file and the environment (flags are applied by the CLI)."""
     env = os.environ if environ is None else environ

@@ -9,17 +9,61 @@ rules run here, on the Docs as they come back, in input order.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
-from typing import TYPE_CHECKING
+import re
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotate.detect.attribution import annotated
 from annotate.detect.entities import fix_entities
 from annotate.detect.quotes import detect_quotes
 from annotate.model import Annotations, Article
 
+T = TypeVar("T")
+
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
+
+
+RUN_KEPT = 4
+"""Of a run of one symbol (``=====``, ``]]]]]``), this many characters reach spaCy."""
+SYMBOL_LINE_MIN = 200
+"""A line at least this long that is mostly symbols is not given to spaCy at all."""
+SYMBOL_LINE_ALNUM = 0.3
+"""...mostly symbols: fewer than this share of its non-space characters are alphanumeric."""
+_RUN = re.compile(r"([^\w\s])\1{" + str(RUN_KEPT) + ",}")
+_LONG_LINE = re.compile(r"[^\n]{" + str(SYMBOL_LINE_MIN) + ",}")
+_NON_SPACE = re.compile(r"\S")
+
+
+def spacy_text(text: str) -> str:
+    """``text`` as given to spaCy: same length, pathological stretches blanked.
+
+    spaCy's tokenizer is quadratic in the length of a whitespace-free stretch (it
+    peels one prefix or suffix at a time, each a search of the rest): 30,000 ``=``
+    took 155 s.  And a line of symbols (deeply nested JSON, ``[[[[…]]]]``) makes a
+    token per character, tens of thousands for the tagger and parser, with nothing
+    in them to find.  So a run of one symbol keeps its first :data:`RUN_KEPT`
+    characters and the rest become spaces, and a long line that is mostly symbols
+    becomes spaces entirely.  Replacing characters one for one (never inserting or
+    deleting) keeps every offset of the Doc an offset into ``Article.text``; prose
+    is never changed.
+    """
+
+    def run(match: re.Match[str]) -> str:
+        return match.group()[:RUN_KEPT] + " " * (len(match.group()) - RUN_KEPT)
+
+    def line(match: re.Match[str]) -> str:
+        stretch = match.group()
+        visible = len(stretch) - stretch.count(" ") - stretch.count("\t")
+        alnum = sum(1 for c in stretch if c.isalnum())
+        if visible and alnum < SYMBOL_LINE_ALNUM * visible:
+            return _NON_SPACE.sub(" ", stretch)
+        return stretch
+
+    return _LONG_LINE.sub(line, _RUN.sub(run, text))
 
 
 def sentence_bounds(doc: Doc, text: str) -> tuple[tuple[int, int], ...]:
@@ -66,8 +110,59 @@ def analyze(
     ``n_process`` is spaCy's multiprocessing (worker processes parse, this process
     applies the rules); ``labels`` restricts the entity labels.
     """
-    stream = ((a.text, a) for a in articles)
+    stream = ((spacy_text(a.text), a) for a in articles)
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
         yield article, annotations_from_doc(doc, labels=labels)
+
+
+class OverBudget(RuntimeError):
+    """An analysis ran past its time budget; the message says how long it was given."""
+
+
+class BudgetedRunner:
+    """Runs one analysis at a time on a daemon thread and waits for it within a budget.
+
+    spaCy cannot be interrupted, so an analysis over budget is abandoned, not stopped:
+    its thread is a daemon (quitting never waits for it) and its result is dropped.
+    The next analysis waits for it to end, because one pipeline is never run from two
+    threads at once; ``cancelled`` is polled all along, so a quitting app is not held.
+    """
+
+    POLL_S = 0.1
+
+    def __init__(self) -> None:
+        self._thread: threading.Thread | None = None
+
+    def run(
+        self, work: Callable[[], T], budget_s: float, cancelled: Callable[[], bool]
+    ) -> T | None:
+        """``work()``'s result; ``None`` when cancelled; :class:`OverBudget` past the budget."""
+        while self._thread is not None and self._thread.is_alive():
+            if cancelled():
+                return None
+            self._thread.join(self.POLL_S)
+        box: list[tuple[bool, Any]] = []
+
+        def target() -> None:
+            try:
+                box.append((True, work()))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+                box.append((False, exc))
+
+        thread = self._thread = threading.Thread(target=target, name="analysis", daemon=True)
+        deadline = time.monotonic() + budget_s
+        thread.start()
+        while thread.is_alive():
+            if cancelled():
+                return None
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise OverBudget(f"analysis took longer than {budget_s:g} s; skipped")
+            thread.join(min(self.POLL_S, remaining))
+        ok, value = box[0]
+        if not ok:
+            raise value
+        result: T = value
+        return result

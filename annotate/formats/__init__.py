@@ -16,7 +16,11 @@ on its own and lets a round trip be checked without a store.
 ``conll``          CoNLL / IOB files, both ways.
 ``textcat``        textcat JSONL (``text``, ``cats``) of tagged statements.
 ``html``           news pages saved as HTML (main text and metadata by trafilatura).
-``readers``        what kind of file a path is, safe decoding, one result per article.
+``readers``        what kind of file a path is, safe decoding, one result per article:
+                   the one reader of ``import`` and ``analyze``.
+``opening``        only regular files are opened (O_NONBLOCK + fstat), every read bounded.
+``admit``          what every import admits: articles within the size limit, labels,
+                   tags and annotator names that are printable tokens; errors capped.
 """
 
 from __future__ import annotations

@@ -33,6 +33,8 @@ class Failure:
 
     where: str
     reason: str
+    count: int = 1
+    """How many records this failure stands for (more than one: a summed-up tail)."""
 
     def __str__(self) -> str:
         return f"{self.where}: {self.reason}"

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from annotate.clean import strip_control
 from annotate.formats.base import Failure, Imported
 from annotate.formats.tokens import TOKENIZATION_KEY, WHITESPACE, is_pretokenized, make_doc
+from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Annotations, Article, Origin, Span, Status
 
 Report = Callable[[str], None]
@@ -65,6 +66,19 @@ class _Document:
     sentences: list[list[tuple[str, str, int]]] = field(default_factory=list)
     current: list[tuple[str, str, int]] = field(default_factory=list)
     error: str | None = None
+    chars: int = 0
+    """Characters of the article so far: a document over the limit stops growing."""
+
+    def add(self, token: str, tag: str, number: int) -> None:
+        self.chars += len(token) + 1
+        if self.chars > MAX_ARTICLE_CHARS:
+            self.error = (
+                f"document too large (over {MAX_ARTICLE_CHARS:,} characters); "
+                "split it into documents with -DOCSTART- lines"
+            )
+            self.sentences, self.current = [], []  # free it: nothing of it is imported
+            return
+        self.current.append((token, tag, number))
 
     def end_sentence(self) -> None:
         if self.current:
@@ -73,14 +87,18 @@ class _Document:
 
 
 def read_conll(
-    lines: Iterable[str],
+    lines: Iterable[str | None],
     where: str,
     *,
     as_suggestions: bool = False,
     annotator: str | None = None,
     now: float | None = None,
 ) -> Iterator[Imported | Failure]:
-    """Each document of a CoNLL file as an article with gold entities (or a failure)."""
+    """Each document of a CoNLL file as an article with gold entities (or a failure).
+
+    A ``None`` line stands for one too long to read (see ``formats.opening``): it
+    spoils its document, like any other bad line.
+    """
     stamp = time.time() if now is None else now
     status = Status.PENDING if as_suggestions else Status.ACCEPTED
     doc: _Document | None = None
@@ -97,6 +115,10 @@ def read_conll(
             yield Imported(article, annotations, place)
 
     for number, line in enumerate(lines, start=1):
+        if line is None:
+            doc = doc or _Document(first_line=number)
+            doc.error = doc.error or f"line {number}: too long for a token line"
+            continue
         stripped = line.strip()
         if stripped.startswith(DOCSTART):
             yield from finish(doc)
@@ -117,7 +139,7 @@ def read_conll(
         if not _TAG.match(tag):
             doc.error = f"line {number}: {tag[:40]!r} is not an IO/IOB/BILOU tag"
             continue
-        doc.current.append((columns[0], tag, number))
+        doc.add(columns[0], tag, number)
     yield from finish(doc)
 
 

@@ -15,12 +15,13 @@ from bisect import bisect_left
 
 from annotate.clean import strip_control
 from annotate.formats.base import FormatError
+from annotate.terminal_text import CONTROL_CLASS
 
 # The same patterns as annotate.clean; the result is checked against strip_control,
 # so a change there is caught (as a FormatError) instead of silently shifting spans.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
 _ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
-_NEEDS_CLEANING = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\r]")
+_NEEDS_CLEANING = re.compile(f"[{CONTROL_CLASS}\r]")
 
 
 class OffsetMap:

@@ -419,17 +419,23 @@ def dumps(task: Mapping[str, Any]) -> bytes:
 
 
 def read_jsonl(
-    lines: Iterable[bytes],
+    lines: Iterable[bytes | None],
     where: str,
     *,
     as_suggestions: bool = False,
     annotator: str | None = None,
     now: float | None = None,
 ) -> Iterator[Imported | Failure]:
-    """Each line of a JSONL file as an imported article, or a failure naming its line."""
+    """Each line of a JSONL file as an imported article, or a failure naming its line.
+
+    A ``None`` line stands for one too long to read (see ``formats.opening``).
+    """
     stamp = time.time() if now is None else now
     for number, raw in enumerate(lines, start=1):
         place = f"{where}:{number}"
+        if raw is None:
+            yield Failure(place, "line too long for one article; skipped")
+            continue
         if not raw.strip():
             continue
         try:

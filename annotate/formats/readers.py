@@ -1,12 +1,18 @@
-"""From a path (or stdin's bytes) to imported articles: detect the kind, decode safely.
+"""From a path (or stdin) to imported articles: detect the kind, decode safely.
+
+The one reader of ``newsread import`` and ``newsread analyze``: both read the same
+files the same way.  Files are opened by :mod:`annotate.formats.opening` (regular
+files only, every read bounded before decoding) and every result passes
+:mod:`annotate.formats.admit` (size limit per article, labels checked, at most
+twenty errors a file).
 
 Kinds: plain text, Markdown, HTML, JSONL (one article or Prodigy task per line) and
 CoNLL/IOB.  The extension decides, except that a ``.txt`` file that reads as CoNLL
 (wikigold ships as ``wikigold.conll.txt``) is read as CoNLL, and content with no
 telling extension (stdin) is sniffed.  Every problem is a :class:`Failure` naming
 the file (and line): binary content, an empty file, bytes that are not UTF-8, a
-file too large to be one article.  JSONL and CoNLL files are streamed, so a big
-file never sits in memory whole.
+file too large to be one article.  JSONL and CoNLL files are streamed a bounded
+line at a time, so a big file never sits in memory whole.
 """
 
 from __future__ import annotations
@@ -17,12 +23,26 @@ import time
 from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
+from typing import IO
 
-from annotate.clean import clean_article
+from annotate.clean import ArticleTooLarge, EmptyArticle, clean_article
+from annotate.formats.admit import capped, checked
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.conll import looks_like_conll, read_conll
 from annotate.formats.html import article_from_html
+from annotate.formats.opening import (
+    MAX_HTML_BYTES,
+    MAX_TEXT_BYTES,
+    bounded_lines,
+    decoded_lines,
+    file_type,
+    is_regular,
+    open_regular,
+    read_limited,
+    without_bom,
+)
 from annotate.formats.prodigy_jsonl import read_jsonl
+from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Article
 
 TEXT, MARKDOWN, HTML, JSONL, CONLL = "text", "markdown", "html", "jsonl", "conll"
@@ -44,9 +64,8 @@ EXTENSIONS = {
     ".bio": CONLL,
     ".bioes": CONLL,
 }
-MAX_ARTICLE_BYTES = 20 * 1024 * 1024
-"""A single-article file larger than this is refused (nobody annotates 20 MB of text)."""
 SNIFF_BYTES = 64 * 1024
+_CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))
 
 
 def kind_from_name(name: str) -> str | None:
@@ -55,9 +74,15 @@ def kind_from_name(name: str) -> str | None:
 
 
 def decode(data: bytes) -> str:
-    """UTF-8 text (a BOM dropped); :class:`FormatError` for binary or other encodings."""
-    if b"\x00" in data[:SNIFF_BYTES]:
-        raise FormatError("binary file (it contains NUL bytes), not text")
+    """UTF-8 text (a BOM dropped); :class:`FormatError` for binary or other encodings.
+
+    Binary is told by a NUL byte or by more than one control byte in ten at the
+    start (a PDF, an image, a stream of random bytes), before any decoding.
+    """
+    head = data[:SNIFF_BYTES]
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
+    if b"\x00" in head or controls > len(head) // 10:
+        raise FormatError("binary file (it contains NUL or control bytes), not text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -83,10 +108,12 @@ def sniff(text: str) -> str:
 
 
 def iter_paths(paths: Iterable[str]) -> Iterator[Path | Failure]:
-    """Files to import, folders walked recursively in name order; ``-`` stays as is.
+    """Files to read, folders walked recursively in name order; ``-`` stays as is.
 
-    Inside a folder only files with a known extension are taken (hidden ones are
-    skipped); a file named on the command line is taken whatever its name.
+    Inside a folder only regular files with a known extension are taken (hidden ones
+    are skipped); a FIFO, device or socket with such a name is named as a failure,
+    never opened.  Symlinks are followed to regular files only.  A file named on the
+    command line is taken whatever its name, if it is a regular file.
     """
     for name in paths:
         if name == "-":
@@ -94,48 +121,136 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Path | Failure]:
             continue
         path = Path(name).expanduser()
         if path.is_dir():
-            for root, dirs, files in os.walk(path):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for file in sorted(files):
-                    if not file.startswith(".") and kind_from_name(file):
-                        yield Path(root) / file
-        elif path.is_file():
+            yield from _walk(path)
+        elif is_regular(path):
             yield path
         elif path.exists():
-            yield Failure(str(path), "not a regular file")
+            yield Failure(str(path), _not_regular(path))
         else:
             yield Failure(str(path), "no such file or folder")
+
+
+def _walk(folder: Path) -> Iterator[Path | Failure]:
+    found = False
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for file in sorted(files):
+            if file.startswith(".") or not kind_from_name(file):
+                continue
+            path = Path(root) / file
+            found = True
+            if is_regular(path):
+                yield path
+            elif path.exists():
+                yield Failure(str(path), _not_regular(path))
+            else:
+                yield Failure(str(path), "a broken symlink; skipped")
+    if not found:
+        yield Failure(str(folder), f"folder holds no files to read ({', '.join(EXTENSIONS)})")
+
+
+def _not_regular(path: Path) -> str:
+    try:
+        return f"{file_type(path.stat().st_mode)}, not a regular file; skipped"
+    except OSError as exc:
+        return f"cannot read it ({exc.strerror or exc})"
 
 
 def read_path(
     path: Path, *, as_suggestions: bool = False, annotator: str | None = None
 ) -> Iterator[Imported | Failure]:
-    """The articles of one file (or failures naming it); never raises for bad content."""
+    """The articles of one file (or failures naming it); never raises for bad content.
+
+    Only a regular file is read, and no read is larger than the kind's limit.
+    Failures past :data:`MAX_ERRORS_SHOWN` are summed up in one last failure.
+    """
+    items = _read_path(path, as_suggestions, annotator)
+    yield from capped(checked(items), str(path))
+
+
+def _read_path(
+    path: Path, as_suggestions: bool, annotator: str | None
+) -> Iterator[Imported | Failure]:
     where = str(path)
     now = time.time()
     try:
-        kind = kind_from_name(path.name)
-        if kind == JSONL:
-            with path.open("rb") as handle:
+        with open_regular(path) as handle:
+            kind = kind_from_name(path.name)
+            if kind == JSONL:
                 yield from read_jsonl(
-                    handle, where, as_suggestions=as_suggestions, annotator=annotator, now=now
+                    without_bom(bounded_lines(handle)),
+                    where,
+                    as_suggestions=as_suggestions,
+                    annotator=annotator,
+                    now=now,
                 )
-            return
-        if kind in (CONLL, TEXT, None):
-            with path.open("rb") as handle:
-                head = handle.read(SNIFF_BYTES)
-            if _head_is_conll(head) or kind == CONLL:
-                yield from _read_conll_file(path, as_suggestions, annotator, now)
                 return
-        if path.stat().st_size > MAX_ARTICLE_BYTES:
-            yield Failure(where, f"too large for one article (over {MAX_ARTICLE_BYTES} bytes)")
-            return
-        data = path.read_bytes()
+            if kind in (CONLL, TEXT, None):
+                head = handle.read(SNIFF_BYTES)
+                handle.seek(0)
+                if kind == CONLL or _head_is_conll(head):
+                    lines = decoded_lines(bounded_lines(handle))
+                    yield from read_conll(
+                        lines, where, as_suggestions=as_suggestions, annotator=annotator, now=now
+                    )
+                    return
+            data = read_limited(handle, MAX_HTML_BYTES if kind == HTML else MAX_TEXT_BYTES)
+    except FormatError as exc:
+        yield Failure(where, str(exc))
+        return
     except OSError as exc:
         yield Failure(where, f"cannot read it ({exc.strerror or exc})")
         return
     yield from read_bytes(
         data, where, kind=kind, as_suggestions=as_suggestions, annotator=annotator, now=now
+    )
+
+
+def read_stream(
+    stream: IO[bytes],
+    where: str = "<stdin>",
+    *,
+    as_suggestions: bool = False,
+    annotator: str | None = None,
+) -> Iterator[Imported | Failure]:
+    """The articles of a stream (stdin): sniffed, and bounded like a file.
+
+    JSONL and CoNLL are read a bounded line at a time (the limit is per article);
+    anything else is one article, read to at most :data:`MAX_TEXT_BYTES` + 1 bytes,
+    so ``yes | newsread import -`` stops with "too large" instead of eating memory.
+    """
+    now = time.time()
+
+    def lines(first: bytes) -> Iterator[bytes | None]:
+        yield first
+        yield from bounded_lines(stream)
+
+    try:
+        head = stream.readline(SNIFF_BYTES)
+        kind = sniff(head.decode("utf-8", errors="replace")) if head.strip() else TEXT
+        if kind == JSONL:
+            yield from capped(
+                checked(
+                    read_jsonl(
+                        without_bom(lines(head)),
+                        where,
+                        as_suggestions=as_suggestions,
+                        annotator=annotator,
+                        now=now,
+                    )
+                ),
+                where,
+            )
+            return
+        data = head + read_limited(stream, MAX_TEXT_BYTES - len(head))
+    except FormatError as exc:
+        yield Failure(where, str(exc))
+        return
+    yield from capped(
+        checked(
+            read_bytes(data, where, as_suggestions=as_suggestions, annotator=annotator, now=now)
+        ),
+        where,
     )
 
 
@@ -149,19 +264,6 @@ def _head_is_conll(head: bytes) -> bool:
     return looks_like_conll(lines)
 
 
-def _read_conll_file(
-    path: Path, as_suggestions: bool, annotator: str | None, now: float
-) -> Iterator[Imported | Failure]:
-    where = str(path)
-    try:
-        with path.open(encoding="utf-8-sig") as handle:
-            yield from read_conll(
-                handle, where, as_suggestions=as_suggestions, annotator=annotator, now=now
-            )
-    except UnicodeDecodeError as exc:
-        yield Failure(where, f"not UTF-8 text (offset {exc.start} of a chunk); import stopped")
-
-
 def read_bytes(
     data: bytes,
     where: str,
@@ -171,11 +273,15 @@ def read_bytes(
     annotator: str | None = None,
     now: float | None = None,
 ) -> Iterator[Imported | Failure]:
-    """The articles held in ``data`` (a whole file or stdin), of ``kind`` or sniffed."""
+    """The articles held in ``data`` (already read within a limit), of ``kind`` or sniffed."""
     stamp = time.time() if now is None else now
     if kind == JSONL:
         yield from read_jsonl(
-            data.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+            without_bom(data.splitlines()),
+            where,
+            as_suggestions=as_suggestions,
+            annotator=annotator,
+            now=stamp,
         )
         return
     try:
@@ -188,7 +294,11 @@ def read_bytes(
         kind = CONLL
     if kind == JSONL:
         yield from read_jsonl(
-            data.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+            without_bom(data.splitlines()),
+            where,
+            as_suggestions=as_suggestions,
+            annotator=annotator,
+            now=stamp,
         )
     elif kind == CONLL:
         yield from read_conll(
@@ -210,8 +320,13 @@ def article_from_text(text: str, kind: str, *, source: str) -> Article:
         text, meta = markdown_to_text(text)
     try:
         return clean_article(text, source=source, meta=meta or None)
-    except ValueError as exc:
-        raise FormatError(f"no article text ({exc})") from exc
+    except ArticleTooLarge:
+        raise FormatError(
+            f"too large ({len(text):,} characters); an article may have at most "
+            f"{MAX_ARTICLE_CHARS:,} characters, split it into articles first"
+        ) from None
+    except EmptyArticle as exc:
+        raise FormatError(str(exc)) from None
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.DOTALL)

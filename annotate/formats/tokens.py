@@ -39,10 +39,41 @@ def is_pretokenized(meta: Mapping[str, Any]) -> bool:
 
 def make_doc(article: Article) -> Doc:
     """The article's text as a tokenized spaCy ``Doc`` (no pipeline components run)."""
-    nlp = load_model("blank:en")
     if is_pretokenized(article.meta):
         return whitespace_doc(article.text)
-    return nlp.make_doc(article.text)
+    return guarded_doc(article.text)
+
+
+def guarded_doc(text: str) -> Doc:
+    """spaCy's tokens of ``text``, in linear time even on pathological text.
+
+    spaCy's tokenizer is quadratic on a long whitespace-free stretch (30,000 ``=``:
+    minutes).  The tokenizer reads the text the analysis reads
+    (:func:`annotate.detect.pipeline.spacy_text`, same length, symbol runs and symbol
+    lines blanked); each blanked stretch then becomes one token of the original
+    characters.  Prose is never blanked, so its tokens are exactly spaCy's.
+    """
+    from spacy.tokens import Doc
+    from spacy.util import get_words_and_spaces
+
+    from annotate.detect.pipeline import spacy_text
+
+    nlp = load_model("blank:en")
+    guarded = spacy_text(text)
+    if guarded == text:
+        return nlp.make_doc(text)
+    pieces = [(t.idx, t.idx + len(t.text)) for t in nlp.make_doc(guarded) if not t.is_space]
+    start = None
+    for i, (old, new) in enumerate(zip(text, guarded, strict=True)):
+        if old != new and start is None:
+            start = i
+        elif old == new and start is not None:
+            pieces.append((start, i))
+            start = None
+    if start is not None:
+        pieces.append((start, len(text)))
+    words, spaces = get_words_and_spaces([text[s:e] for s, e in sorted(pieces)], text)
+    return Doc(nlp.vocab, words=words, spaces=spaces)
 
 
 def whitespace_doc(text: str) -> Doc:

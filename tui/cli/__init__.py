@@ -19,7 +19,7 @@ from store import StoreError
 from tui import trace
 from tui.cli import analyze_cmd, config_cmd, export_cmd, import_cmd, stats_cmd
 from tui.cli.common import fail
-from tui.config import ConfigError, Settings, load_settings
+from tui.config import ConfigError, Settings, check_settings, load_settings
 
 COMMANDS: tuple[ModuleType, ...] = (analyze_cmd, import_cmd, export_cmd, stats_cmd, config_cmd)
 
@@ -54,10 +54,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        settings = load_settings().with_overrides(
-            store=args.store.expanduser() if args.store else None,
-            model=args.model,
-            annotator=args.annotator,
+        settings = check_settings(
+            load_settings().with_overrides(
+                store=args.store.expanduser() if args.store else None,
+                model=args.model,
+                annotator=args.annotator,
+            )
         )
     except ConfigError as exc:
         return fail(str(exc))

@@ -6,7 +6,8 @@ JSON line on stdout (format in DESIGN.md; offsets are into that line's ``text``)
 file that cannot be analysed (missing, empty, binary, not UTF-8, too large) gets one
 line on stderr naming it, the others are still analysed, and the exit code is 1.
 
-Files larger than :data:`annotate.clean.MAX_ARTICLE_CHARS` characters are refused
+Files are opened and read by :mod:`annotate.formats.readers`, as ``import`` does.
+Articles larger than :data:`annotate.limits.MAX_ARTICLE_CHARS` characters are refused
 rather than cut: an "article" of a megabyte is a dump or many articles glued together,
 and analysing a slice of it would silently give partial results.
 """
@@ -17,26 +18,15 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from annotate.detect.nlp import ModelNotAvailable, check_model
-from annotate.limits import MAX_ARTICLE_CHARS
 from tui.cli.common import fail
 from tui.config import ONTONOTES_LABELS, Settings
 
 if TYPE_CHECKING:
+    from annotate.formats.base import Failure
     from annotate.model import Annotations, Article, Span
-
-TEXT_SUFFIXES = (".txt", ".md", ".text", ".markdown")
-# UTF-8 takes at most 4 bytes a character: a bigger file cannot be within the limit.
-MAX_FILE_BYTES = 4 * MAX_ARTICLE_CHARS
-_SNIFF = 8192
-_CONTROL_BYTES = bytes(range(9)) + bytes(range(14, 32))
-
-
-class InputError(ValueError):
-    """One input cannot be analysed; the message says why (the path is added by the caller)."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,7 +35,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "analyze",
         help="print entities and quotes of articles as JSON lines (no store writes)",
         description="Clean and analyse each article and print one JSON line per article. "
-        "Folders are searched for .txt/.md files; '-' reads one article from stdin.",
+        "Files and folders are read as 'import' reads them (.txt/.md/.html, .jsonl, "
+        "CoNLL); '-' reads stdin.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     parser.add_argument("--model", dest="analyze_model", help="spaCy pipeline for this run")
@@ -71,92 +62,39 @@ def _positive(value: str) -> int:
     return number
 
 
-def read_article_text(path: Path) -> str:
-    """The text of an article file, or :class:`InputError` saying why it cannot be used."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError(_too_large(f"{size / 1e6:.1f} MB"))
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file") from None
-    except IsADirectoryError:
-        raise InputError("is a folder") from None
-    except OSError as exc:
-        raise InputError(f"cannot read it ({exc.strerror or exc})") from None
-    return decode_article(data)
-
-
-def decode_article(data: bytes) -> str:
-    """Bytes as UTF-8 article text; binary, non-UTF-8 and oversized input is refused."""
-    if not data.strip():
-        raise InputError("empty file")
-    head = data[:_SNIFF]
-    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
-    if b"\x00" in head or controls > len(head) // 10:
-        raise InputError("binary file, not text")
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        byte = data[exc.start]
-        raise InputError(
-            f"not UTF-8 text (byte 0x{byte:02x} at offset {exc.start}); convert it to UTF-8"
-        ) from None
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise InputError(_too_large(f"{len(text):,} characters"))
-    return text
-
-
-def _too_large(size: str) -> str:
-    return (
-        f"too large ({size}); an article may have at most {MAX_ARTICLE_CHARS:,} characters, "
-        "split it into articles first"
-    )
-
-
-def expand_paths(paths: Sequence[str]) -> Iterator[tuple[str, Path | None]]:
-    """Each input as (name shown, path); folders give their text files, ``-`` is stdin."""
-    for name in paths:
-        if name == "-":
-            yield "-", None
-            continue
-        path = Path(name)
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
-            )
-            if not files:
-                yield name, path  # reported as "is a folder" with no articles
-            for file in files:
-                yield str(file), file
-        else:
-            yield name, path
-
-
 class _Run:
-    """Reads inputs lazily (so spaCy can batch them) and remembers which failed."""
+    """Reads inputs lazily (so spaCy can batch them) and remembers which failed.
+
+    Files are read exactly as ``newsread import`` reads them (one shared reader:
+    regular files only, bounded reads, HTML through trafilatura, JSONL and CoNLL one
+    article a record); the annotations that come with a file are ignored here.
+    """
 
     def __init__(self, paths: Sequence[str]) -> None:
         self.paths = paths
         self.failed = 0
 
     def articles(self) -> Iterator[Article]:
-        from annotate.clean import clean_article  # not at import: the app starts faster
+        from annotate.formats.base import Failure  # not at import: the app starts faster
+        from annotate.formats.readers import iter_paths, read_path, read_stream
 
-        for name, path in expand_paths(self.paths):
-            try:
-                if path is None:
-                    text = decode_article(sys.stdin.buffer.read(MAX_FILE_BYTES + 1))
-                elif path.is_dir():
-                    raise InputError("folder holds no .txt or .md files")
-                else:
-                    text = read_article_text(path)
-                article = clean_article(text, source=name)
-            except ValueError as exc:  # InputError, EmptyArticle, ArticleTooLarge
-                self.failed += 1
-                fail(f"{name}: {exc}", 1)
+        for entry in iter_paths(self.paths):
+            if isinstance(entry, Failure):
+                self._failed(entry)
                 continue
-            yield article
+            if str(entry) == "-":
+                items = read_stream(sys.stdin.buffer, "-")
+            else:
+                items = read_path(entry)
+            for item in items:
+                if isinstance(item, Failure):
+                    self._failed(item)
+                else:
+                    yield item.article
+
+    def _failed(self, failure: Failure) -> None:
+        self.failed += failure.count
+        fail(f"{failure.where}: {failure.reason}", 1)
 
 
 def _span(span: Span | None, text: str) -> dict[str, Any] | None:
@@ -216,6 +154,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
     from annotate.detect.nlp import load_model
     from annotate.detect.pipeline import analyze
+    from annotate.terminal_text import json_safe
 
     try:
         nlp = load_model(model)
@@ -232,7 +171,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     )
     try:
         for article, found in results:
-            out.write(orjson.dumps(article_record(article, found)) + b"\n")
+            out.write(json_safe(orjson.dumps(article_record(article, found))) + b"\n")
             out.flush()
     except BrokenPipeError:
         # The reader went away (`newsread analyze … | head`): stop quietly, and keep

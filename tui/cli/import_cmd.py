@@ -65,18 +65,19 @@ class ImportSummary:
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
+        failed = sum(f.count for f in self.failures)
         return (
             f"imported {self.imported} article{'s' if self.imported != 1 else ''} "
             f"({self.annotations} annotations), skipped {self.duplicates} "
-            f"duplicate{'s' if self.duplicates != 1 else ''}, {len(self.failures)} failed"
+            f"duplicate{'s' if self.duplicates != 1 else ''}, {failed} failed"
         )
 
 
 class Reporter:
     """Messages on stderr, above the progress bar when there is one.
 
-    File names and reasons are untrusted text: control characters are removed and
-    nothing is interpreted as Rich markup.
+    File names and reasons are untrusted text: control and bidi characters are shown
+    as escapes (one line each) and nothing is interpreted as Rich markup.
     """
 
     def __init__(self, stream: IO[str]) -> None:
@@ -84,9 +85,9 @@ class Reporter:
         self.progress: Any = None
 
     def say(self, message: str) -> None:
-        from annotate.clean import strip_control
+        from annotate.terminal_text import one_line
 
-        text = f"newsread: {strip_control(message)}"
+        text = f"newsread: {one_line(message)}"
         if self.progress is not None:
             self.progress.console.print(
                 text, markup=False, highlight=False, emoji=False, soft_wrap=True
@@ -158,7 +159,7 @@ def import_paths(
 ) -> ImportSummary:
     """Import every file of ``names`` into ``store``, filling ``summary`` as it goes."""
     from annotate.formats.base import Failure
-    from annotate.formats.readers import iter_paths, read_bytes, read_path
+    from annotate.formats.readers import iter_paths, read_path, read_stream
     from store import StoreError
 
     files: list[Path] = []
@@ -178,8 +179,8 @@ def import_paths(
     try:
         for path in files:
             if str(path) == "-":
-                items: Iterable[Imported | Failure] = read_bytes(
-                    stdin.read(), "<stdin>", as_suggestions=as_suggestions, annotator=annotator
+                items: Iterable[Imported | Failure] = read_stream(
+                    stdin, "<stdin>", as_suggestions=as_suggestions, annotator=annotator
                 )
             else:
                 items = read_path(path, as_suggestions=as_suggestions, annotator=annotator)

@@ -12,6 +12,7 @@ import json
 import sys
 from typing import Any
 
+from annotate.terminal_text import one_line
 from store import Store, StoreError
 from store.stats import DECIDED, StoreStats, compute_stats
 from tui.cli.common import fail
@@ -44,7 +45,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     except StoreError as exc:
         return fail(str(exc))
     for message in damaged:
-        print(f"newsread: warning: left out of the counts: {message}", file=sys.stderr)
+        print(f"newsread: warning: left out of the counts: {one_line(message)}", file=sys.stderr)
     if args.json:
         print(json.dumps({"store": str(path), **stats.to_dict(), "damaged": damaged}))
     else:
@@ -77,9 +78,9 @@ def render(stats: StoreStats, where: str) -> str:
         for name, counts in sorted(stats.by_annotator.items())
     ]
     lines += _table(["annotator", *DECIDED], rows, numeric=len(DECIDED))
-    from annotate.clean import strip_control  # only when printing: keeps start-up light
+    from annotate.terminal_text import escape  # only when printing: keeps start-up light
 
-    return strip_control("\n".join(lines))
+    return escape("\n".join(lines))
 
 
 def _table(header: list[str], rows: list[list[str]], *, numeric: int) -> list[str]:

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
 from annotate.model import Span
+from annotate.terminal_text import one_line
 from tui.widgets.text_layout import visible
 
 PICKER_CSS = """
@@ -69,7 +70,7 @@ class LabelPicker(ModalScreen[str | None]):
         for index, label in enumerate(self.labels):
             prompt = Text()
             prompt.append(f"{index + 1} " if index < 9 else "  ", style="bold")
-            prompt.append(f" {label} ", style=self.style_for(label))
+            prompt.append(f" {one_line(label)} ", style=self.style_for(label))
             if label == self.current:
                 prompt.append("  (current)", style="dim")
             options.append(Option(prompt, id=label))
@@ -124,7 +125,11 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
 
     def compose(self) -> ComposeResult:
         selections = [
-            Selection(Text(f"{i + 1} {tag}" if i < 9 else f"  {tag}"), tag, tag in self.chosen)
+            Selection(
+                Text(f"{i + 1} {one_line(tag)}" if i < 9 else f"  {one_line(tag)}"),
+                tag,
+                tag in self.chosen,
+            )
             for i, tag in enumerate(self.tags)
         ]
         with Vertical():

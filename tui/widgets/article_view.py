@@ -27,6 +27,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from annotate.model import Annotations, Quote, Status
+from annotate.terminal_text import one_line
 from annotate.tokens import Tokens
 from tui.labels import label_class
 from tui.widgets.palette import LabelPalette
@@ -277,7 +278,7 @@ class ArticleView(ScrollView, can_focus=True):
                 mark_style = style(label_class(span.label))
             if span.id == self.focused_id:
                 mark_style += focused
-            tag = f"{span.label}{DECISION_MARKS[span.status]}"
+            tag = f"{one_line(span.label)}{DECISION_MARKS[span.status]}"
             yield Mark(span.start, span.end, mark_style, tag, tag_style)
         if focused_quote is not None:
             yield from self._speaker_marks(focused_quote, tag_style)

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from annotate.actions import Focusable, statement_at
 from annotate.model import Annotations, Quote, Span, Status
+from annotate.terminal_text import one_line
 from tui.widgets.text_layout import visible
 from tui.widgets.text_lines import TextLines
 
@@ -28,7 +29,7 @@ def _when(item: Span | Quote) -> str:
     if item.timestamp is None:
         return ""
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.timestamp))
-    return f"{item.annotator or '?'} · {stamp}"
+    return f"{one_line(item.annotator or '?')} · {stamp}"
 
 
 def describe(text: str, annotations: Annotations, item: Focusable | None) -> Text:
@@ -40,7 +41,7 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
         return out
     status = f"{STATUS_MARKS[item.status]} {item.status}"
     if isinstance(item, Span):
-        out.append(f"{item.label}\n", style="bold")
+        out.append(f"{one_line(item.label)}\n", style="bold")
         out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
         out.append(f"status  {status}\norigin  {item.origin}\n")
     else:
@@ -60,7 +61,7 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
             out.append(f"cue     {_excerpt(text, item.cue.start, item.cue.end, 30)}\n")
         statement = statement_at(annotations, item.start, item.end)
         if statement is not None and statement.tags:
-            out.append(f"tags    {', '.join(statement.tags)}\n")
+            out.append(f"tags    {one_line(', '.join(statement.tags))}\n")
     when = _when(item)
     if when:
         out.append(f"by      {when}\n", style="dim")

@@ -9,6 +9,7 @@ from rich.style import Style
 from rich.text import Text
 
 from annotate.model import Annotations, Status
+from annotate.terminal_text import one_line
 from tui.widgets.text_lines import TextLines
 
 
@@ -52,7 +53,7 @@ class Legend(TextLines):
             return text
         for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
             style = self._style_for(label)
-            text.append(f" {label} ", style=style)
+            text.append(f" {one_line(label)} ", style=style)
             text.append(f" {count}\n")
         if quotes:
             style = self._style_for("QUOTE")

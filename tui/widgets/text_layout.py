@@ -12,7 +12,6 @@ cleaning is replaced by a visible placeholder of the same length.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -24,12 +23,16 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from annotate.terminal_text import is_safe, same_length
 
 
 def visible(text: str) -> str:
-    """``text`` with control characters replaced one-for-one by ``�`` (offsets unchanged)."""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", text)
+    """``text`` with control and bidi characters replaced one-for-one by ``�``.
+
+    Offsets stay unchanged (the reader maps screen cells back to ``Article.text``);
+    the character class is :mod:`annotate.terminal_text`'s, the one for everything.
+    """
+    return same_length(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,6 +222,11 @@ def line_strip(line: Text, console: Console, width: int, base: Style) -> Strip:
     Built in one go because every ``Strip`` allocates caches: chaining
     ``extend``/``crop``/``apply_style`` made four per line and dominated first paint.
     """
-    segments = [s for s in line.render(console) if s.text != "\n"]
+    # Last line of defence: whatever a caller forgot to escape is drawn as ``�``.
+    segments = [
+        s if is_safe(s.text, keep_newlines=False) else Segment(same_length(s.text), s.style)
+        for s in line.render(console)
+        if s.text != "\n"
+    ]
     segments = Segment.adjust_line_length(segments, width, style=Style())
     return Strip(Segment.apply_style(segments, base), width)
