@@ -28,6 +28,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,7 @@ def analyze_figures(args: argparse.Namespace) -> Figures:
     figures: Figures = {}
     for key, raw in articles.items():
         article = clean_article(raw)
-        figures[key] = best_of(args.rounds, lambda a=article: list(analyze(nlp, [a])))
+        figures[key] = best_of(args.rounds, partial(lambda a: list(analyze(nlp, [a])), article))
     run = "=" * args.run_chars
     figures["tokenize_unguarded_run_s"] = best_of(1, lambda: nlp.tokenizer(run))
     figures["run_chars"] = args.run_chars

@@ -49,6 +49,7 @@ def test_a_line_of_symbols_is_blanked_but_its_neighbours_are_not() -> None:
     assert set(spacy_text(NESTED)[6:]) == {" "}
 
 
+@pytest.mark.model
 def test_offsets_still_index_the_article_text() -> None:
     nlp = load_model()
     raw = "Talks\n\nMaria Lopez met the envoy in Geneva. " + "=" * 5000 + " Paris agreed."
@@ -79,6 +80,7 @@ def test_results_and_errors_come_back_from_the_thread() -> None:
         runner.run(lambda: 1 // 0, 60.0, lambda: False)
 
 
+@pytest.mark.model
 async def test_the_app_stores_an_article_over_budget_as_skipped(
     tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:

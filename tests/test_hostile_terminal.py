@@ -242,3 +242,15 @@ def test_safe_writer_keeps_json_meaning_and_shows_other_controls() -> None:
     assert json.loads(first) == {"label": BIDI + C1 + "é“"}
     assert second == "Geneva\tB-\\u001b]52;c;UFdORUQ=\\u001b\\"
     assert unsafe_in(buffer.getvalue().decode()) == []
+
+
+def test_an_old_store_with_hostile_labels_exports_safely_to_stdout(tmp_path: Path) -> None:
+    """Labels stored before import refused them: stdout shows escapes, JSONL keeps meaning."""
+    hostile_store(tmp_path / "store").close()
+    code, conll = run(tmp_path, "--store", str(tmp_path / "store"), "export", "--format", "conll")
+    assert code == 0 and unsafe_in(conll) == []
+    assert "B-\\u001b]52;c;UFdORUQ=\\u001b\\" in conll  # shown escaped, not dropped
+    code, jsonl = run(tmp_path, "--store", str(tmp_path / "store"), "export", "--format", "jsonl")
+    assert code == 0 and unsafe_in(jsonl) == []
+    task = json.loads(jsonl.splitlines()[0])
+    assert {span["label"] for span in task["spans"]} >= {OSC52, CLEAR, C1, BIDI}

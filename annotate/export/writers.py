@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 
 from annotate.export.lines import kept_line
 from annotate.model import Annotations, Article
+from annotate.terminal_text import safe_stdout
 
 if TYPE_CHECKING:
     from annotate.export.source import ArticleDocs, ArticleSource, ListedArticle
@@ -290,10 +291,15 @@ def export_spacy(
 
 @contextmanager
 def output(name: str | None) -> Iterator[IO[bytes]]:
-    """stdout, or a file written under a temporary name and renamed when complete."""
+    """stdout, or a file written under a temporary name and renamed when complete.
+
+    stdout may be a terminal, so what goes there has its control characters escaped
+    (JSON lines stay the same JSON; a CoNLL label from an old store shows ``\\u001b``).
+    """
     if not name or name == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
+        stream = safe_stdout()
+        yield stream
+        stream.flush()
         return
     path = Path(name).expanduser()
     path.parent.mkdir(parents=True, exist_ok=True)
