@@ -35,9 +35,11 @@ from murmurhash import hash as murmur
 
 from annotate.clean import clean_article
 from annotate.formats.base import Failure, FormatError, Imported
+from annotate.formats.gold import check_label, complete
 from annotate.formats.offsets import OffsetMap, clean_with_offsets
 from annotate.formats.select import Doc, SelectedDocs, Selection
 from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
+from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import (
     Annotations,
     Article,
@@ -465,6 +467,8 @@ def item_from_task(
     text = task.get("text")
     if not isinstance(text, str):
         raise FormatError("'text' is missing or not a string")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise FormatError(f"'text' is longer than the {MAX_ARTICLE_CHARS:,} characters allowed")
     meta = task.get("meta") or {}
     if not isinstance(meta, dict):
         raise FormatError("'meta' is not a JSON object")
@@ -487,6 +491,8 @@ def item_from_task(
     )
     annotations = None if answer == "ignore" else reader.annotations(task)
     article = _task_article(cleaned, meta, where)
+    if answer == "accept" and not as_suggestions and annotations is not None:
+        article = complete(article, "prodigy")  # an accepted task is whole: done, no model
     return Imported(article, annotations, where)
 
 
@@ -611,9 +617,7 @@ class _TaskReader:
 
     def span(self, data: Any, where: str, default_label: str | None = None) -> Span:
         start, end = self.offsets_of(data, where)
-        label = data.get("label") or default_label
-        if not isinstance(label, str) or not label:
-            raise FormatError(f"'{where}' has no label")
+        label = check_label(data.get("label") or default_label, f"'{where}'")
         return Span(
             start,
             end,

@@ -1,12 +1,13 @@
 """From a path (or stdin's bytes) to imported articles: detect the kind, decode safely.
 
-Kinds: plain text, Markdown, HTML, JSONL (one article or Prodigy task per line) and
-CoNLL/IOB.  The extension decides, except that a ``.txt`` file that reads as CoNLL
-(wikigold ships as ``wikigold.conll.txt``) is read as CoNLL, and content with no
-telling extension (stdin) is sniffed.  Every problem is a :class:`Failure` naming
-the file (and line): binary content, an empty file, bytes that are not UTF-8, a
-file too large to be one article.  JSONL and CoNLL files are streamed, so a big
-file never sits in memory whole.
+Kinds: plain text, Markdown, HTML, JSONL (one article, Prodigy task or doccano record
+per line), CoNLL/IOB (and CoNLL-U-like), Label Studio JSON and brat standoff (the last
+two chosen by ``annotated.read_annotated``).  The extension decides, except that a
+``.txt`` file that reads as CoNLL (wikigold ships as ``wikigold.conll.txt``) is read
+as CoNLL, and content with no telling extension (stdin) is sniffed.  Every problem is
+a :class:`Failure` naming the file (and line): binary content, an empty file, bytes
+that are not UTF-8, a file too large to be one article.  JSONL and CoNLL files are
+streamed, so a big file never sits in memory whole.
 """
 
 from __future__ import annotations
@@ -19,14 +20,17 @@ from itertools import islice
 from pathlib import Path
 
 from annotate.clean import clean_article
+from annotate.formats.annotated import read_annotated
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.conll import looks_like_conll, read_conll
+from annotate.formats.doccano import read_json_lines as read_jsonl
 from annotate.formats.html import article_from_html
-from annotate.formats.prodigy_jsonl import read_jsonl
+from annotate.formats.label_studio import read_label_studio
 from annotate.model import Article
 
 TEXT, MARKDOWN, HTML, JSONL, CONLL = "text", "markdown", "html", "jsonl", "conll"
-KINDS = (TEXT, MARKDOWN, HTML, JSONL, CONLL)
+JSON = "json"
+KINDS = (TEXT, MARKDOWN, HTML, JSONL, CONLL, JSON)
 EXTENSIONS = {
     ".txt": TEXT,
     ".text": TEXT,
@@ -37,6 +41,8 @@ EXTENSIONS = {
     ".xhtml": HTML,
     ".jsonl": JSONL,
     ".ndjson": JSONL,
+    ".json": JSON,
+    ".conllu": CONLL,
     ".conll": CONLL,
     ".conll03": CONLL,
     ".iob": CONLL,
@@ -75,6 +81,8 @@ def sniff(text: str) -> str:
     head = text.lstrip()[:SNIFF_BYTES]
     if head.startswith("{"):
         return JSONL
+    if head.startswith("["):
+        return JSON
     if re.match(r"<(!doctype html|html|head|body|article|div|p)\b", head, re.IGNORECASE):
         return HTML
     if looks_like_conll(islice(head.splitlines(), 200)):
@@ -108,12 +116,22 @@ def iter_paths(paths: Iterable[str]) -> Iterator[Path | Failure]:
 
 
 def read_path(
-    path: Path, *, as_suggestions: bool = False, annotator: str | None = None
+    path: Path,
+    *,
+    as_suggestions: bool = False,
+    annotator: str | None = None,
+    tag_column: int | None = None,
 ) -> Iterator[Imported | Failure]:
     """The articles of one file (or failures naming it); never raises for bad content."""
     where = str(path)
     now = time.time()
     try:
+        annotated = read_annotated(
+            path, as_suggestions=as_suggestions, annotator=annotator, now=now
+        )
+        if annotated is not None:
+            yield from annotated
+            return
         kind = kind_from_name(path.name)
         if kind == JSONL:
             with path.open("rb") as handle:
@@ -125,7 +143,7 @@ def read_path(
             with path.open("rb") as handle:
                 head = handle.read(SNIFF_BYTES)
             if _head_is_conll(head) or kind == CONLL:
-                yield from _read_conll_file(path, as_suggestions, annotator, now)
+                yield from _read_conll_file(path, as_suggestions, annotator, now, tag_column)
                 return
         if path.stat().st_size > MAX_ARTICLE_BYTES:
             yield Failure(where, f"too large for one article (over {MAX_ARTICLE_BYTES} bytes)")
@@ -135,8 +153,9 @@ def read_path(
         yield Failure(where, f"cannot read it ({exc.strerror or exc})")
         return
     yield from read_bytes(
-        data, where, kind=kind, as_suggestions=as_suggestions, annotator=annotator, now=now
-    )
+        data, where, kind=kind, as_suggestions=as_suggestions, annotator=annotator, now=now,
+        tag_column=tag_column,
+    )  # fmt: skip
 
 
 def _head_is_conll(head: bytes) -> bool:
@@ -150,14 +169,15 @@ def _head_is_conll(head: bytes) -> bool:
 
 
 def _read_conll_file(
-    path: Path, as_suggestions: bool, annotator: str | None, now: float
+    path: Path, as_suggestions: bool, annotator: str | None, now: float, tag_column: int | None
 ) -> Iterator[Imported | Failure]:
     where = str(path)
     try:
         with path.open(encoding="utf-8-sig") as handle:
             yield from read_conll(
-                handle, where, as_suggestions=as_suggestions, annotator=annotator, now=now
-            )
+                handle, where, as_suggestions=as_suggestions, annotator=annotator, now=now,
+                tag_column=tag_column,
+            )  # fmt: skip
     except UnicodeDecodeError as exc:
         yield Failure(where, f"not UTF-8 text (offset {exc.start} of a chunk); import stopped")
 
@@ -170,9 +190,15 @@ def read_bytes(
     as_suggestions: bool = False,
     annotator: str | None = None,
     now: float | None = None,
+    tag_column: int | None = None,
 ) -> Iterator[Imported | Failure]:
     """The articles held in ``data`` (a whole file or stdin), of ``kind`` or sniffed."""
     stamp = time.time() if now is None else now
+    if kind == JSON or (kind is None and data.lstrip()[:1] == b"["):
+        yield from read_label_studio(
+            data, where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+        )
+        return
     if kind == JSONL:
         yield from read_jsonl(
             data.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
@@ -192,8 +218,9 @@ def read_bytes(
         )
     elif kind == CONLL:
         yield from read_conll(
-            text.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
-        )
+            text.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator,
+            now=stamp, tag_column=tag_column,
+        )  # fmt: skip
     else:
         try:
             yield Imported(article_from_text(text, kind, source=where), None, where)
