@@ -248,3 +248,13 @@ def test_overlong_label_is_refused() -> None:
     line = json.dumps({"text": "Kim.", "label": [[0, 3, "X" * 80]]}).encode()
     (failure,) = read_json_lines([line], "c.jsonl")
     assert isinstance(failure, Failure) and "longer than 50" in failure.reason
+
+
+def test_prodigy_relation_other_than_speaker_refuses_the_task() -> None:
+    task = {
+        "text": "Kim met Lee.",
+        "relations": [{"label": "MET", "head_span": {"start": 0, "end": 3, "label": "PERSON"},
+                       "child_span": {"start": 8, "end": 11, "label": "PERSON"}}],
+    }  # fmt: skip
+    (failure,) = read_json_lines([json.dumps(task).encode()], "p.jsonl")
+    assert isinstance(failure, Failure) and "'MET' relation" in failure.reason

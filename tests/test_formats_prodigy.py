@@ -170,7 +170,6 @@ def test_plain_prodigy_task_with_relations_only_gives_quotes() -> None:
                 "child_span": {"start": 10, "end": 18, "label": "QUOTE"},
                 "label": "SPEAKER",
             },
-            {"head": 0, "child": 1, "label": "OTHER"},
         ],
         "_annotator_id": "rev",
         "_timestamp": 5,
@@ -181,6 +180,10 @@ def test_plain_prodigy_task_with_relations_only_gives_quotes() -> None:
     assert (quote.start, quote.end) == (10, 18)
     assert quote.speaker is not None and quote.speaker.label == "PERSON"
     assert quote.annotator == "rev" and quote.timestamp == 5.0
+    # a relation newsread cannot keep refuses the task (issue 11): never dropped silently
+    other = {**task, "relations": [*task["relations"], {"head": 0, "child": 1, "label": "OTHER"}]}
+    with pytest.raises(FormatError, match="'OTHER' relation"):
+        item_from_task(other, where="x", annotator="me")
 
 
 def test_plain_line_is_cleaned_and_keeps_meta() -> None:

@@ -660,7 +660,10 @@ class _TaskReader:
             if not isinstance(relation, dict):
                 raise FormatError(f"'{where}' is not a JSON object")
             if str(relation.get("label", "")).upper() != SPEAKER:
-                continue
+                label = relation.get("label")
+                raise FormatError(  # refused, never imported without it
+                    f"'{where}' is a {label!r} relation; newsread keeps only SPEAKER relations"
+                )
             speaker = self.span(relation.get("head_span"), f"{where}.head_span", SPEAKER)
             start, end = self.offsets_of(relation.get("child_span"), f"{where}.child_span")
             quotes.append(
