@@ -211,3 +211,17 @@ def test_conllu_fixture_and_tag_column(tmp_path: Path, capsys: pytest.CaptureFix
     other = tmp_path / "other"
     assert main(["--store", str(other), "import", "--tag-column", "4", str(fixture)]) == 1
     assert "'NNP' is not an IO/IOB/BILOU tag" in capsys.readouterr().err
+
+
+def test_label_studio_export_from_stdin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Content without a name is sniffed: a JSON list is a Label Studio export."""
+    import io
+    import sys
+
+    task = {"data": {"text": KIM}, "annotations": [{"result": _ls_result([(0, 3, "PERSON")])}]}
+    payload = json.dumps([task]).encode()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
+    assert main(["--store", str(tmp_path / "store"), "import", "-"]) == 0
+    assert "imported 1 article (1 annotations)" in capsys.readouterr().out
