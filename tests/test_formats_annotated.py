@@ -258,3 +258,26 @@ def test_prodigy_relation_other_than_speaker_refuses_the_task() -> None:
     }  # fmt: skip
     (failure,) = read_json_lines([json.dumps(task).encode()], "p.jsonl")
     assert isinstance(failure, Failure) and "'MET' relation" in failure.reason
+
+
+def test_the_article_size_limit_holds_for_every_annotated_format() -> None:
+    from annotate.limits import MAX_ARTICLE_CHARS
+
+    text = "word " * (MAX_ARTICLE_CHARS // 5 + 1)
+    doccano = json.dumps({"text": text, "label": [[0, 4, "ORG"]]}).encode()
+    prodigy = json.dumps({"text": text, "spans": [{"start": 0, "end": 4, "label": "ORG"}]})
+    for line in (doccano, prodigy.encode()):
+        (failure,) = read_json_lines([line], "big.jsonl")
+        assert isinstance(failure, Failure) and f"{MAX_ARTICLE_CHARS:,}" in failure.reason
+    (failure,) = read_brat(text, ["T1\tORG 0 4\tword"], "big.txt", ann_where="big.ann")
+    assert isinstance(failure, Failure) and f"{MAX_ARTICLE_CHARS:,}" in failure.reason
+    rows = [f"word{i} O" for i in range(MAX_ARTICLE_CHARS // 8)]
+    (failure,) = read_conll(rows, "big.conll")
+    assert isinstance(failure, Failure) and f"{MAX_ARTICLE_CHARS:,}" in failure.reason
+
+
+def test_conll_tag_with_control_characters_is_refused() -> None:
+    lines = ["Kim B-PER", "Lee B-PE\x1b[0mR", "", "-DOCSTART- O", "Jo B-PER"]
+    failure, good = read_conll(lines, "c.conll")
+    assert isinstance(failure, Failure) and "control characters" in failure.reason
+    assert "line 2" in failure.reason and isinstance(good, Imported)

@@ -182,6 +182,10 @@ def read_conll(
             doc.error = f"line {number}: expected a token and a tag, found {stripped[:40]!r}"
             continue
         tag = columns[layout.tag]
+        raw = _COLUMNS.findall(stripped)
+        if len(raw) == len(columns) and raw[layout.tag] != tag:
+            doc.error = f"line {number}: the tag {raw[layout.tag][:40]!r} holds control characters"
+            continue
         if not _TAG.match(tag):
             doc.error = f"line {number}: {tag[:40]!r} is not an IO/IOB/BILOU tag"
             continue

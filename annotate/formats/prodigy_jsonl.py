@@ -685,6 +685,8 @@ class _TaskReader:
         tags = data.get("tags")
         if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
             raise FormatError(f"'{where}.tags' is not a list of tag names")
+        for tag in tags:
+            check_label(tag, f"'{where}.tags'")
         return Statement(
             start, end, tags=tuple(tags), annotator=self.annotator, timestamp=self.timestamp
         )
