@@ -281,3 +281,11 @@ def test_conll_tag_with_control_characters_is_refused() -> None:
     failure, good = read_conll(lines, "c.conll")
     assert isinstance(failure, Failure) and "control characters" in failure.reason
     assert "line 2" in failure.reason and isinstance(good, Imported)
+
+
+def test_gold_conll_is_complete_but_an_all_o_document_is_left_to_the_model() -> None:
+    tagged, untagged = read_conll(["Kim B-PER", "", "-DOCSTART- O", "Nothing O"], "c.conll")
+    assert isinstance(tagged, Imported) and isinstance(untagged, Imported)
+    assert tagged.article.analysis is not None and untagged.article.analysis is None
+    (pending,) = read_conll(["Kim B-PER"], "c.conll", as_suggestions=True)
+    assert isinstance(pending, Imported) and pending.article.analysis is None

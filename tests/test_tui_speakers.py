@@ -115,3 +115,18 @@ async def test_new_speaker_drops_the_old_cue_and_c_marks_or_clears_one(
         assert ("c", "Mark the focused quote's cue (reporting verb), or clear it") in [
             (key, text) for key, text in binding_rows(app.main)
         ]
+
+
+async def test_accept_all_from_the_palette_decides_speakers_too(
+    fixture_store: Store, settings: Settings
+) -> None:
+    async with running(fixture_store, settings) as (app, pilot):
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Accept all pending")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause()
+    summary = fixture_store.list_articles()[0]
+    assert summary.status is ArticleStatus.DONE and summary.pending == 0
+    _, annotations = fixture_store.get(summary.id)
+    assert all(q.speaker_status is Status.ACCEPTED for q in annotations.quotes)

@@ -155,7 +155,7 @@ def read_conll(
             except FormatError as exc:
                 yield Failure(place, str(exc))
                 return
-            if not as_suggestions:
+            if not as_suggestions and annotations.entities:  # all-O: let the model suggest
                 article = complete(article, FORMAT)
             yield Imported(article, annotations, place)
 
