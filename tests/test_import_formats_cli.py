@@ -225,3 +225,15 @@ def test_label_studio_export_from_stdin(
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
     assert main(["--store", str(tmp_path / "store"), "import", "-"]) == 0
     assert "imported 1 article (1 annotations)" in capsys.readouterr().out
+
+
+def test_stdin_text_starting_with_a_bracket_stays_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import io
+    import sys
+
+    payload = b"[Reuters] Headline here\n\nThe body of the story."
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
+    assert main(["--store", str(tmp_path / "store"), "import", "-"]) == 0
+    assert "imported 1 article " in capsys.readouterr().out

@@ -29,6 +29,17 @@ from annotate.model import Annotations, Article, Origin, Span, Status
 FORMAT = "label-studio"
 
 
+def is_json_list(data: bytes) -> bool:
+    """True when nameless content (stdin) is a JSON list: an export, not an article that
+    happens to start with ``[`` (``[Reuters] …``), which stays text."""
+    if data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] != b"[":
+        return False
+    try:
+        return isinstance(orjson.loads(data.removeprefix(b"\xef\xbb\xbf")), list)
+    except orjson.JSONDecodeError:
+        return False
+
+
 def read_label_studio(
     data: bytes,
     where: str,
@@ -39,7 +50,7 @@ def read_label_studio(
 ) -> Iterator[Imported | Failure]:
     """Each task of a Label Studio export, or a failure naming it (``file:task N``)."""
     try:
-        tasks = orjson.loads(data)
+        tasks = orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))  # a BOM is not JSON
     except orjson.JSONDecodeError as exc:
         yield Failure(where, f"invalid JSON ({exc}); a .json file must be a Label Studio export")
         return

@@ -25,7 +25,7 @@ from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.conll import looks_like_conll, read_conll
 from annotate.formats.doccano import read_json_lines as read_jsonl
 from annotate.formats.html import article_from_html
-from annotate.formats.label_studio import read_label_studio
+from annotate.formats.label_studio import is_json_list, read_label_studio
 from annotate.model import Article
 
 TEXT, MARKDOWN, HTML, JSONL, CONLL = "text", "markdown", "html", "jsonl", "conll"
@@ -81,8 +81,6 @@ def sniff(text: str) -> str:
     head = text.lstrip()[:SNIFF_BYTES]
     if head.startswith("{"):
         return JSONL
-    if head.startswith("["):
-        return JSON
     if re.match(r"<(!doctype html|html|head|body|article|div|p)\b", head, re.IGNORECASE):
         return HTML
     if looks_like_conll(islice(head.splitlines(), 200)):
@@ -194,7 +192,7 @@ def read_bytes(
 ) -> Iterator[Imported | Failure]:
     """The articles held in ``data`` (a whole file or stdin), of ``kind`` or sniffed."""
     stamp = time.time() if now is None else now
-    if kind == JSON or (kind is None and data.lstrip()[:1] == b"["):
+    if kind == JSON or (kind is None and is_json_list(data)):
         yield from read_label_studio(
             data, where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
         )
