@@ -59,7 +59,7 @@ def register(subparsers: Any) -> None:
         type=_column,
         metavar="N",
         help="CoNLL files: the column (1 = first) that holds the NER tag; by default the "
-        "last column whose values all read as IOB/BILOU tags",
+        "column whose values read as IOB/BILOU tags (the last of several)",
     )
     parser.set_defaults(handler=run)
 
