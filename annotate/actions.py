@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from annotate.edits import Edit, Item, make_edit
-from annotate.model import Annotations, Origin, Quote, Span, Statement, Status
+from annotate.model import Annotations, Origin, Quote, Span, Statement, Status, is_pending
 from annotate.tokens import Tokens
 
 Focusable = Span | Quote
@@ -48,7 +48,7 @@ def step(
     items = focusables(annotations)
     if not items:
         return None
-    pending = [i for i in items if i.status is Status.PENDING]
+    pending = [i for i in items if is_pending(i)]  # incl. a quote whose speaker waits
     candidates = {i.id for i in (pending or items)}
     index = next((n for n, i in enumerate(items) if i.id == current_id), None)
     if index is None:
@@ -63,6 +63,8 @@ def step(
 
 
 def _decide(item: Focusable, status: Status) -> Focusable:
+    """``item`` decided; a quote's shown speaker is decided with it, because every way of
+    accepting a quote (``a``, an edge move, accept all) says "this, as shown"."""
     if isinstance(item, Quote):
         speaker_status = status if item.speaker is not None else item.speaker_status
         return replace(item, status=status, speaker_status=speaker_status)
@@ -86,8 +88,12 @@ def reject(annotations: Annotations, item_id: str | None, annotator: str) -> Edi
 
 
 def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
-    """Accept every pending suggestion of the article in one (undoable) edit."""
-    pending = [i for i in focusables(annotations) if i.status is Status.PENDING]
+    """Accept every pending suggestion of the article in one (undoable) edit.
+
+    A quote accepted earlier whose speaker still waits is pending too: its shown
+    speaker is accepted here, or the article could never be done.
+    """
+    pending = [i for i in focusables(annotations) if is_pending(i)]
     if not pending:
         return None
     return make_edit(
@@ -157,7 +163,7 @@ def move_edge(
     start, end = tokens.starts[first], tokens.ends[last]
     if (start, end) == (item.start, item.end) or end <= start:
         return None
-    moved = replace(item, start=start, end=end, status=Status.ACCEPTED)
+    moved = _decide(replace(item, start=start, end=end), Status.ACCEPTED)
     before: list[Item] = [item]
     after: list[Item] = [moved]
     if isinstance(moved, Span):
@@ -184,7 +190,12 @@ def add_span(
 def set_speaker(
     annotations: Annotations, quote_id: str | None, speaker: Span | None, annotator: str
 ) -> Edit | None:
-    """Set (or clear, with ``None``) the speaker of the focused quote; both are accepted."""
+    """Set (or clear, with ``None``) the speaker of the focused quote; both are accepted.
+
+    The cue is cleared with the old speaker: it was found for that speaker (``Doe
+    said``), and an export must never pair the new speaker with the old one's verb.
+    ``c`` marks the right cue again (:func:`set_cue`).
+    """
     quote = find(annotations, quote_id)
     if not isinstance(quote, Quote):
         return None
@@ -197,10 +208,33 @@ def set_speaker(
         quote,
         speaker=mention,
         speaker_ref=None,
+        cue=None,
         speaker_status=Status.ACCEPTED,
         status=Status.ACCEPTED,
     )
     return make_edit("set speaker", [quote], [changed], annotator)
+
+
+def set_cue(
+    annotations: Annotations, quote_id: str | None, cue: Span | None, annotator: str
+) -> Edit | None:
+    """Set (or clear, with ``None``) the cue of the focused quote.
+
+    Like a speaker, a cue is a person's decision once touched: the quote is accepted
+    with it.  ``None`` when nothing would change, so the UI can say so.
+    """
+    quote = find(annotations, quote_id)
+    if not isinstance(quote, Quote):
+        return None
+    mark = (
+        Span(cue.start, cue.end, "CUE", origin=Origin.USER, status=Status.ACCEPTED)
+        if cue is not None
+        else None
+    )
+    if mark is None and quote.cue is None:
+        return None
+    changed = _decide(replace(quote, cue=mark), Status.ACCEPTED)
+    return make_edit("set cue" if mark else "clear cue", [quote], [changed], annotator)
 
 
 def statement_at(annotations: Annotations, start: int, end: int) -> Statement | None:

@@ -336,9 +336,10 @@ class Annotations:
 
     @property
     def pending(self) -> int:
-        """How many suggestions still wait for a decision (quotes count once)."""
+        """How many suggestions still wait for a decision (quotes count once, and a quote
+        whose speaker waits counts as pending: it is not training data yet)."""
         return sum(1 for s in self.entities if s.status is Status.PENDING) + sum(
-            1 for q in self.quotes if q.status is Status.PENDING
+            1 for q in self.quotes if is_pending(q)
         )
 
     @property
@@ -377,6 +378,25 @@ class Annotations:
             statements=tuple(Statement.from_dict(d) for d in data.get("statements", ())),
             sentences=tuple((int(a), int(b)) for a, b in data.get("sentences", ())),
         )
+
+
+def is_pending(item: Span | Quote) -> bool:
+    """True while ``item`` waits for a decision.
+
+    An accepted quote whose shown speaker is still pending waits too: exporting it
+    would claim the quote without its speaker (``speaker=None``), so an article is not
+    *done* until every shown speaker is decided.  A rejected quote's speaker does not
+    matter, and a quote with no speaker has nothing left to decide.
+    """
+    if isinstance(item, Quote):
+        if item.status is Status.PENDING:
+            return True
+        return (
+            item.status is Status.ACCEPTED
+            and item.speaker is not None
+            and item.speaker_status is Status.PENDING
+        )
+    return item.status is Status.PENDING
 
 
 def sorted_spans(spans: Iterable[Span]) -> tuple[Span, ...]:

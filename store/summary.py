@@ -14,7 +14,16 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from annotate.edits import Item
-from annotate.model import Annotations, Article, ArticleStatus, Quote, Span, Statement, Status
+from annotate.model import (
+    Annotations,
+    Article,
+    ArticleStatus,
+    Quote,
+    Span,
+    Statement,
+    Status,
+    is_pending,
+)
 
 COUNT_SEPARATOR = "|"
 """``counts`` keys are ``kind|label|status|annotator`` (annotator empty when unknown)."""
@@ -111,11 +120,11 @@ def _tally(item: Item) -> tuple[str, int, int, list[str]]:
         keys = [count_key("entity", item.label, item.status, item.annotator)]
         return "entity", int(pending), int(not pending), keys
     if isinstance(item, Quote):
-        pending = item.status is Status.PENDING
+        pending = is_pending(item)  # a pending speaker keeps its accepted quote pending
         keys = [count_key("quote", item.kind, item.status, item.annotator)]
         if item.speaker is not None:
             keys.append(count_key("speaker", "SPEAKER", item.speaker_status, item.annotator))
-        return "quote", int(pending), int(not pending), keys
+        return "quote", int(pending), int(item.status is not Status.PENDING), keys
     assert isinstance(item, Statement)
     keys = [count_key("statement", tag, "accepted", item.annotator) for tag in item.tags]
     return "statement", 0, 0, keys

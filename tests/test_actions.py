@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from annotate import actions
 from annotate.edits import apply_edit
-from annotate.model import Annotations, Article, Origin, Quote, Span, Statement, Status
+from annotate.model import (
+    Annotations,
+    Article,
+    ArticleStatus,
+    Origin,
+    Quote,
+    Span,
+    Statement,
+    Status,
+)
 from annotate.tokens import tokenize
 from tests.tui_support import TEXT, at, fixture_annotations
 
@@ -141,3 +152,61 @@ def test_edges_move_by_the_export_tokens_of_a_conll_article() -> None:
     assert [text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True)] == text.split()
     spacy_tokens = tokenize(Article.from_text(text))
     assert len(spacy_tokens) > len(tokens)  # spaCy would split "York-based", "Corp." …
+
+
+def test_moving_a_quote_edge_decides_its_speaker() -> None:
+    """`}` on a quote accepts it as shown: its speaker too, or the export says speaker=None."""
+    ann = fixture_annotations()
+    tokens = tokenize(Article.from_text(TEXT))
+    quote = by_text(ann, "We will cut taxes,")
+    edit = actions.move_edge(ann, quote.id, tokens, edge="end", delta=-1, annotator="t")
+    assert edit is not None
+    (moved,) = edit.after
+    assert isinstance(moved, Quote)
+    assert moved.status is Status.ACCEPTED and moved.speaker_status is Status.ACCEPTED
+
+
+def test_a_quote_with_a_pending_speaker_is_pending_until_accept_all() -> None:
+    """An accepted quote whose speaker waits keeps the article from being done; A decides it."""
+    ann = fixture_annotations()
+    quote = by_text(ann, "We will cut taxes,")
+    assert isinstance(quote, Quote)
+    half = replace(quote, status=Status.ACCEPTED)  # as an older newsread left it
+    others = [
+        replace(e, status=Status.ACCEPTED) if e.id != quote.id else half
+        for e in actions.focusables(ann)
+    ]
+    ann = ann.replace(
+        entities=tuple(i for i in others if isinstance(i, Span)),
+        quotes=tuple(
+            replace(i, speaker_status=Status.ACCEPTED) if i.id != quote.id else i
+            for i in others
+            if isinstance(i, Quote)
+        ),
+    )
+    assert ann.pending == 1 and ann.status(analysed=True) is not ArticleStatus.DONE
+    assert actions.step(ann, None) == half  # tab goes to the speaker that waits
+    edit = actions.accept_all(ann, "t")
+    assert edit is not None and [i.id for i in edit.before] == [quote.id]
+    done = apply_edit(ann, edit)
+    assert done.pending == 0 and done.status(analysed=True) is ArticleStatus.DONE
+
+
+def test_changing_the_speaker_clears_the_old_cue_and_a_cue_can_be_set_again() -> None:
+    ann = fixture_annotations()
+    quote = by_text(ann, "balanced and fair,")
+    assert isinstance(quote, Quote) and quote.cue is not None
+    edit = actions.set_speaker(ann, quote.id, Span(*at("officials"), "PERSON"), "t")
+    assert edit is not None
+    changed = edit.after[0]
+    assert isinstance(changed, Quote) and changed.cue is None
+    ann = apply_edit(ann, edit)
+    assert actions.set_cue(ann, quote.id, None, "t") is None  # nothing to clear
+    marked = actions.set_cue(ann, quote.id, Span(*at("according to"), "CUE"), "t")
+    assert marked is not None
+    cue = marked.after[0].cue  # type: ignore[union-attr]
+    assert cue is not None and TEXT[cue.start : cue.end] == "according to"
+    ann = apply_edit(ann, marked)
+    cleared = actions.set_cue(ann, quote.id, None, "t")
+    assert cleared is not None and cleared.after[0].cue is None  # type: ignore[union-attr]
+    assert actions.set_cue(ann, by_text(ann, "Monday").id, None, "t") is None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import orjson
 import pytest
 
 from annotate.formats.base import Failure, FormatError, Imported
+from annotate.formats.doccano import read_json_lines as read_jsonl
 from annotate.formats.prodigy_jsonl import (
     dumps,
     get_hash,
     item_from_task,
-    read_jsonl,
     task_from_article,
 )
 from annotate.formats.select import Selection
@@ -159,7 +161,7 @@ def test_as_suggestions_makes_pending_and_reject_makes_rejected() -> None:
 
 
 def test_plain_prodigy_task_with_relations_only_gives_quotes() -> None:
-    task = {
+    task: dict[str, Any] = {
         "text": "Ann said: stop now.",
         "spans": [{"start": 0, "end": 3, "label": "PERSON", "text": "Ann"}],
         "relations": [
@@ -170,7 +172,6 @@ def test_plain_prodigy_task_with_relations_only_gives_quotes() -> None:
                 "child_span": {"start": 10, "end": 18, "label": "QUOTE"},
                 "label": "SPEAKER",
             },
-            {"head": 0, "child": 1, "label": "OTHER"},
         ],
         "_annotator_id": "rev",
         "_timestamp": 5,
@@ -181,6 +182,10 @@ def test_plain_prodigy_task_with_relations_only_gives_quotes() -> None:
     assert (quote.start, quote.end) == (10, 18)
     assert quote.speaker is not None and quote.speaker.label == "PERSON"
     assert quote.annotator == "rev" and quote.timestamp == 5.0
+    # a relation newsread cannot keep refuses the task (issue 11): never dropped silently
+    other = {**task, "relations": [*task["relations"], {"head": 0, "child": 1, "label": "OTHER"}]}
+    with pytest.raises(FormatError, match="'OTHER' relation"):
+        item_from_task(other, where="x", annotator="me")
 
 
 def test_plain_line_is_cleaned_and_keeps_meta() -> None:

@@ -222,8 +222,9 @@ def test_every_cli_command_writes_only_safe_text(tmp_path: Path) -> None:
     code, output = run(tmp_path, "--store", str(store), "import", "-", stdin=f"A {OSC52}\n\nB.")
     assert unsafe_in(output) == [] and code == 0
     first = outputs[commands[0]]
-    assert "evil.jsonl:1: label '\\x1b]52;c;UFdORUQ=\\x1b\\' is not a short printable token" in (
-        first
+    assert (
+        "evil.jsonl:1: 'spans[0]' label '\\x1b]52;c;UFdORUQ=\\x1b\\' is not a short printable token"
+        in (first)
     )
     assert "empty\\x1b]0;PWNED\\x07\\u202egnp.exe\\u202c\\u2066x\\u2069\\nline.txt: empty" in first
     assert "imported 2 articles" in first  # the clean record and the hostile file name

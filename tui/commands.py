@@ -20,6 +20,7 @@ ACTIONS = (
     ("Draw a new span", "select"),
     ("Tag the focused statement", "tag"),
     ("Set the focused quote's speaker", "speaker"),
+    ("Mark or clear the focused quote's cue", "cue"),
     ("Show every key", "app.help"),
 )
 

@@ -13,7 +13,12 @@ on its own and lets a round trip be checked without a store.
 ``select``         which decisions an export carries (accepted, label, annotator).
 ``prodigy_jsonl``  Prodigy-compatible JSONL tasks, both ways.
 ``docbin``         spaCy DocBin training/dev corpora (NER, span groups, textcat).
-``conll``          CoNLL / IOB files, both ways.
+``conll``          CoNLL / IOB and CoNLL-U-like files, both ways.
+``doccano``        doccano JSONL records (and the JSONL reader that picks doccano/Prodigy).
+``label_studio``   Label Studio JSON exports (annotations gold, predictions pending).
+``brat``           brat standoff (``.txt`` + ``.ann``).
+``gold``           what annotated imports share: label checks, offsets, "done".
+``annotated``      which tool export a ``.json``/``.txt``/``.ann`` file is.
 ``textcat``        textcat JSONL (``text``, ``cats``) of tagged statements.
 ``html``           news pages saved as HTML (main text and metadata by trafilatura).
 ``readers``        what kind of file a path is, safe decoding, one result per article:

@@ -7,6 +7,12 @@ BILOU/IOBES tags.  One rule decodes all of them: ``B-``/``S-``/``U-`` always sta
 entity, ``I-``/``E-``/``L-`` continue the open entity of the same type or start one.
 (IO cannot mark two adjacent entities of one type apart; no decoder can.)
 
+CoNLL-U-like files are read too: ``#`` comment lines (``# newdoc id = …`` starts a
+document, ``# text = …`` and ``# sent_id`` are skipped), a token-index first column
+(multi-word ranges such as ``1-2`` are skipped) and the tag in any column: the last
+column whose values all read as tags in the first lines, or ``tag_column`` (1-based,
+``--tag-column N``).  One decoder serves every shape.
+
 Each document becomes one article whose text is its tokens joined by spaces and its
 sentences joined by newlines; ``meta["tokenization"] = "whitespace"`` keeps those
 exact tokens for every later export, which is what makes a round trip give back
@@ -21,9 +27,11 @@ import time
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain, islice
 
 from annotate.clean import strip_control
-from annotate.formats.base import Failure, Imported
+from annotate.formats.base import Failure, FormatError, Imported
+from annotate.formats.gold import check_label, complete
 from annotate.formats.tokens import TOKENIZATION_KEY, WHITESPACE, is_pretokenized, make_doc
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Annotations, Article, Origin, Span, Status
@@ -33,6 +41,12 @@ Report = Callable[[str], None]
 DOCSTART = "-DOCSTART-"
 _TAG = re.compile(r"^(O|[BIESLU]-\S+)$")
 _COLUMNS = re.compile(r"\S+")
+_INDEX = re.compile(r"^\d+$")
+_MULTIWORD = re.compile(r"^\d+[-.]\d+$")
+_NEWDOC = re.compile(r"^#\s*newdoc\b")
+LAYOUT_SAMPLE = 200
+"""Token lines looked at to find the index and tag columns of a file."""
+FORMAT = "conll"
 
 
 def _ignore(_: str) -> None:
@@ -44,12 +58,14 @@ def looks_like_conll(lines: Iterable[str], sample: int = 40) -> bool:
     seen = 0
     for line in lines:
         stripped = line.strip()
-        if not stripped:
-            continue
         if stripped.startswith(DOCSTART):
             return True
+        if not stripped or stripped.startswith("#"):
+            continue  # CoNLL-U comments (# text = …), and blank lines between sentences
         columns = stripped.split()
-        if len(columns) < 2 or not _TAG.match(columns[-1]):
+        indexed = len(columns) >= 3 and (_INDEX.match(columns[0]) or _MULTIWORD.match(columns[0]))
+        tagged = any(_TAG.match(c) for c in columns[2:]) if indexed else False
+        if len(columns) < 2 or not (_TAG.match(columns[-1]) or tagged):
             return False
         seen += 1
         if seen >= sample:
@@ -58,6 +74,37 @@ def looks_like_conll(lines: Iterable[str], sample: int = 40) -> bool:
 
 
 # -- import -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where a file keeps its token and tag (0-based columns), and whether the first
+    column is a token index (CoNLL-U-like) rather than the token."""
+
+    indexed: bool = False
+    token: int = 0
+    tag: int = -1
+
+
+def find_layout(sample: Iterable[str], tag_column: int | None = None) -> Layout:
+    """The layout of a file from its first token lines (see the module docstring)."""
+    rows = []
+    for line in sample:
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", DOCSTART)):
+            rows.append(stripped.split())
+    indexed = bool(rows) and all(len(r) >= 3 and (_INDEX.match(r[0]) or _MULTIWORD.match(r[0]))
+                                 for r in rows)  # fmt: skip
+    rows = [r for r in rows if not _MULTIWORD.match(r[0])] if indexed else rows
+    token = 1 if indexed else 0
+    if tag_column is not None:
+        return Layout(indexed, token, tag_column - 1)
+    # The column most of whose values are tags (a broken line must not move it; of equal
+    # columns the last, as CoNLL-2003's chunk tags B-NP come before its NER tags).
+    width = min((len(r) for r in rows), default=2)
+    scores = [(sum(1 for r in rows if _TAG.match(r[c])), c) for c in range(token + 1, width)]
+    best, column = max(scores, default=(0, -1))
+    return Layout(indexed, token, column if best * 2 > len(rows) else -1)
 
 
 @dataclass
@@ -93,13 +140,20 @@ def read_conll(
     as_suggestions: bool = False,
     annotator: str | None = None,
     now: float | None = None,
+    tag_column: int | None = None,
 ) -> Iterator[Imported | Failure]:
     """Each document of a CoNLL file as an article with gold entities (or a failure).
 
     A ``None`` line stands for one too long to read (see ``formats.opening``): it
-    spoils its document, like any other bad line.
+    spoils its document, like any other bad line.  Gold documents are complete (every
+    token tagged): they are marked done, so the model's suggestions are not laid over
+    them; ``as_suggestions`` leaves them to it.
     """
     stamp = time.time() if now is None else now
+    lines = iter(lines)
+    head = list(islice(lines, LAYOUT_SAMPLE * 2))
+    layout = find_layout([line for line in head if line is not None], tag_column)
+    lines = chain(head, lines)
     status = Status.PENDING if as_suggestions else Status.ACCEPTED
     doc: _Document | None = None
 
@@ -111,7 +165,13 @@ def read_conll(
         if document.error:
             yield Failure(place, document.error)
         elif document.sentences:
-            article, annotations = _document_article(document, place, status, annotator, stamp)
+            try:
+                article, annotations = _document_article(document, place, status, annotator, stamp)
+            except FormatError as exc:
+                yield Failure(place, str(exc))
+                return
+            if not as_suggestions and annotations.entities:  # all-O: let the model suggest
+                article = complete(article, FORMAT)
             yield Imported(article, annotations, place)
 
     for number, line in enumerate(lines, start=1):
@@ -120,26 +180,40 @@ def read_conll(
             doc.error = doc.error or f"line {number}: too long for a token line"
             continue
         stripped = line.strip()
-        if stripped.startswith(DOCSTART):
-            yield from finish(doc)
-            doc = _Document(first_line=number)
+        if stripped.startswith(DOCSTART) or _NEWDOC.match(stripped):
+            if doc is not None and (doc.sentences or doc.current or doc.error):
+                yield from finish(doc)
+                doc = None
+            if doc is None:
+                doc = _Document(first_line=number)
             continue
         if doc is None:
             doc = _Document(first_line=number)
         if not stripped:
             doc.end_sentence()
             continue
-        if doc.error:
+        if doc.error or (stripped.startswith("#") and layout.indexed):
             continue
         columns = _COLUMNS.findall(strip_control(stripped))
-        if len(columns) < 2:
+        if layout.indexed and _MULTIWORD.match(columns[0]):
+            continue
+        if len(columns) < 2 or len(columns) <= max(layout.token, layout.tag):
             doc.error = f"line {number}: expected a token and a tag, found {stripped[:40]!r}"
             continue
-        tag = columns[-1]
+        tag = columns[layout.tag]
+        raw = _COLUMNS.findall(stripped)
+        if len(raw) == len(columns) and raw[layout.tag] != tag:
+            doc.error = f"line {number}: the tag {raw[layout.tag][:40]!r} holds control characters"
+            continue
         if not _TAG.match(tag):
             doc.error = f"line {number}: {tag[:40]!r} is not an IO/IOB/BILOU tag"
             continue
-        doc.add(columns[0], tag, number)
+        try:
+            check_label(tag.partition("-")[2] or "O", f"line {number}: tag")
+        except FormatError as exc:
+            doc.error = str(exc)
+            continue
+        doc.add(columns[layout.token], tag, number)
     yield from finish(doc)
 
 
@@ -180,6 +254,11 @@ def _document_article(
             entities.append(_gold(open_start, last_end, open_label, status, annotator, stamp))
         sentence_offsets.append((sentence_start, offset))
     text = "".join(pieces)
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise FormatError(
+            f"document of {len(text):,} characters is more than the "
+            f"{MAX_ARTICLE_CHARS:,} an article may have; split it with -DOCSTART- lines"
+        )
     title = " ".join(token for token, _, _ in doc.sentences[0])[:120]
     article = Article.from_text(
         text, title=title, source=where, meta={TOKENIZATION_KEY: WHITESPACE}

@@ -27,6 +27,8 @@ MAX_TEXT_BYTES = 4 * MAX_ARTICLE_CHARS
 cannot hold an article within :data:`MAX_ARTICLE_CHARS`."""
 MAX_HTML_BYTES = 20 * 1024 * 1024
 """A saved web page: markup, inline scripts and styles run to megabytes around the text."""
+MAX_JSON_BYTES = 256 * 1024 * 1024
+"""A Label Studio export: one JSON list of tasks, parsed whole, so read whole."""
 MAX_LINE_BYTES = 8 * MAX_ARTICLE_CHARS
 """A JSONL line (an article, JSON escapes and its annotations) or a CoNLL line."""
 _CHUNK = 1024 * 1024

@@ -25,8 +25,7 @@ them in its own way if exact Prodigy values are needed.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any, NamedTuple, TypeVar
 
@@ -34,10 +33,12 @@ import orjson
 from murmurhash import hash as murmur
 
 from annotate.clean import clean_article
-from annotate.formats.base import Failure, FormatError, Imported
+from annotate.formats.base import FormatError, Imported
+from annotate.formats.gold import check_label, complete
 from annotate.formats.offsets import OffsetMap, clean_with_offsets
 from annotate.formats.select import Doc, SelectedDocs, Selection
 from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
+from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import (
     Annotations,
     Article,
@@ -418,42 +419,6 @@ def dumps(task: Mapping[str, Any]) -> bytes:
 # -- import -----------------------------------------------------------------------
 
 
-def read_jsonl(
-    lines: Iterable[bytes | None],
-    where: str,
-    *,
-    as_suggestions: bool = False,
-    annotator: str | None = None,
-    now: float | None = None,
-) -> Iterator[Imported | Failure]:
-    """Each line of a JSONL file as an imported article, or a failure naming its line.
-
-    A ``None`` line stands for one too long to read (see ``formats.opening``).
-    """
-    stamp = time.time() if now is None else now
-    for number, raw in enumerate(lines, start=1):
-        place = f"{where}:{number}"
-        if raw is None:
-            yield Failure(place, "line too long for one article; skipped")
-            continue
-        if not raw.strip():
-            continue
-        try:
-            task = orjson.loads(raw)
-        except orjson.JSONDecodeError as exc:
-            yield Failure(place, f"invalid JSON ({exc})")
-            continue
-        if not isinstance(task, dict):
-            yield Failure(place, "not a JSON object")
-            continue
-        try:
-            yield item_from_task(
-                task, where=place, as_suggestions=as_suggestions, annotator=annotator, now=stamp
-            )
-        except FormatError as exc:
-            yield Failure(place, str(exc))
-
-
 def item_from_task(
     task: Mapping[str, Any],
     *,
@@ -471,6 +436,8 @@ def item_from_task(
     text = task.get("text")
     if not isinstance(text, str):
         raise FormatError("'text' is missing or not a string")
+    if len(text) > MAX_ARTICLE_CHARS:
+        raise FormatError(f"'text' is longer than the {MAX_ARTICLE_CHARS:,} characters allowed")
     meta = task.get("meta") or {}
     if not isinstance(meta, dict):
         raise FormatError("'meta' is not a JSON object")
@@ -493,6 +460,8 @@ def item_from_task(
     )
     annotations = None if answer == "ignore" else reader.annotations(task)
     article = _task_article(cleaned, meta, where)
+    if answer == "accept" and not as_suggestions and annotations is not None:
+        article = complete(article, "prodigy")  # an accepted task is whole: done, no model
     return Imported(article, annotations, where)
 
 
@@ -617,9 +586,7 @@ class _TaskReader:
 
     def span(self, data: Any, where: str, default_label: str | None = None) -> Span:
         start, end = self.offsets_of(data, where)
-        label = data.get("label") or default_label
-        if not isinstance(label, str) or not label:
-            raise FormatError(f"'{where}' has no label")
+        label = check_label(data.get("label") or default_label, f"'{where}'")
         return Span(
             start,
             end,
@@ -662,7 +629,10 @@ class _TaskReader:
             if not isinstance(relation, dict):
                 raise FormatError(f"'{where}' is not a JSON object")
             if str(relation.get("label", "")).upper() != SPEAKER:
-                continue
+                label = relation.get("label")
+                raise FormatError(  # refused, never imported without it
+                    f"'{where}' is a {label!r} relation; newsread keeps only SPEAKER relations"
+                )
             speaker = self.span(relation.get("head_span"), f"{where}.head_span", SPEAKER)
             start, end = self.offsets_of(relation.get("child_span"), f"{where}.child_span")
             quotes.append(
@@ -684,6 +654,8 @@ class _TaskReader:
         tags = data.get("tags")
         if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
             raise FormatError(f"'{where}.tags' is not a list of tag names")
+        for tag in tags:
+            check_label(tag, f"'{where}.tags'")
         return Statement(
             start, end, tags=tuple(tags), annotator=self.annotator, timestamp=self.timestamp
         )

@@ -6,13 +6,14 @@ files only, every read bounded before decoding) and every result passes
 :mod:`annotate.formats.admit` (size limit per article, labels checked, at most
 twenty errors a file).
 
-Kinds: plain text, Markdown, HTML, JSONL (one article or Prodigy task per line) and
-CoNLL/IOB.  The extension decides, except that a ``.txt`` file that reads as CoNLL
-(wikigold ships as ``wikigold.conll.txt``) is read as CoNLL, and content with no
-telling extension (stdin) is sniffed.  Every problem is a :class:`Failure` naming
-the file (and line): binary content, an empty file, bytes that are not UTF-8, a
-file too large to be one article.  JSONL and CoNLL files are streamed a bounded
-line at a time, so a big file never sits in memory whole.
+Kinds: plain text, Markdown, HTML, JSONL (one article, Prodigy task or doccano record
+per line), CoNLL/IOB (and CoNLL-U-like), Label Studio JSON and brat standoff (the last
+two chosen by ``annotated.read_annotated``). The extension decides, except that a
+``.txt`` file that reads as CoNLL (wikigold ships as ``wikigold.conll.txt``) is read
+as CoNLL, and content with no telling extension (stdin) is sniffed. Every problem is a
+:class:`Failure` naming the file (and line): binary content, an empty file, bytes that
+are not UTF-8, a file too large to be one article. JSONL and CoNLL files are streamed
+a bounded line at a time, so a big file never sits in memory whole.
 """
 
 from __future__ import annotations
@@ -27,11 +28,15 @@ from typing import IO
 
 from annotate.clean import ArticleTooLarge, EmptyArticle, clean_article
 from annotate.formats.admit import capped, checked
+from annotate.formats.annotated import read_annotated
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.conll import looks_like_conll, read_conll
+from annotate.formats.doccano import read_json_lines as read_jsonl
 from annotate.formats.html import article_from_html
+from annotate.formats.label_studio import is_json_list, read_label_studio
 from annotate.formats.opening import (
     MAX_HTML_BYTES,
+    MAX_JSON_BYTES,
     MAX_TEXT_BYTES,
     bounded_lines,
     decoded_lines,
@@ -41,12 +46,12 @@ from annotate.formats.opening import (
     read_limited,
     without_bom,
 )
-from annotate.formats.prodigy_jsonl import read_jsonl
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Article
 
 TEXT, MARKDOWN, HTML, JSONL, CONLL = "text", "markdown", "html", "jsonl", "conll"
-KINDS = (TEXT, MARKDOWN, HTML, JSONL, CONLL)
+JSON = "json"
+KINDS = (TEXT, MARKDOWN, HTML, JSONL, CONLL, JSON)
 EXTENSIONS = {
     ".txt": TEXT,
     ".text": TEXT,
@@ -58,6 +63,8 @@ EXTENSIONS = {
     ".jsonl": JSONL,
     ".ndjson": JSONL,
     ".conll": CONLL,
+    ".conllu": CONLL,
+    ".json": JSON,
     ".conll03": CONLL,
     ".iob": CONLL,
     ".iob2": CONLL,
@@ -157,23 +164,33 @@ def _not_regular(path: Path) -> str:
 
 
 def read_path(
-    path: Path, *, as_suggestions: bool = False, annotator: str | None = None
+    path: Path,
+    *,
+    as_suggestions: bool = False,
+    annotator: str | None = None,
+    tag_column: int | None = None,
 ) -> Iterator[Imported | Failure]:
     """The articles of one file (or failures naming it); never raises for bad content.
 
     Only a regular file is read, and no read is larger than the kind's limit.
     Failures past :data:`MAX_ERRORS_SHOWN` are summed up in one last failure.
     """
-    items = _read_path(path, as_suggestions, annotator)
+    items = _read_path(path, as_suggestions, annotator, tag_column)
     yield from capped(checked(items), str(path))
 
 
 def _read_path(
-    path: Path, as_suggestions: bool, annotator: str | None
+    path: Path, as_suggestions: bool, annotator: str | None, tag_column: int | None
 ) -> Iterator[Imported | Failure]:
     where = str(path)
     now = time.time()
     try:
+        annotated = read_annotated(
+            path, as_suggestions=as_suggestions, annotator=annotator, now=now
+        )
+        if annotated is not None:
+            yield from annotated
+            return
         with open_regular(path) as handle:
             kind = kind_from_name(path.name)
             if kind == JSONL:
@@ -191,8 +208,9 @@ def _read_path(
                 if kind == CONLL or _head_is_conll(head):
                     lines = decoded_lines(bounded_lines(handle))
                     yield from read_conll(
-                        lines, where, as_suggestions=as_suggestions, annotator=annotator, now=now
-                    )
+                        lines, where, as_suggestions=as_suggestions, annotator=annotator,
+                        now=now, tag_column=tag_column,
+                    )  # fmt: skip
                     return
             data = read_limited(handle, MAX_HTML_BYTES if kind == HTML else MAX_TEXT_BYTES)
     except FormatError as exc:
@@ -202,8 +220,9 @@ def _read_path(
         yield Failure(where, f"cannot read it ({exc.strerror or exc})")
         return
     yield from read_bytes(
-        data, where, kind=kind, as_suggestions=as_suggestions, annotator=annotator, now=now
-    )
+        data, where, kind=kind, as_suggestions=as_suggestions, annotator=annotator, now=now,
+        tag_column=tag_column,
+    )  # fmt: skip
 
 
 def read_stream(
@@ -212,12 +231,15 @@ def read_stream(
     *,
     as_suggestions: bool = False,
     annotator: str | None = None,
+    tag_column: int | None = None,
 ) -> Iterator[Imported | Failure]:
     """The articles of a stream (stdin): sniffed, and bounded like a file.
 
     JSONL and CoNLL are read a bounded line at a time (the limit is per article);
     anything else is one article, read to at most :data:`MAX_TEXT_BYTES` + 1 bytes,
-    so ``yes | newsread import -`` stops with "too large" instead of eating memory.
+    so ``yes | newsread import -`` stops with "too large" instead of eating memory;
+    content that starts with ``[`` may be a Label Studio export, up to
+    :data:`MAX_JSON_BYTES`.
     """
     now = time.time()
 
@@ -242,13 +264,21 @@ def read_stream(
                 where,
             )
             return
-        data = head + read_limited(stream, MAX_TEXT_BYTES - len(head))
+        limit = MAX_JSON_BYTES if head.lstrip().startswith(b"[") else MAX_TEXT_BYTES
+        data = head + read_limited(stream, limit - len(head))
     except FormatError as exc:
         yield Failure(where, str(exc))
         return
     yield from capped(
         checked(
-            read_bytes(data, where, as_suggestions=as_suggestions, annotator=annotator, now=now)
+            read_bytes(
+                data,
+                where,
+                as_suggestions=as_suggestions,
+                annotator=annotator,
+                now=now,
+                tag_column=tag_column,
+            )  # fmt: skip
         ),
         where,
     )
@@ -272,9 +302,15 @@ def read_bytes(
     as_suggestions: bool = False,
     annotator: str | None = None,
     now: float | None = None,
+    tag_column: int | None = None,
 ) -> Iterator[Imported | Failure]:
     """The articles held in ``data`` (already read within a limit), of ``kind`` or sniffed."""
     stamp = time.time() if now is None else now
+    if kind == JSON or (kind is None and is_json_list(data)):
+        yield from read_label_studio(
+            data, where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
+        )
+        return
     if kind == JSONL:
         yield from read_jsonl(
             without_bom(data.splitlines()),
@@ -302,8 +338,9 @@ def read_bytes(
         )
     elif kind == CONLL:
         yield from read_conll(
-            text.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
-        )
+            text.splitlines(), where, as_suggestions=as_suggestions, annotator=annotator,
+            now=stamp, tag_column=tag_column,
+        )  # fmt: skip
     else:
         try:
             yield Imported(article_from_text(text, kind, source=where), None, where)

@@ -38,12 +38,15 @@ def register(subparsers: Any) -> None:
     """Add the ``import`` command."""
     parser = subparsers.add_parser(
         "import",
-        help="import articles: .txt/.md/.html, .jsonl (Prodigy tasks), CoNLL/IOB",
+        help="import articles: .txt/.md/.html, .jsonl (Prodigy, doccano), Label Studio "
+        ".json, brat .txt+.ann, CoNLL/IOB and CoNLL-U-like files",
         description="Import articles into the store: text and Markdown files, HTML pages "
-        "saved from news sites, JSONL (one article or Prodigy task per line) and CoNLL/IOB "
-        "files; folders are walked recursively and '-' reads stdin. Annotations that come "
-        "with an import (Prodigy spans, CoNLL tags) are stored as accepted decisions. "
-        "Articles already in the store (same text) are skipped.",
+        "saved from news sites, JSONL (one article, Prodigy task or doccano record per line), "
+        "Label Studio JSON exports, brat standoff (.txt with its .ann) and CoNLL/IOB or "
+        "CoNLL-U-like files; folders are walked recursively and '-' reads stdin. Annotations "
+        "that come with an import are stored as accepted decisions and their article is done "
+        "(Label Studio predictions stay pending). A record whose labels cannot be read is "
+        "named and left out. Articles already in the store (same text) are skipped.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or '-' (stdin)")
     parser.add_argument(
@@ -51,7 +54,21 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="bring imported annotations in as pending suggestions to review instead of gold",
     )
+    parser.add_argument(
+        "--tag-column",
+        type=_column,
+        metavar="N",
+        help="CoNLL files: the column (1 = first) that holds the NER tag; by default the "
+        "column whose values read as IOB/BILOU tags (the last of several)",
+    )
     parser.set_defaults(handler=run)
+
+
+def _column(value: str) -> int:
+    """A 1-based column number (argparse type)."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a column number (1, 2, …)")
+    return int(value)
 
 
 @dataclass
@@ -135,6 +152,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 summary,
                 as_suggestions=args.as_suggestions,
                 annotator=settings.annotator,
+                tag_column=args.tag_column,
                 stdin=sys.stdin.buffer,
                 reporter=Reporter(sys.stderr),
             )
@@ -156,6 +174,7 @@ def import_paths(
     annotator: str | None,
     stdin: IO[bytes],
     reporter: Reporter,
+    tag_column: int | None = None,
 ) -> ImportSummary:
     """Import every file of ``names`` into ``store``, filling ``summary`` as it goes."""
     from annotate.formats.base import Failure
@@ -180,10 +199,14 @@ def import_paths(
         for path in files:
             if str(path) == "-":
                 items: Iterable[Imported | Failure] = read_stream(
-                    stdin, "<stdin>", as_suggestions=as_suggestions, annotator=annotator
-                )
+                    stdin, "<stdin>", as_suggestions=as_suggestions, annotator=annotator,
+                    tag_column=tag_column,
+                )  # fmt: skip
             else:
-                items = read_path(path, as_suggestions=as_suggestions, annotator=annotator)
+                items = read_path(
+                    path, as_suggestions=as_suggestions, annotator=annotator,
+                    tag_column=tag_column,
+                )  # fmt: skip
             try:
                 for item in items:
                     if isinstance(item, Failure):

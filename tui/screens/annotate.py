@@ -47,7 +47,7 @@ SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 DECISIONS = frozenset(
     {
         "accept", "reject", "skip", "relabel", "quick_label", "move_edge", "select",
-        "speaker", "tag", "accept_all", "undo", "redo", "next_suggestion",
+        "speaker", "cue", "tag", "accept_all", "undo", "redo", "next_suggestion",
         "prev_suggestion", "next_article", "prev_article",
     }
 )  # fmt: skip
@@ -82,6 +82,8 @@ class AnnotateScreen(Screen[None]):
                 tooltip="Move the end one token right"),
         Binding("v", "select", "New span", id="select", tooltip="Draw a span the model missed"),
         Binding("s", "speaker", "Speaker", id="speaker", tooltip="Set the focused quote's speaker"),
+        Binding("c", "cue", "Cue", id="cue", show=False,
+                tooltip="Mark the focused quote's cue (reporting verb), or clear it"),
         Binding("t", "tag", "Tag", id="tag",
                 tooltip="Tag the focused quote, or the sentence of the focused span"),
         Binding("A", "accept_all", "Accept all", id="accept_all", show=False,
@@ -329,7 +331,7 @@ class AnnotateScreen(Screen[None]):
         text = self.article.text
         tokens = tokenize(self.article)
         offset = item.start if item is not None else self.reader.first_visible_offset()
-        if purpose == "speaker" and isinstance(item, Quote) and len(tokens):
+        if purpose in ("speaker", "cue") and isinstance(item, Quote) and len(tokens):
             # Start on the first word after the quote: `"…," Doe said` needs one enter.
             index = tokens.index_at(item.end)
             while index + 1 < len(tokens) and not any(
@@ -344,12 +346,11 @@ class AnnotateScreen(Screen[None]):
         )
 
     def on_article_view_span_drawn(self, message: ArticleView.SpanDrawn) -> None:
-        if message.purpose == "speaker":
+        if message.purpose in ("speaker", "cue"):
             quote = self._speaker_quote
-            span = Span(message.start, message.end, "SPEAKER")
-            self.apply_decision(
-                actions.set_speaker(self.annotations, quote, span, self.annotator), then=quote
-            )
+            span = Span(message.start, message.end, message.purpose.upper())
+            setter = actions.set_speaker if message.purpose == "speaker" else actions.set_cue
+            self.apply_decision(setter(self.annotations, quote, span, self.annotator), then=quote)
             return
         start, end = message.start, message.end
 
@@ -389,6 +390,21 @@ class AnnotateScreen(Screen[None]):
         from tui.screens.pickers import SpeakerPicker
 
         self.app.push_screen(SpeakerPicker(self.article.text, candidates), chosen)
+
+    def action_cue(self) -> None:
+        """Clear the focused quote's cue, or mark one in the text when it has none
+        (a changed speaker drops the old speaker's cue: this is how to give it back)."""
+        quote = self.focused_item
+        if not isinstance(quote, Quote) or self.article is None:
+            self.app.bell()
+            return
+        if quote.cue is not None:
+            edit = actions.set_cue(self.annotations, quote.id, None, self.annotator)
+            self.apply_decision(edit, then=quote.id)
+            self.newsread.say("cue cleared (c again marks one)")
+            return
+        self._speaker_quote = quote.id
+        self.action_select("cue")
 
     def _speaker_candidates(self, quote: Quote) -> list[Span]:
         """People and organisations of the article, nearest to the quote first."""
