@@ -40,6 +40,13 @@ class Lexicon:
     adjacent_only: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     person_nouns: frozenset[str]
+    findings: frozenset[str] = frozenset()
+    directives: frozenset[str] = frozenset()
+
+    @property
+    def all_cues(self) -> frozenset[str]:
+        """Every lemma that can introduce a reported clause (a quick pre-filter)."""
+        return self.speech | self.cognition | self.findings | self.directives
 
     def kind(self, token: Token) -> CueKind | None:
         """The cue kind of ``token``, or ``None`` when it is not a reporting verb.
@@ -93,4 +100,6 @@ def default_lexicon() -> Lexicon:
         adjacent_only=_words(data.get("adjacent_only")),
         phrases=tuple(tuple(p.lower().split()) for p in data.get("phrases", ())),
         person_nouns=_words(data.get("person_nouns")),
+        findings=_words(data.get("findings")),
+        directives=_words(data.get("directives")),
     )
