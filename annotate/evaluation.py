@@ -44,6 +44,7 @@ class GumToken:
     start: int
     end: int
     form: str
+    lemma: str
     upos: str
     deprel: str
     head: int  # index into the document's token list, -1 for the root
@@ -113,7 +114,7 @@ def read_gum(path: str | Path) -> GumDoc:
                 end = start + len(row[1])
                 cursor = at + len(row[1])
                 head = int(row[6]) - 1 + base if row[6] != "0" else -1
-                doc.tokens.append(GumToken(start, end, row[1], row[3], row[7], head))
+                doc.tokens.append(GumToken(start, end, row[1], row[2], row[3], row[7], head))
                 index = len(doc.tokens) - 1
                 for item in row[9].split("|"):
                     if item.startswith("Entity="):

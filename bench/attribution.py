@@ -6,10 +6,10 @@ Prints one JSON line:
   ``quoted`` stretches of mixed attributions) against the gold's;
 * ``all_p`` / ``all_r`` / ``all_f1``: every attribution (all four kinds) by content;
 * ``speaker_accuracy``: matched attributions whose speaker is right;
-* ``pronoun_accuracy``: over the 24 GUM news articles, predicted attributions whose speaker
-  is a personal pronoun that GUM links to a named mention before it: the share whose
-  resolved name (``speaker_ref``) is a mention of that same coreference chain
-  (``pronoun_cases`` of them).
+* ``pronoun_accuracy``: over the 24 GUM news articles, the personal pronouns that are the
+  subject of a reporting verb and that GUM links to a named mention before them: the share
+  that newsread reports as a speaker resolved (``speaker_ref``) into that same coreference
+  chain (``pronoun_cases`` of them; an attribution not found counts as wrong).
 
 Scoring rules: :mod:`annotate.evaluation`.  Gold: ``tests/data/gum_attributions/gold.jsonl``.
 
@@ -45,20 +45,60 @@ def predict(nlp: Any, texts: list[str]) -> list[list[dict[str, Any]]]:
     return out
 
 
+def _reporting_heads(doc: Any, cues: frozenset[str]) -> set[int]:
+    """GUM tokens that report something: a cue lemma with a clausal complement or a
+    quotation next to it (UD ``ccomp``/``parataxis``, a mark), not itself inside the
+    complement of another cue (``said she felt …`` is one attribution)."""
+    tokens = doc.tokens
+    complements: dict[int, bool] = {}
+    for token in tokens:
+        if token.head >= 0 and token.deprel in ("ccomp", "parataxis"):
+            complements[token.head] = True
+    found = set()
+    for i, token in enumerate(tokens):
+        if token.lemma.lower() not in cues or token.upos != "VERB":
+            continue
+        near = tokens[max(0, i - 4) : i + 4]  # '"…," he said' / 'he said: "…'
+        quoted = any(t.form in ('"', "“", "”") for t in near) or token.deprel == "parataxis"
+        if not (complements.get(i) or quoted):
+            continue
+        if token.deprel == "ccomp" and token.head >= 0 and tokens[token.head].lemma.lower() in cues:
+            continue
+        found.add(i)
+    return found
+
+
 def pronoun_accuracy(nlp: Any, gum_dir: Path) -> tuple[float, int]:
-    """Share of predicted pronoun speakers resolved into their GUM coreference chain."""
+    """Pronoun subjects of reporting verbs in GUM resolved into their coreference chain.
+
+    The cases come from GUM's gold: a personal pronoun whose head (in GUM's own parse) is
+    a verb of the cue lexicon, in a chain with a proper-noun mention before it.  A case
+    is right when newsread reports an attribution with that pronoun as speaker and a
+    ``speaker_ref`` overlapping a naming mention of the chain; a missed attribution counts
+    as wrong.
+    """
+    from annotate.detect.cues import default_lexicon
     from annotate.evaluation import read_gum
 
+    lexicon = default_lexicon()
+    cues = lexicon.all_cues | lexicon.forms
     docs = [read_gum(p) for p in sorted(gum_dir.glob("GUM_news_*.conllu"))]
     predictions = predict(nlp, [d.text for d in docs])
     right = total = 0
     for doc, predicted in zip(docs, predictions, strict=True):
-        by_start = {(m.start, m.end): m for m in doc.mentions}
+        by_span = {(m.start, m.end): m for m in doc.mentions}
+        refs = {}
         for quote in predicted:
             speaker = quote.get("speaker")
-            if not speaker or doc.text[speaker["start"] : speaker["end"]].lower() not in _PRONOUNS:
+            if speaker:
+                refs[(speaker["start"], speaker["end"])] = quote.get("speaker_ref")
+        reports = _reporting_heads(doc, cues)
+        for token in doc.tokens:
+            if token.form.lower() not in _PRONOUNS or token.deprel != "nsubj":
                 continue
-            mention = by_start.get((speaker["start"], speaker["end"]))
+            if token.head not in reports:
+                continue
+            mention = by_span.get((token.start, token.end))
             if mention is None:
                 continue
             chain = [m for m in doc.mentions if m.chain == mention.chain]
@@ -73,7 +113,7 @@ def pronoun_accuracy(nlp: Any, gum_dir: Path) -> tuple[float, int]:
             if not named:
                 continue
             total += 1
-            ref = quote.get("speaker_ref")
+            ref = refs.get((token.start, token.end))
             # A mention of the chain that names or describes (a pronoun, or "her" of
             # "her mother", overlapping the resolved phrase proves nothing).
             nominal = [m for m in chain if doc.text[m.start : m.end].lower() not in _POSSESSIVE]

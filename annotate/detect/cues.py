@@ -44,6 +44,11 @@ class Lexicon:
     directives: frozenset[str] = frozenset()
 
     @property
+    def phrase_lengths(self) -> tuple[int, ...]:
+        """The lengths of the multi-word cues, longest first."""
+        return tuple(sorted({len(p) for p in self.phrases if len(p) > 1}, reverse=True))
+
+    @property
     def all_cues(self) -> frozenset[str]:
         """Every lemma that can introduce a reported clause (a quick pre-filter)."""
         return self.speech | self.cognition | self.findings | self.directives
@@ -55,7 +60,7 @@ class Lexicon:
         pipeline without one falls back to the word forms.
         """
         pos = token.pos_
-        if pos and pos != "VERB":
+        if pos and pos != "VERB" and not _mistagged_verb(token):
             return None
         lower = token.lower_
         lemma = token.lemma_.lower() or lower
@@ -75,6 +80,16 @@ class Lexicon:
             if tuple(words) == phrase:
                 return n
         return 0
+
+
+def _mistagged_verb(token: Token) -> bool:
+    """``The Department of Agriculture notes, “…”``: the tagger calls ``notes`` a noun,
+    but a noun heading the sentence with a subject of its own is the verb."""
+    return (
+        token.pos_ == "NOUN"
+        and token.dep_ == "ROOT"
+        and any(c.dep_ == "nsubj" for c in token.children)
+    )
 
 
 def _words(values: object) -> frozenset[str]:

@@ -240,6 +240,7 @@ class Resolver:
             label == "PERSON"
             # "Paris" of "Valeska Paris", whatever NER said (but not "the Warhol Factory")
             or self._named_person(mention)
+            or (head.pos_ == "PROPN" and self.gender.known([head.text]))
             or (label is None and head.lower_ in self.lexicon.person_nouns)
             or head.lower_ in MALE_NOUNS
             or head.lower_ in FEMALE_NOUNS
