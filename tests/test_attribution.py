@@ -175,7 +175,8 @@ def test_a_fragment_outside_a_reported_clause_stays_partial(nlp: Language) -> No
 def test_said_with_a_noun_object_or_no_subject_is_no_attribution(nlp: Language) -> None:
     text = (
         "The company announced the start of a new process. It was reported that prices rose. "
-        "A petition asking the government to act has 11,000 signatures."
+        "A petition asking the government to act has 11,000 signatures. Officials have not "
+        "said why the team was denied visas."
     )
     assert attributions(nlp, text) == []
 
@@ -223,6 +224,59 @@ def test_a_pronoun_agrees_in_gender_with_its_antecedent(nlp: Language) -> None:
     direct = [a for a in attributions(nlp, text) if a["kind"] == "direct"]
     assert direct and direct[-1]["speaker"] == "he"
     assert direct[-1]["ref"] is not None and "Thomas" in direct[-1]["ref"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(
+    ("text", "content", "speaker", "cue"),
+    [
+        (
+            "The minister's claim that the border was secure was rejected.",
+            "the border was secure",
+            "The minister",
+            "claim",
+        ),
+        (
+            "A statement from the ministry said the talks would resume.",
+            "the talks would resume",
+            "the ministry",
+            "said",
+        ),
+        ("The emails show that the company knew.", "the company knew", "The emails", "show"),
+        (
+            "The broadcasts will continue, officials said.",
+            "The broadcasts will continue",
+            "officials",
+            "said",
+        ),
+    ],
+)
+def test_nouns_documents_and_trailing_cues(
+    nlp: Language, text: str, content: str, speaker: str, cue: str
+) -> None:
+    (found,) = attributions(nlp, text)
+    assert (found["kind"], found["text"], found["cue"]) == ("indirect", content, cue)
+    assert found["speaker"] == speaker
+
+
+@pytest.mark.model
+def test_a_claim_without_issuer_is_no_attribution(nlp: Language) -> None:
+    assert attributions(nlp, "The claim that the talks failed spread quickly.") == []
+
+
+@pytest.mark.model
+def test_a_statement_in_the_sentence_before_speaks_the_quotation(nlp: Language) -> None:
+    text = "Senator John Cornyn of Texas issued a statement. “Like many Texans, I am saddened.”"
+    (found,) = attributions(nlp, text)
+    assert found["kind"] == "direct"
+    assert found["speaker"] == "Senator John Cornyn" and found["ref"] == "John Cornyn"
+
+
+@pytest.mark.model
+def test_in_the_words_of_names_the_speaker(nlp: Language) -> None:
+    text = "In the words of prosecutor Mark Tedeschi, “Gloria spent a lot of her life crying.”"
+    (found,) = attributions(nlp, text)
+    assert found["cue"] == "In the words of" and found["ref"] == "Mark Tedeschi"
 
 
 @pytest.mark.model

@@ -218,6 +218,13 @@ class Attributor:
                     speaker = self.speaker_for(token, tokens.start, tokens.stop, after_first=False)
                     if speaker is not None:
                         return Attribution(self.cue_span(token), speaker, "previous")
+        for i in reversed(tokens):  # "Senator Cornyn issued a statement. “Like many …”"
+            token = doc[i]
+            if token.dep_ == "dobj" and token.lemma_.lower() in art.lexicon.speech_nouns:
+                verb = token.head
+                speaker = self.speaker_for(verb, tokens.start, tokens.stop, after_first=False)
+                if speaker is not None and verb.pos_ == "VERB":
+                    return Attribution(self.cue_span(verb, token), speaker, "previous")
         return None
 
     def cue_span(self, first: Token, last: Token | None = None) -> tuple[int, int]:

@@ -42,6 +42,7 @@ class Lexicon:
     person_nouns: frozenset[str]
     findings: frozenset[str] = frozenset()
     directives: frozenset[str] = frozenset()
+    speech_nouns: frozenset[str] = frozenset()
 
     @property
     def phrase_lengths(self) -> tuple[int, ...]:
@@ -117,4 +118,5 @@ def default_lexicon() -> Lexicon:
         person_nouns=_words(data.get("person_nouns")),
         findings=_words(data.get("findings")),
         directives=_words(data.get("directives")),
+        speech_nouns=_words(data.get("speech_nouns")),
     )

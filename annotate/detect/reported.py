@@ -90,8 +90,8 @@ def _clause_cue(art: ArticleIndex, token: Token, cognition: bool) -> Reported | 
         return None
     if kind is CueKind.COGNITION and not cognition:
         return None
-    if any(c.dep_ == "auxpass" for c in token.children):
-        return None  # "it was reported that": no source
+    if any(c.dep_ in ("auxpass", "neg") for c in token.children):
+        return None  # "it was reported that": no source; "did not say why": nothing said
     if kind is not None and kind is not CueKind.ADJACENT:
         as_clause = _as_cue(art, token)
         if as_clause is not None:
@@ -112,6 +112,8 @@ def _clause_cue(art: ArticleIndex, token: Token, cognition: bool) -> Reported | 
     if any(c.dep_ == "mark" and c.lower_ in ("whether", "if") for c in clause.children):
         return None  # "determine whether …": a question, not a statement
     speaker = subject_of(token)
+    if speaker is not None and speaker.lemma_.lower() in lexicon.speech_nouns:
+        speaker = _issuer(speaker) or speaker  # "a statement from the ministry said"
     if speaker is None or not _is_source(art, speaker, kind) or not lo <= speaker.idx < hi:
         return None
     first, last = clause.left_edge.i, clause.right_edge.i
@@ -125,6 +127,47 @@ def _clause_cue(art: ArticleIndex, token: Token, cognition: bool) -> Reported | 
         return None
     cue = (token.idx, token.idx + len(token))
     return Reported(span[0], span[1], cue, speaker, "clause", token.i)
+
+
+def _issuer(noun: Token) -> Token | None:
+    """Who a statement is from: ``the minister's claim``, ``a statement from / by X``."""
+    for child in noun.children:
+        if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
+            return child
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+            target = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if target is not None and target.pos_ in ("PROPN", "NOUN"):
+                return target
+    return None
+
+
+def _noun_cue(art: ArticleIndex, noun: Token) -> Reported | None:
+    """``the minister's claim that the border was secure``: a noun of statement with a
+    ``that`` clause and a named issuer (no issuer, no attribution)."""
+    clause = next(
+        (
+            c
+            for c in noun.rights
+            if c.dep_ in ("acl", "ccomp")
+            and c.pos_ in ("VERB", "AUX")
+            and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    speaker = _issuer(noun)
+    if speaker is None or not _is_source(art, speaker, CueKind.SPEECH):
+        return None
+    lo, hi = art.sentence(noun.idx)
+    window = art.token_range(lo, hi)
+    first = max(clause.left_edge.i, window.start)
+    last = min(clause.right_edge.i, window.stop - 1)
+    span = _content(art, first, last)
+    if span is None:
+        return None
+    return Reported(span[0], span[1], (noun.idx, noun.idx + len(noun)), speaker, "clause", noun.i)
 
 
 def _extend_conj(token: Token, clause: Token, last: int, lexicon: Lexicon) -> int:
@@ -212,6 +255,10 @@ def find_reported(art: ArticleIndex, *, cognition: bool = True) -> list[Reported
                     item = _according(art, token)
                 else:
                     continue
+            elif token.pos_ == "NOUN" and token.lemma_.lower() in lexicon.speech_nouns:
+                if art.in_content(token.idx):
+                    continue
+                item = _noun_cue(art, token)
             elif token.pos_ == "VERB":
                 if art.in_content(token.idx):
                     continue
