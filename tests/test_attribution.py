@@ -215,6 +215,23 @@ def test_a_title_alone_links_the_person_it_was_given_to(nlp: Language) -> None:
 
 
 @pytest.mark.model
+@pytest.mark.parametrize(
+    ("first", "ref"),
+    [
+        ("The Colombian newspaper El Tiempo published the documents.", "El Tiempo"),
+        ("El Tiempo newspaper published the documents.", "El Tiempo"),
+        ("Washington Post reporter Jane Smith read the documents.", None),
+    ],
+)
+def test_a_description_links_the_entity_introduced_with_that_role(
+    nlp: Language, first: str, ref: str | None
+) -> None:
+    text = first + "\n\nThe newspaper said the army had known about the plan."
+    (found,) = attributions(nlp, text)
+    assert found["speaker"] == "The newspaper" and found["ref"] == ref
+
+
+@pytest.mark.model
 def test_a_pronoun_agrees_in_gender_with_its_antecedent(nlp: Language) -> None:
     text = (
         "Thomas Sam decided to treat his daughter himself. Gloria also became unable to move "

@@ -51,7 +51,8 @@ class Linker:
         self.resolver = resolver
         self.entities = sorted(e for e in entities if e[2] in _LINKED)
         self._starts = [e[0] for e in self.entities]
-        self.roles = resolver.lexicon.person_nouns | ORG_NOUNS
+        self.person_roles = resolver.lexicon.person_nouns
+        self.roles = self.person_roles | ORG_NOUNS
         # (offset where the role was given, role word, entity span)
         self._given: list[tuple[int, str, tuple[int, int, str]]] = []
         self._learnt_to = 0
@@ -82,14 +83,17 @@ class Linker:
                 continue
             root = span.root
             candidates = [t for t in root.children if t.dep_ in ("compound", "appos", "nmod")]
-            if root.dep_ == "appos":
+            if root.dep_ in ("appos", "compound"):  # "…, the minister" / "El Tiempo newspaper"
                 candidates.append(root.head)
+            # A person takes a person's role, an organisation an organisation's: the
+            # "Washington Post" of "Washington Post reporter" is not "the reporter".
+            roles = self.person_roles if label == "PERSON" else ORG_NOUNS
             for token in candidates:
                 for word in (token, *(c for c in token.children if c.dep_ == "compound")):
-                    if word.lower_ in self.roles and not (s <= word.idx < e):
+                    if word.lower_ in roles and not (s <= word.idx < e):
                         self._given.append((s, word.lower_, (s, e, label)))
             for word in span:  # the title inside the entity ("President Ivan Duque")
-                if word.lower_ in self.roles and word.pos_ in ("PROPN", "NOUN"):
+                if word.lower_ in roles and word.pos_ in ("PROPN", "NOUN"):
                     self._given.append((s, word.lower_, (s, e, label)))
         self._learnt_to = max(self._learnt_to, upto)
 
