@@ -297,6 +297,13 @@ def test_in_the_words_of_names_the_speaker(nlp: Language) -> None:
 
 
 @pytest.mark.model
+def test_they_can_be_people(nlp: Language) -> None:
+    text = "Researchers studied 1,000 children in Sydney. They say the problem is growing."
+    (found,) = attributions(nlp, text)
+    assert (found["speaker"], found["ref"]) == ("They", "Researchers")
+
+
+@pytest.mark.model
 def test_as_x_told_y_reports_the_main_clause(nlp: Language) -> None:
     text = "As Heald told The Huffington Post, surface ozone has dropped since 1980."
     (found,) = attributions(nlp, text)

@@ -258,7 +258,7 @@ class Resolver:
             return not person and not plural and (label in ("ORG", "GPE") or label is None)
         return (
             label in ("ORG", "GPE", "NORP")
-            or (plural and not person)
+            or (plural and label != "PERSON")  # "researchers … they say"
             or (label is None and head.lower_ in ("government", "police", "army", "company"))
         )
 
