@@ -1,4 +1,4 @@
-"""Direct and partial quotations with their speakers and cue verbs, from a parsed Doc.
+"""Attributions with their speakers and cues, from a parsed Doc: quotations and reported speech.
 
 The data flow for one article:
 
@@ -17,10 +17,14 @@ The data flow for one article:
 5. the quotation is ``direct`` when it stands as its own statement (starts a sentence
    or follows ``said:``/``said,``/``said that``, ends its sentence or is followed by
    its attribution, and reads as a clause), ``partial`` when it is a fragment woven
-   into the writer's sentence.
+   into the writer's sentence;
+6. reported speech (:mod:`annotate.detect.reported`) is found on the same parse and merged
+   with the quotations (:mod:`annotate.detect.merge`): a reported clause holding quoted
+   words becomes one ``mixed`` attribution, one without marks an ``indirect`` one; speakers
+   are linked to their entities by :mod:`annotate.detect.linking`.
 
-Only tokens around each quotation are looked at, so the cost stays small next to
-spaCy's own (``bench/analyze.py`` measures it).
+Only tokens around each quotation, and one pass over the verbs, are looked at, so the
+cost stays small next to spaCy's own (``bench/analyze.py`` measures it).
 """
 
 from __future__ import annotations
