@@ -204,6 +204,28 @@ def test_the_speaker_phrase_is_kept_and_the_name_inside_is_linked(nlp: Language)
 
 
 @pytest.mark.model
+def test_an_appositive_name_after_a_title_is_the_speaker(nlp: Language) -> None:
+    text = "Malaysia's Prime Minister, Najib Razak, said the talks were useful."
+    (found,) = attributions(nlp, text)
+    assert found["speaker"] == "Malaysia's Prime Minister, Najib Razak"
+    assert found["ref"] == "Najib Razak"
+
+
+@pytest.mark.model
+def test_the_person_after_a_title_and_a_comma_is_the_named_speaker(
+    nlp: Language,
+) -> None:
+    text = (
+        "Discussing his concern in a public statement, Malaysia's Prime Minister, Najib Razak "
+        "said, “We are in contact with all relevant parties.”"
+    )
+    (found,) = attributions(nlp, text)
+    # The named speaker (the link, or the phrase when it is the name) is the person.
+    assert found["kind"] == "direct"
+    assert (found["ref"] or found["speaker"]) == "Najib Razak"
+
+
+@pytest.mark.model
 def test_a_title_alone_links_the_person_it_was_given_to(nlp: Language) -> None:
     text = (
         "Prime Minister Najib Razak visited the camp on Monday.\n\n"

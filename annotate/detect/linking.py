@@ -113,6 +113,9 @@ class Linker:
             chosen = next((e for e in reversed(inside) if e[0] <= at < e[1]), None)
         if chosen is not None:
             return chosen
+        after = self._appositive(end)
+        if after is not None:
+            return after
         self._learn(start)
         words = [w.lower().strip(".,'’") for w in self.text[start:end].split()]
         wanted = [w.removesuffix("'s") for w in words if w.removesuffix("'s") in self.roles]
@@ -121,6 +124,19 @@ class Linker:
         for at, role, entity in reversed(self._given):
             if at < start and role in wanted and entity[1] <= start:
                 return entity
+        return None
+
+    def _appositive(self, end: int) -> tuple[int, int, str] | None:
+        """A PERSON named right after the phrase and a comma (``Malaysia's Prime
+        Minister, Najib Razak said``), when the parse did not attach it."""
+        rest = self.text[end : end + 3]
+        if not rest.startswith(","):
+            return None
+        at = end + 1 + (len(rest) - 1 - len(rest[1:].lstrip()))
+        index = bisect_left(self._starts, at)
+        if index < len(self.entities) and self.entities[index][0] == at:
+            entity = self.entities[index]
+            return entity if entity[2] == "PERSON" else None
         return None
 
     def spans(self, head: Token) -> tuple[Span | None, Span | None]:

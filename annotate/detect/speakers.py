@@ -129,7 +129,13 @@ def noun_phrase(head: Token, text: str) -> tuple[int, int]:
     for child in head.rights:
         dep = child.dep_
         keep = dep in _RIGHT_DEPS and child.pos_ not in ("VERB", "AUX")
-        keep = keep or (dep == "appos" and head.pos_ != "PROPN" and child.pos_ == "PROPN")
+        keep = keep or (
+            dep == "appos"
+            and child.pos_ == "PROPN"
+            and (
+                head.pos_ != "PROPN" or _is_title(head)
+            )  # "Malaysia's Prime Minister, Najib Razak"
+        )
         keep = keep or (
             dep == "prep"
             and child.lower_ in ("of", "for")
