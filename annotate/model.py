@@ -44,10 +44,18 @@ class ArticleStatus(StrEnum):
 
 
 class QuoteKind(StrEnum):
-    """A full quoted statement, or a quoted fragment inside the writer's own sentence."""
+    """What kind of attribution a :class:`Quote` is.
+
+    ``direct``: the whole content is in quotation marks; ``mixed``: a reported clause
+    holding quoted words (its ``quoted`` stretches); ``indirect``: reported speech, belief
+    or finding without marks (the content is the reported clause); ``partial``: a quoted
+    fragment woven into the writer's own sentence, not part of a reported clause.
+    """
 
     DIRECT = "direct"
     PARTIAL = "partial"
+    MIXED = "mixed"
+    INDIRECT = "indirect"
 
 
 def content_id(text: str) -> str:
@@ -131,10 +139,15 @@ def _opt_span(data: Mapping[str, Any] | None) -> Span | None:
 
 @dataclass(frozen=True, slots=True)
 class Quote:
-    """A quotation: the quoted content (without the marks) and who said it.
+    """An attribution: the content (a quotation without its marks, or a reported clause)
+    and who said it.
 
-    ``speaker`` is the mention as written nearest the quote (possibly a pronoun);
-    ``speaker_ref`` is the named person or organisation a pronoun resolves to.
+    ``speaker`` is the mention as written (possibly a pronoun, a title, a description);
+    ``speaker_ref`` is the entity it names or resolves to (the name inside ``Governor of
+    Washington Chris Gregoire``, the person a pronoun or ``the minister`` refers to), or
+    ``None`` when the speaker phrase is itself the name.  ``cue`` is the reporting verb or
+    phrase.  ``quoted`` lists, for a ``mixed`` attribution, the quoted stretches inside the
+    content (character spans without the marks); it is empty for the other kinds.
     ``status`` is the decision on the quote itself, ``speaker_status`` the decision
     on its speaker, because a person often confirms a quote but fixes its speaker.
     """
@@ -151,10 +164,12 @@ class Quote:
     id: str = ""
     annotator: str | None = None
     timestamp: float | None = None
+    quoted: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"bad quote offsets {self.start}:{self.end}")
+        object.__setattr__(self, "quoted", tuple((int(a), int(b)) for a, b in self.quoted))
         if not self.id:
             object.__setattr__(
                 self, "id", span_id("quote", self.start, self.end, self.kind, self.origin)
@@ -188,6 +203,8 @@ class Quote:
             "status": str(self.status),
             "speaker_status": str(self.speaker_status),
         }
+        if self.quoted:  # left out when empty: older readers and files stay as they were
+            data["quoted"] = [{"start": a, "end": b} for a, b in self.quoted]
         if self.annotator is not None:
             data["annotator"] = self.annotator
         if self.timestamp is not None:
@@ -210,7 +227,25 @@ class Quote:
             id=str(data.get("id", "")),
             annotator=data.get("annotator"),
             timestamp=data.get("timestamp"),
+            quoted=tuple((int(q["start"]), int(q["end"])) for q in data.get("quoted") or ()),
         )
+
+
+def quotations(quotes: Iterable[Quote]) -> list[Quote]:
+    """Every stretch in quotation marks as a quotation of its own, in text order.
+
+    ``direct`` and ``partial`` attributions as they are; each ``quoted`` stretch of a
+    ``mixed`` one as a ``partial`` quotation with that attribution's speaker and cue;
+    ``indirect`` ones have none.  This is the view of a quote detector that knows no
+    reported speech (what a quotation dataset or the quote-stretch score counts).
+    """
+    found = []
+    for quote in quotes:
+        if quote.kind in (QuoteKind.DIRECT, QuoteKind.PARTIAL):
+            found.append(quote)
+        for start, end in quote.quoted:
+            found.append(replace(quote, start=start, end=end, kind=QuoteKind.PARTIAL, quoted=()))
+    return sorted(found, key=lambda q: (q.start, -q.end))
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,9 +88,14 @@ def test_output_format(capsys: pytest.CaptureFixture[str]) -> None:
         assert set(entity) >= {"start", "end", "label", "text"}
         assert text[entity["start"] : entity["end"]] == entity["text"]
     kinds = {q["kind"] for q in record["quotes"]}
-    assert kinds == {"direct", "partial"}
+    assert kinds == {"direct", "partial", "mixed", "indirect"}
     for quote in record["quotes"]:
         assert text[quote["start"] : quote["end"]] == quote["text"]
+        # A mixed attribution lists its quoted stretches, inside its content, in marks.
+        assert ("quoted" in quote) == (quote["kind"] == "mixed")
+        for stretch in quote.get("quoted", ()):
+            assert quote["start"] <= stretch["start"] < stretch["end"] <= quote["end"]
+            assert text[stretch["start"] - 1] in "“\"‘'"
         for key in ("speaker", "cue", "speaker_ref"):
             part = quote[key]
             if part is not None:

@@ -22,7 +22,7 @@ from annotate.detect.pipeline import annotations_from_doc
 from annotate.detect.quotemarks import find_quotes
 from annotate.detect.quotes import detect_quotes
 from annotate.edits import make_edit
-from annotate.model import Annotations, Quote, QuoteKind, Span
+from annotate.model import Annotations, Quote, QuoteKind, Span, quotations
 from store.codec import edit_doc, edit_from_doc, item_doc
 
 if TYPE_CHECKING:
@@ -494,7 +494,7 @@ def found(nlp: Language, text: str) -> list[tuple[str, str, str | None, str | No
 
     return [
         (text[q.start : q.end], str(q.kind), cut(q.speaker), cut(q.cue), cut(q.speaker_ref))
-        for q in annotations.quotes
+        for q in quotations(annotations.quotes)
     ]
 
 
@@ -524,7 +524,10 @@ def test_quote_offsets_exclude_marks_and_speakers_are_labelled(nlp: Language) ->
         text[quote.speaker.start : quote.speaker.end] == "Colombian Defense Minister Diego Molano"
     )
     assert quote.cue is not None and quote.cue.label == "CUE"
-    assert quote.kind is QuoteKind.DIRECT and quote.named_speaker == quote.speaker
+    assert quote.kind is QuoteKind.DIRECT
+    # The phrase is kept as written; the attribution links the person it names.
+    assert quote.speaker_ref is not None and quote.named_speaker == quote.speaker_ref
+    assert text[quote.speaker_ref.start : quote.speaker_ref.end] == "Diego Molano"
 
 
 @pytest.mark.model

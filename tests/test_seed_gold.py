@@ -7,6 +7,12 @@ quotation found with the right speaker, at least 90% of partial quotations with 
 right speaker, and the quoted name not reported as a quotation.  A speaker matches
 when the gold speaker's last word (the surname, "embassy", "States") is in the
 detected name (the resolved name for a pronoun).
+
+The gold labels quotations, the detector reports attributions: a quoted fragment inside a
+reported clause (``denounced … “foreign interference”``) is a ``quoted`` stretch of a
+``mixed`` attribution, so the quotations looked up here are the ``direct`` and
+``partial`` attributions and the quoted stretches of the ``mixed`` ones (with the
+speaker of their attribution); ``indirect`` ones have no quotation to match.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ import pytest
 from annotate.clean import clean_article
 from annotate.detect.nlp import load_model
 from annotate.detect.pipeline import analyze
-from annotate.model import Annotations, Article, Quote, QuoteKind
+from annotate.model import Annotations, Article, Quote, QuoteKind, quotations
 from annotate.offsets import raw_offset
 from seeds import seed_files
 
@@ -53,7 +59,7 @@ def analysed(nlp: Language) -> dict[str, tuple[str, Article, Annotations]]:
 
 def matching(article: Article, quotes: tuple[Quote, ...], gold: dict[str, Any]) -> Quote | None:
     """The detected quotation whose content starts where the gold one does in the raw file."""
-    for quote in quotes:
+    for quote in quotations(quotes):
         if raw_offset(article.meta, quote.start) == gold["char_hint"]:
             assert article.text[quote.start :].startswith(gold["quote_prefix"])
             return quote
@@ -131,7 +137,7 @@ def test_nothing_but_the_gold_is_reported(
     for entry in GOLD:
         _, article, annotations = analysed[entry["file"]]
         hints = {g["char_hint"] for g in entry["quotes"] if g["kind"] != "name"}
-        reported = {raw_offset(article.meta, q.start) for q in annotations.quotes}
+        reported = {raw_offset(article.meta, q.start) for q in quotations(annotations.quotes)}
         assert reported == hints
 
 

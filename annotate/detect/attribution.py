@@ -43,6 +43,7 @@ _OBJECT_DEPS = frozenset({"dobj", "pobj", "dative", "attr", "oprd", "iobj"})
 # participle ("has said"); "“…”, criticizing X" or "“…” to find" start another clause.
 _ATTRIBUTING_TAGS = frozenset({"VBD", "VBZ", "VBP", "VBN"})
 _WINDOW = 10  # tokens searched for a cue next to a quotation
+_PHRASE_WINDOW = 14  # words back to "in the words of" / "according to" before a quotation
 _SKIP_TOKENS = frozenset(",.;:-–—“”\"‘’'«»")
 
 
@@ -217,6 +218,13 @@ class Attributor:
                     speaker = self.speaker_for(token, tokens.start, tokens.stop, after_first=False)
                     if speaker is not None:
                         return Attribution(self.cue_span(token), speaker, "previous")
+        for i in reversed(tokens):  # "Senator Cornyn issued a statement. “Like many …”"
+            token = doc[i]
+            if token.dep_ == "dobj" and token.lemma_.lower() in art.lexicon.speech_nouns:
+                verb = token.head
+                speaker = self.speaker_for(verb, tokens.start, tokens.stop, after_first=False)
+                if speaker is not None and verb.pos_ == "VERB":
+                    return Attribution(self.cue_span(verb, token), speaker, "previous")
         return None
 
     def cue_span(self, first: Token, last: Token | None = None) -> tuple[int, int]:
@@ -323,14 +331,16 @@ class Attributor:
             if token.text in _SKIP_TOKENS or not token.text.strip():
                 continue
             steps += 1
-            if steps > 8:
+            if steps > _PHRASE_WINDOW:
                 break
-            for length in (3, 2):
+            for length in art.lexicon.phrase_lengths:  # "in the words of X, Y, “…”"
                 first = i - length + 1
                 if first >= lo and art.lexicon.phrase_at(list(doc[first : i + 1])) == length:
                     speaker = adjacent_phrase(doc, doc[i], True, lo, hi)
                     how = "colon" if colon else "before"
                     return Attribution(self.cue_span(doc[first], token), speaker, how)
+            if steps > 8:
+                continue  # further back, only a multi-word cue still introduces the quote
             kind = art.cue_kind(token)
             if kind is not None:
                 if kind is CueKind.ADJACENT and not colon:

@@ -40,6 +40,19 @@ class Lexicon:
     adjacent_only: frozenset[str]
     phrases: tuple[tuple[str, ...], ...]
     person_nouns: frozenset[str]
+    findings: frozenset[str] = frozenset()
+    directives: frozenset[str] = frozenset()
+    speech_nouns: frozenset[str] = frozenset()
+
+    @property
+    def phrase_lengths(self) -> tuple[int, ...]:
+        """The lengths of the multi-word cues, longest first."""
+        return tuple(sorted({len(p) for p in self.phrases if len(p) > 1}, reverse=True))
+
+    @property
+    def all_cues(self) -> frozenset[str]:
+        """Every lemma that can introduce a reported clause (a quick pre-filter)."""
+        return self.speech | self.cognition | self.findings | self.directives
 
     def kind(self, token: Token) -> CueKind | None:
         """The cue kind of ``token``, or ``None`` when it is not a reporting verb.
@@ -48,7 +61,7 @@ class Lexicon:
         pipeline without one falls back to the word forms.
         """
         pos = token.pos_
-        if pos and pos != "VERB":
+        if pos and pos != "VERB" and not _mistagged_verb(token):
             return None
         lower = token.lower_
         lemma = token.lemma_.lower() or lower
@@ -68,6 +81,16 @@ class Lexicon:
             if tuple(words) == phrase:
                 return n
         return 0
+
+
+def _mistagged_verb(token: Token) -> bool:
+    """``The Department of Agriculture notes, “…”``: the tagger calls ``notes`` a noun,
+    but a noun heading the sentence with a subject of its own is the verb."""
+    return (
+        token.pos_ == "NOUN"
+        and token.dep_ == "ROOT"
+        and any(c.dep_ == "nsubj" for c in token.children)
+    )
 
 
 def _words(values: object) -> frozenset[str]:
@@ -93,4 +116,7 @@ def default_lexicon() -> Lexicon:
         adjacent_only=_words(data.get("adjacent_only")),
         phrases=tuple(tuple(p.lower().split()) for p in data.get("phrases", ())),
         person_nouns=_words(data.get("person_nouns")),
+        findings=_words(data.get("findings")),
+        directives=_words(data.get("directives")),
+        speech_nouns=_words(data.get("speech_nouns")),
     )

@@ -145,7 +145,7 @@ class _Pairing:
         left = len(marks) - position - 1  # marks after this one in the paragraph
         following = marks[position + 1 : position + 3]
         if self.open_at is None:
-            if mark.opens or not (mark.shape or mark.context):
+            if mark.opens or not (mark.shape or mark.context) or self._spaced_opening(mark, left):
                 self._open(mark)
             # A mark that only reads as closing, with nothing open, is a stray: ignored.
             return
@@ -166,6 +166,12 @@ class _Pairing:
         else:
             self._close_unclosed(mark.at)
             self._open(mark)
+
+    def _spaced_opening(self, mark: _Mark, left: int) -> bool:
+        """``said," For example …"``: a straight mark glued to the comma or colon of the
+        cue, with the space after it, opens the quotation when the marks left in the
+        paragraph need a partner (an odd number of them)."""
+        return not mark.shape and mark.at > 0 and self.text[mark.at - 1] in ",:" and left % 2 == 1
 
     def _open(self, mark: _Mark) -> None:
         self.open_at = mark.at

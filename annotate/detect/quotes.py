@@ -1,4 +1,4 @@
-"""Direct and partial quotations with their speakers and cue verbs, from a parsed Doc.
+"""Attributions with their speakers and cues, from a parsed Doc: quotations and reported speech.
 
 The data flow for one article:
 
@@ -17,10 +17,14 @@ The data flow for one article:
 5. the quotation is ``direct`` when it stands as its own statement (starts a sentence
    or follows ``said:``/``said,``/``said that``, ends its sentence or is followed by
    its attribution, and reads as a clause), ``partial`` when it is a fragment woven
-   into the writer's sentence.
+   into the writer's sentence;
+6. reported speech (:mod:`annotate.detect.reported`) is found on the same parse and merged
+   with the quotations (:mod:`annotate.detect.merge`): a reported clause holding quoted
+   words becomes one ``mixed`` attribution, one without marks an ``indirect`` one; speakers
+   are linked to their entities by :mod:`annotate.detect.linking`.
 
-Only tokens around each quotation are looked at, so the cost stays small next to
-spaCy's own (``bench/analyze.py`` measures it).
+Only tokens around each quotation, and one pass over the verbs, are looked at, so the
+cost stays small next to spaCy's own (``bench/analyze.py`` measures it).
 """
 
 from __future__ import annotations
@@ -31,8 +35,11 @@ from typing import TYPE_CHECKING
 
 from annotate.detect.attribution import INTRO, ArticleIndex, Attribution, Attributor
 from annotate.detect.cues import Lexicon, default_lexicon
+from annotate.detect.linking import Linker
+from annotate.detect.merge import merge
 from annotate.detect.quotemarks import QuoteMarks, find_quotes
-from annotate.detect.speakers import PRONOUNS, Resolver, trim
+from annotate.detect.reported import find_reported
+from annotate.detect.speakers import Resolver
 from annotate.model import Origin, Quote, QuoteKind, Span
 
 if TYPE_CHECKING:
@@ -58,9 +65,10 @@ def _is_clausal(doc: Doc, tokens: range, has_tags: bool) -> bool:
 class _Detector:
     """Attributes and classifies the quotations of one article (module docstring)."""
 
-    def __init__(self, art: ArticleIndex, resolver: Resolver) -> None:
+    def __init__(self, art: ArticleIndex, resolver: Resolver, linker: Linker) -> None:
         self.art = art
         self.resolver = resolver
+        self.linker = linker
         self.attr = Attributor(art, resolver)
         self.quotes: list[Quote] = []
         self.paragraph_of: list[tuple[int, int]] = []
@@ -252,19 +260,7 @@ class _Detector:
         if attribution is not None and attribution.cue is not None:
             cue = _cue(attribution.cue)
         if attribution is not None and attribution.speaker is not None:
-            head = attribution.speaker
-            if head.pos_ == "PRON" or head.lower_ in PRONOUNS:
-                start, end = trim(text, head.idx, head.idx + len(head))
-                resolved = self.resolver.resolve(head)
-                if resolved is not None:
-                    ref = Span(resolved.start, resolved.end, SPEAKER, origin=Origin.RULE)
-                    self.resolver.remember(resolved, at=head.idx)
-            else:
-                mention = self.resolver.mention(head)
-                start, end = mention.start, mention.end
-                self.resolver.remember(mention)
-            if end > start:
-                speaker = Span(start, end, SPEAKER, origin=Origin.RULE)
+            speaker, ref = self.linker.spans(attribution.speaker)
         return Quote(
             mark.start, mark.end, kind, speaker=speaker, cue=cue, speaker_ref=ref,
             origin=Origin.RULE,
@@ -308,6 +304,8 @@ def detect_quotes(
     sentences: Sequence[tuple[int, int]] = (),
     lexicon: Lexicon | None = None,
     text: str | None = None,
+    reported: bool = True,
+    cognition: bool = True,
 ) -> tuple[Quote, ...]:
     """The quotations of ``doc`` with speakers and cues (see the module docstring).
 
@@ -315,10 +313,13 @@ def detect_quotes(
     speakers; ``sentences`` are the Doc's sentence bounds when the caller already has
     them (paragraphs stand in when the pipeline has no sentence boundaries).  ``text``
     is ``doc.text`` when the caller has it (spaCy rebuilds that string on every access).
+    ``reported`` adds reported speech (``indirect``, and ``mixed`` where a reported clause
+    holds quoted words, :mod:`annotate.detect.reported`); ``cognition`` lets verbs of
+    belief (``believes``, ``fears``) report a clause too.
     """
     text = doc.text if text is None else text
     marks = find_quotes(text)
-    if not marks:
+    if not marks and not reported:
         return ()
     lexicon = lexicon or default_lexicon()
     art = ArticleIndex(doc, marks, sentences, lexicon, text)
@@ -330,7 +331,12 @@ def detect_quotes(
         art.sentences,
         art.contents,
     )
-    return _Detector(art, resolver).run()
+    spans = [(e.start, e.end, e.label) for e in entities]
+    linker = Linker(doc, text, resolver, spans)
+    quotes = _Detector(art, resolver, linker).run() if marks else ()
+    if not reported:
+        return quotes
+    return merge(art, linker, quotes, find_reported(art, cognition=cognition))
 
 
 __all__ = ["CUE", "SPEAKER", "detect_quotes"]

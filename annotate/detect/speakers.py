@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from annotate.detect.cues import Lexicon
+from annotate.detect.gender import FEMALE_NOUNS, MALE_NOUNS, GenderModel
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -36,6 +37,7 @@ PLURAL = frozenset({"they", "them"})
 PRONOUNS = MALE_FEMALE | NEUTER | PLURAL
 _MAX_SPEAKER_TOKENS = 14
 _LOOKBACK_SENTENCES = 5
+_SALIENT_SENTENCES = 3  # the pronoun's sentence and the two before it
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,13 @@ def subject_of(cue: Token) -> Token | None:
 _ROLE_WORDS = frozenset({"head", "chief", "minister", "secretary", "president", "director"})
 
 
+def _is_title(head: Token) -> bool:
+    """A capitalised role noun (``Governor of Washington Chris Gregoire``)."""
+    from annotate.detect.cues import default_lexicon
+
+    return head.lower_ in default_lexicon().person_nouns
+
+
 def noun_phrase(head: Token, text: str) -> tuple[int, int]:
     """Character span of the noun phrase headed by ``head``: modifiers and titles kept.
 
@@ -120,11 +129,17 @@ def noun_phrase(head: Token, text: str) -> tuple[int, int]:
     for child in head.rights:
         dep = child.dep_
         keep = dep in _RIGHT_DEPS and child.pos_ not in ("VERB", "AUX")
-        keep = keep or (dep == "appos" and head.pos_ != "PROPN" and child.pos_ == "PROPN")
+        keep = keep or (
+            dep == "appos"
+            and child.pos_ == "PROPN"
+            and (
+                head.pos_ != "PROPN" or _is_title(head)
+            )  # "Malaysia's Prime Minister, Najib Razak"
+        )
         keep = keep or (
             dep == "prep"
             and child.lower_ in ("of", "for")
-            and (head.pos_ == "NOUN" or head.lower_ in _ROLE_WORDS)
+            and (head.pos_ == "NOUN" or head.lower_ in _ROLE_WORDS or _is_title(head))
         )
         if keep:
             right = max(right, child.right_edge.i)
@@ -189,6 +204,9 @@ class Resolver:
         self.person_words = {
             w for s, e, label in entities if label == "PERSON" for w in self.text[s:e].split()
         }
+        self.gender = GenderModel(
+            doc, [(s, e) for s, e, label in self.entities if label == "PERSON"]
+        )
         # Speakers found so far as (where they speak, who they are): a resolved
         # pronoun speaks where the pronoun is, as the person it refers to.
         self.speakers: list[tuple[int, Mention]] = []
@@ -224,12 +242,21 @@ class Resolver:
         """True when ``mention`` can be what ``pronoun`` refers to."""
         head = self.doc[mention.head]
         label = mention.label
-        person = label == "PERSON" or (
-            label is None
-            and (head.lower_ in self.lexicon.person_nouns or head.text in self.person_words)
+        person = (
+            label == "PERSON"
+            # "Paris" of "Valeska Paris", whatever NER said (but not "the Warhol Factory")
+            or self._named_person(mention)
+            or (head.pos_ == "PROPN" and self.gender.known([head.text]))
+            or (label is None and head.lower_ in self.lexicon.person_nouns)
+            or head.lower_ in MALE_NOUNS
+            or head.lower_ in FEMALE_NOUNS
         )
         if pronoun in MALE_FEMALE:
-            return person
+            if not person:
+                return False
+            gender = self.gender.of(head, self.text[mention.start : mention.end].split())
+            wanted = "m" if pronoun in ("he", "him") else "f"
+            return gender is None or gender == wanted
         if head.pos_ == "PRON":
             return False
         plural = head.tag_ in ("NNS", "NNPS")
@@ -237,9 +264,14 @@ class Resolver:
             return not person and not plural and (label in ("ORG", "GPE") or label is None)
         return (
             label in ("ORG", "GPE", "NORP")
-            or (plural and not person)
+            or (plural and label != "PERSON")  # "researchers … they say"
             or (label is None and head.lower_ in ("government", "police", "army", "company"))
         )
+
+    def _named_person(self, mention: Mention) -> bool:
+        """Every capitalised word of the mention is a word of some PERSON's name."""
+        names = [w for w in self.text[mention.start : mention.end].split() if w[:1].isupper()]
+        return bool(names) and all(w.removesuffix("'s") in self.person_words for w in names)
 
     def fits_loosely(self, pronoun: str, mention: Mention) -> bool:
         """A second choice for ``he``/``she``: a short proper name the model did not call
@@ -281,40 +313,54 @@ class Resolver:
         found = [self.mention(t) for t in span if t.pos_ == "NOUN" and t.lower_ in nouns]
         return sorted(found, key=lambda m: -m.start)
 
+    def _groups(self, index: int, limit: int) -> tuple[list[Mention], list[Mention]]:
+        """The candidates of one sentence before ``limit``: the salient ones (speakers,
+        latest first, then subjects) and the others (named entities, role nouns)."""
+        start, end = self.sentences[index]
+        speakers = [(at, m) for at, m in self.speakers if start <= at < end and at < limit]
+        entities = [
+            Mention(s, e, self._head_index(s, e), label)
+            for s, e, label in self.entities[
+                bisect_right(self._entity_starts, start - 1) : bisect_right(
+                    self._entity_starts, end - 1
+                )
+            ]
+            if label in ("PERSON", "ORG", "GPE", "NORP") and e <= limit
+        ]
+        salient = [m for _, m in sorted(speakers, key=lambda x: -x[0])]
+        salient += [m for m in self._subjects_in(index) if m.end <= limit]
+        others = sorted(entities, key=lambda m: -m.start)
+        others += [m for m in self._roles_in(index) if m.end <= limit]
+        return salient, others
+
     def resolve(self, pronoun: Token) -> Mention | None:
-        """The nearest fitting mention before ``pronoun`` (not inside quoted content)."""
+        """The nearest fitting mention before ``pronoun`` (not inside quoted content).
+
+        Salience first: the speakers and subjects of the pronoun's sentence and the
+        _SALIENT_SENTENCES before it, then the other mentions of those sentences (an
+        object, ``a doctor`` of ``pleaded with him to see a doctor, but he replied``,
+        only when no subject fits), then everything further back, sentence by sentence.
+        """
         word = pronoun.lower_
         if word not in PRONOUNS:
             return None
         limit = pronoun.idx
         current = self._sentence_of(limit)
+        near = range(current, max(-1, current - _SALIENT_SENTENCES), -1)
+        far = range(current - _SALIENT_SENTENCES, max(-1, current - _LOOKBACK_SENTENCES), -1)
+        groups = {index: self._groups(index, limit) for index in near}
+        order = [groups[i][0] for i in near] + [groups[i][1] for i in near]
+        for index in far:
+            order.extend(self._groups(index, limit))
         loose: Mention | None = None
-        for index in range(current, max(-1, current - _LOOKBACK_SENTENCES), -1):
-            start, end = self.sentences[index]
-            speakers = [(at, m) for at, m in self.speakers if start <= at < end and at < limit]
-            entities = [
-                Mention(s, e, self._head_index(s, e), label)
-                for s, e, label in self.entities[
-                    bisect_right(self._entity_starts, start - 1) : bisect_right(
-                        self._entity_starts, end - 1
-                    )
-                ]
-                if label in ("PERSON", "ORG", "GPE", "NORP")
-            ]
-            groups = (
-                [m for _, m in sorted(speakers, key=lambda x: -x[0])],
-                [m for m in self._subjects_in(index) if m.end <= limit],
-                sorted((m for m in entities if m.end <= limit), key=lambda m: -m.start),
-                [m for m in self._roles_in(index) if m.end <= limit],
-            )
-            for group in groups:
-                for mention in group:
-                    if self.in_quote(mention.start):
-                        continue
-                    if self.fits(word, mention):
-                        return mention
-                    if loose is None and self.fits_loosely(word, mention):
-                        loose = mention
+        for group in order:
+            for mention in group:
+                if self.in_quote(mention.start):
+                    continue
+                if self.fits(word, mention):
+                    return mention
+                if loose is None and self.fits_loosely(word, mention):
+                    loose = mention
         return loose
 
     def _head_index(self, start: int, end: int) -> int:

@@ -298,6 +298,8 @@ def task_from_docs(
         entry["speaker_ref"] = (
             span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
         )
+        if quote.get("quoted"):  # a mixed attribution's quoted stretches
+            entry["quoted"] = [{"start": q["start"], "end": q["end"]} for q in quote["quoted"]]
         quotes.append(entry)
         if misaligned:
             warn_misaligned(in_order=False)
@@ -604,7 +606,8 @@ class _TaskReader:
         start, end = self.offsets_of(data, where)
         kind = data.get("kind", QuoteKind.DIRECT)
         if kind not in tuple(QuoteKind):
-            raise FormatError(f"'{where}.kind' is {kind!r}, not direct or partial")
+            raise FormatError(f"'{where}.kind' is {kind!r}, not direct, mixed, indirect or partial")
+        quoted = tuple(self.offsets_of(q, f"{where}.quoted") for q in data.get("quoted") or ())
         return Quote(
             start,
             end,
@@ -619,6 +622,7 @@ class _TaskReader:
             speaker_status=self.status,
             annotator=self.annotator,
             timestamp=self.timestamp,
+            quoted=quoted,
         )
 
     def quotes_from_relations(self, relations: list[Any]) -> tuple[Quote, ...]:

@@ -105,7 +105,7 @@ def _span(span: Span | None, text: str) -> dict[str, Any] | None:
 
 def article_record(article: Article, annotations: Annotations) -> dict[str, Any]:
     """The JSON object printed for one article (DESIGN.md, plus ``published``,
-    entity ``origin`` and quote ``speaker_ref``)."""
+    entity ``origin``, quote ``speaker_ref`` and a mixed attribution's ``quoted``)."""
     text = article.text
     return {
         "source": article.source,
@@ -132,6 +132,7 @@ def article_record(article: Article, annotations: Annotations) -> dict[str, Any]
                 "speaker": _span(q.speaker, text),
                 "cue": _span(q.cue, text),
                 "speaker_ref": _span(q.speaker_ref, text),
+                **({"quoted": [{"start": a, "end": b} for a, b in q.quoted]} if q.quoted else {}),
             }
             for q in annotations.quotes
         ],
