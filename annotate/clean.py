@@ -29,19 +29,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from annotate.boilerplate import Rules, default_rules
+from annotate.control import ESCAPE_SEQ
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Article
 from annotate.offsets import OffsetMap, Segment
-from annotate.terminal_text import BIDI_CLASS, CONTROL_CLASS
+from annotate.terminal_text import BIDI_CLASS
 
-# C0 and C1 control characters except newline and tab; DEL; bidi overrides and
-# isolates (one class for the whole app: annotate.terminal_text).
-_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
-_ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 # What cleaning deletes outright: escape sequences, control characters (not line
 # breaks or tabs), zero-width characters, the byte-order mark and soft hyphens.
 _REMOVE = re.compile(
-    _ESCAPE_SEQ.pattern
+    ESCAPE_SEQ.pattern
     + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\xad"
     + BIDI_CLASS
     + "]"
@@ -90,17 +87,6 @@ class EmptyArticle(ValueError):
 
 class ArticleTooLarge(ValueError):
     """The text is longer than :data:`MAX_ARTICLE_CHARS`; it should be split first."""
-
-
-def strip_control(text: str) -> str:
-    """``text`` without terminal escape sequences and control characters.
-
-    Whole escape sequences go first (so ``ESC[31m`` leaves no ``[31m`` behind),
-    then any stray control character; ``\\r\\n`` and ``\\r`` become ``\\n``.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQ.sub("", text)
-    return _CONTROL.sub("", text)
 
 
 @dataclass(slots=True)

@@ -42,7 +42,7 @@ class ExportItem(NamedTuple):
 
 
 def say(message: str) -> None:
-    from annotate.clean import strip_control
+    from annotate.control import strip_control
 
     print(f"newsread: {strip_control(message)}", file=sys.stderr)
 

@@ -33,9 +33,9 @@ import orjson
 from murmurhash import hash as murmur
 
 from annotate.clean import clean_article
+from annotate.control import clean_with_offsets
 from annotate.formats.base import FormatError, Imported
 from annotate.formats.gold import check_label, complete
-from annotate.formats.offsets import OffsetMap, clean_with_offsets
 from annotate.formats.select import Doc, SelectedDocs, Selection
 from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
 from annotate.limits import MAX_ARTICLE_CHARS
@@ -49,6 +49,7 @@ from annotate.model import (
     Statement,
     Status,
 )
+from annotate.offsets import OffsetMap
 
 Report = Callable[[str], None]
 
@@ -445,7 +446,10 @@ def item_from_task(
         raise FormatError("'meta' is not a JSON object")
     if not any(key in task for key in ANNOTATION_KEYS):
         return Imported(_plain_article(text, meta, where), None, where)
-    cleaned, offsets = clean_with_offsets(text)
+    try:
+        cleaned, offsets = clean_with_offsets(text)
+    except ValueError as exc:
+        raise FormatError(str(exc)) from None
     if not cleaned.strip():
         raise FormatError("'text' is empty")
     answer = task.get("answer", "accept")
@@ -581,7 +585,7 @@ class _TaskReader:
                 f"'{where}' text {covered!r} differs from the text at {start}:{end} "
                 f"({self.text[start:end]!r})"
             )
-        new_start, new_end = self.offsets.span(start, end)
+        new_start, new_end = self.offsets.span_to_clean(start, end)
         if new_start >= new_end:
             raise FormatError(f"'{where}' covers only control characters")
         return new_start, new_end
