@@ -187,6 +187,13 @@ def add_span(
     return make_edit(f"add {label}", before, [*after, span], annotator)
 
 
+def _user_mark(span: Span | None, label: str) -> Span | None:
+    """``span``'s range as a person's accepted ``label`` mark (``None`` stays ``None``)."""
+    if span is None:
+        return None
+    return Span(span.start, span.end, label, origin=Origin.USER, status=Status.ACCEPTED)
+
+
 def set_speaker(
     annotations: Annotations, quote_id: str | None, speaker: Span | None, annotator: str
 ) -> Edit | None:
@@ -199,11 +206,7 @@ def set_speaker(
     quote = find(annotations, quote_id)
     if not isinstance(quote, Quote):
         return None
-    mention = (
-        Span(speaker.start, speaker.end, "SPEAKER", origin=Origin.USER, status=Status.ACCEPTED)
-        if speaker is not None
-        else None
-    )
+    mention = _user_mark(speaker, "SPEAKER")
     changed = replace(
         quote,
         speaker=mention,
@@ -226,11 +229,7 @@ def set_cue(
     quote = find(annotations, quote_id)
     if not isinstance(quote, Quote):
         return None
-    mark = (
-        Span(cue.start, cue.end, "CUE", origin=Origin.USER, status=Status.ACCEPTED)
-        if cue is not None
-        else None
-    )
+    mark = _user_mark(cue, "CUE")
     if mark is None and quote.cue is None:
         return None
     changed = _decide(replace(quote, cue=mark), Status.ACCEPTED)

@@ -48,6 +48,12 @@ def test_cli_core_does_not_import_textual_or_spacy() -> None:
     assert "spacy" not in loaded
 
 
+def test_import_and_export_commands_load_no_spacy_until_run() -> None:
+    loaded = _modules_after("import tui.cli.import_cmd, tui.cli.export_cmd")
+    assert "tui.cli.export_cmd" in loaded
+    assert "spacy" not in loaded and "trafilatura" not in loaded and "rich" not in loaded
+
+
 def test_store_does_not_import_spacy() -> None:
     loaded = _modules_after("import store")
     assert "spacy" not in loaded

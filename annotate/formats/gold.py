@@ -21,9 +21,9 @@ once instead of in each reader:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from annotate.control import clean_with_offsets
 from annotate.formats.base import FormatError
@@ -229,3 +229,23 @@ def _order(item: Span | Quote) -> tuple[int, int, str]:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+_K = TypeVar("_K")
+
+
+def write_ranges(
+    annotations: Annotations, add: Callable[[int, int, str], _K], relate: Callable[[_K, _K], None]
+) -> None:
+    """Walk the ranges a span-and-relation format writes, in the order it writes them.
+
+    Entities first, then each quote as a ``QUOTE`` range with its speaker as a
+    ``SPEAKER`` range and a ``relate(speaker, quote)``: doccano and Label Studio
+    differ only in what a range and a relation look like (``add`` and ``relate``).
+    """
+    for span in annotations.entities:
+        add(span.start, span.end, span.label)
+    for quote in annotations.quotes:
+        child = add(quote.start, quote.end, QUOTE)
+        if quote.speaker is not None:
+            relate(add(quote.speaker.start, quote.speaker.end, SPEAKER), child)
