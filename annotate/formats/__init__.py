@@ -4,15 +4,14 @@ Every module here turns text into :class:`~annotate.model.Article` plus
 :class:`~annotate.model.Annotations` (import) or the reverse (export).  None of them
 touches the store or the terminal: the ``import`` and ``export`` commands stream
 files and store records through these functions, which keeps each format testable
-on its own and lets a round trip be checked without a store.  Spans of imported
-text are moved into the cleaned text by ``annotate.control.clean_with_offsets``.
+on its own and lets a round trip be checked without a store.
 
-``tokens``         an article's tokens as exports index them (cutting them is
-                   ``annotate.detect.tokenization``'s): char offset -> token index,
+``tokens``         spaCy tokens of an article (the blank English tokenizer, or the
+                   original tokens of a CoNLL import), char offset -> token index,
                    and their cached form (``CachedTokens``, kept by the store).
+``offsets``        control-character cleaning that keeps annotation offsets valid.
 ``select``         which decisions an export carries (accepted, label, annotator).
-``prodigy_jsonl``  Prodigy-compatible JSONL tasks of articles (export).
-``prodigy_read``   Prodigy JSONL tasks back into articles (import).
+``prodigy_jsonl``  Prodigy-compatible JSONL tasks, both ways.
 ``docbin``         spaCy DocBin training/dev corpora (NER, span groups, textcat).
 ``conll``          CoNLL / IOB and CoNLL-U-like files, both ways.
 ``doccano``        doccano JSONL records (and the JSONL reader that picks doccano/Prodigy).
