@@ -1,7 +1,9 @@
 """spaCy training corpora: ``train.spacy``/``dev.spacy`` and a textcat pair, from articles.
 
 Each exported article becomes one ``Doc`` (blank English tokenizer, the same
-tokens as every other export) with accepted entities in ``doc.ents``, accepted
+tokens as every other export) with accepted entities in ``doc.ents`` -- the other
+tokens ``O`` when the article is complete (done), *missing* (``ent_iob_ == ""``) when it
+is not (in progress; see ``annotate.export.training``) -- accepted
 quotes in ``doc.spans["quotes"]`` and their confirmed speakers in
 ``doc.spans["speakers"]``.  Each tagged statement becomes a ``Doc`` of its own text
 with ``doc.cats`` over the whole tag set (``textcat_train.spacy`` /
@@ -76,9 +78,10 @@ class DocBinCorpus:
         if not 0.0 <= self.eval_split < 1.0:
             raise ValueError(f"eval split {self.eval_split} must be in [0, 1)")
 
-    def add(self, article: Article, annotations: Annotations) -> None:
-        """Add one article; ``annotations`` are the decisions to export (see ``select``)."""
-        doc = article_doc(article, annotations, report=self.report)
+    def add(self, article: Article, annotations: Annotations, *, complete: bool = True) -> None:
+        """Add one article; ``annotations`` are the decisions to export (see ``select``),
+        ``complete`` whether its other tokens are known to be no entity (done)."""
+        doc = article_doc(article, annotations, complete=complete, report=self.report)
         nlp = load_model("blank:en")
         statements = []
         for statement in sorted(annotations.statements, key=lambda s: (s.start, -s.end)):
@@ -137,14 +140,28 @@ def _atomic_write(path: Path, payload: bytes) -> None:
         raise
 
 
-def article_doc(article: Article, annotations: Annotations, *, report: Report = _ignore) -> Doc:
-    """The article as a Doc with its entities, quotes and speakers set (see module doc)."""
+def article_doc(
+    article: Article,
+    annotations: Annotations,
+    *,
+    complete: bool = True,
+    report: Report = _ignore,
+) -> Doc:
+    """The article as a Doc with its entities, quotes and speakers set (see module doc).
+
+    ``complete``: tokens outside the entities are ``O``; else they are missing.  In a
+    complete Doc the tokens of an entity that cannot be placed are missing, not ``O``:
+    a person said they are an entity."""
     doc = make_doc(article)
     taken = [False] * len(doc)
     entities: list[SpacySpan] = []
+    unplaced: list[int] = []
     for entity in sorted(annotations.entities, key=lambda e: (e.start, -e.end, e.label)):
         span = _char_span(doc, article, entity, f"entity {entity.label}", report)
         if span is None:
+            touched = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+            if touched is not None:
+                unplaced.extend(range(touched.start, touched.end))
             continue
         if any(taken[span.start : span.end]):
             report(
@@ -154,7 +171,11 @@ def article_doc(article: Article, annotations: Annotations, *, report: Report = 
             continue
         taken[span.start : span.end] = [True] * len(span)
         entities.append(span)
-    doc.set_ents(entities, default="outside")
+    missing = [doc[i : i + 1] for i in sorted(set(unplaced)) if not taken[i]]
+    if complete:
+        doc.set_ents(entities, missing=missing, default="outside")
+    else:
+        doc.set_ents(entities, default="missing")
     quotes: list[SpacySpan] = []
     speakers: list[SpacySpan] = []
     for quote in sorted(annotations.quotes, key=lambda q: (q.start, -q.end)):

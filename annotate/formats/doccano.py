@@ -30,7 +30,7 @@ from annotate.formats.gold import (
     stamp_of,
     write_ranges,
 )
-from annotate.formats.prodigy_jsonl import item_from_task
+from annotate.formats.prodigy_import import item_from_task
 from annotate.model import Annotations, Article, Span
 
 FORMAT = "doccano"

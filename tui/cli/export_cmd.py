@@ -120,7 +120,7 @@ def parse_since(value: str | None) -> float | None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread export``."""
-    from annotate.export import writers
+    from annotate.export import training, writers
     from annotate.formats.select import Selection
     from store import Store, StoreError
     from store.reading import open_source
@@ -145,7 +145,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         articles = writers.selected_articles(store, statuses, since, selection)
         if args.format == "spacy":
-            writers.export_spacy(
+            training.export_spacy(
                 articles,
                 Path(args.out),
                 eval_split=args.eval_split,
@@ -157,11 +157,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             if args.format == "jsonl":
                 count = writers.export_jsonl(articles, out)
             elif args.format == "conll":
-                count = writers.export_conll(articles, out)
+                count = training.export_conll(articles, out)
             else:
                 again = writers.selected_articles(store, statuses, since, selection)
-                tags = writers.tag_set(again, settings.tags)
-                count = writers.export_textcat(articles, out, tags)
+                tags = training.tag_set(again, settings.tags)
+                count = training.export_textcat(articles, out, tags)
     except BrokenPipeError:
         # The reader went away (``export | head``): not an error, and nothing to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
