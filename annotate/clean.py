@@ -10,8 +10,9 @@ cleaning happens once, here, before any analysis:
 * the first lines may be a header: a date (kept as ``Article.published``) and a
   byline (``meta["byline"]``);
 * lines claimed by the rules of ``annotate/data/boilerplate.toml`` leave the body:
-  captions go to ``meta["captions"]``, credits to ``meta["credits"]``, site furniture
-  to ``meta["boilerplate"]``;
+  captions go to ``meta["captions"]`` (a line ending with its credit, ``… Image: Nick
+  Moreau.``, and the short line under an image marker among them), credits to
+  ``meta["credits"]``, site furniture to ``meta["boilerplate"]``;
 * short runs of words in a script other than the article's go to ``meta["stray"]``;
 * the title stays as the first paragraph of ``Article.text`` (headlines carry quotes).
 
@@ -287,6 +288,7 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
     tail: str | None = None
     seen = 0  # non-blank lines so far (the header zone is the first few)
     title: str | None = None  # the first body line; scraped pages often repeat it
+    under_image: tuple[str, int] | None = None  # an image marker's rule, caption words
 
     for index, line in enumerate(lines):
         if not line.text:
@@ -299,7 +301,14 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
                 new_block = True
                 continue
         rule = rules.classify(line.text)
+        marker, under_image = under_image, None
+        if rule is None and marker is not None and line.text.count(" ") < marker[1]:
+            cleaned.captions.append(_removed(line, rule=f"{marker[0]} (caption)"))
+            new_block = True
+            continue
         if rule is not None:
+            if rule.caption_after:
+                under_image = (rule.name, rule.caption_after)
             target = {"caption": cleaned.captions, "credit": cleaned.credits}.get(
                 rule.kind, cleaned.boilerplate
             )
