@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from annotate.detect.attribution import annotated
 from annotate.detect.entities import fix_entities
 from annotate.detect.quotes import detect_quotes
 from annotate.model import Annotations, Article
@@ -67,8 +66,13 @@ def spacy_text(text: str) -> str:
 
 
 def sentence_bounds(doc: Doc, text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence character bounds without trailing whitespace (``()`` without a parser)."""
-    if not annotated(doc, "SENT_START"):
+    """Sentence character bounds without trailing whitespace (``()`` without a parser).
+
+    The first token of any Doc counts as a sentence start, so a pipeline without a
+    parser or sentencizer (``blank:en``) is told by the tokens after it, as spaCy's own
+    ``doc.sents`` check does (which would raise instead).
+    """
+    if len(doc) < 2 or not doc.to_array("SENT_START")[1:].any():
         return ()
     bounds = []
     for sent in doc.sents:
