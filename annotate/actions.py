@@ -14,8 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from annotate.detect.quotemarks import find_quotes
 from annotate.edits import Edit, Item, make_edit
-from annotate.model import Annotations, Origin, Quote, Span, Statement, Status, is_pending
+from annotate.model import (
+    Annotations,
+    Origin,
+    Quote,
+    QuoteKind,
+    Span,
+    Statement,
+    Status,
+    is_pending,
+)
 from annotate.tokens import Tokens
 
 Focusable = Span | Quote
@@ -164,6 +174,8 @@ def move_edge(
     if (start, end) == (item.start, item.end) or end <= start:
         return None
     moved = _decide(replace(item, start=start, end=end), Status.ACCEPTED)
+    if isinstance(moved, Quote) and moved.kind is QuoteKind.MIXED:
+        moved = replace(moved, quoted=_quoted_inside(text, start, end, moved.quoted))
     before: list[Item] = [item]
     after: list[Item] = [moved]
     if isinstance(moved, Span):
@@ -234,6 +246,43 @@ def set_cue(
         return None
     changed = _decide(replace(quote, cue=mark), Status.ACCEPTED)
     return make_edit("set cue" if mark else "clear cue", [quote], [changed], annotator)
+
+
+def _quoted_inside(
+    text: str, start: int, end: int, known: Iterable[tuple[int, int]] = ()
+) -> tuple[tuple[int, int], ...]:
+    """The quoted stretches of a mixed attribution's content ``start:end``.
+
+    The stretches in marks that lie inside the content, else the ``known`` ones clipped
+    to it: a re-bound or re-kinded attribution must never list words outside itself.
+    """
+    found = [(q.start, q.end) for q in find_quotes(text[start:end])] if text else []
+    inside = [(start + a, start + b) for a, b in found if b > a]
+    if not inside:
+        inside = [(max(a, start), min(b, end)) for a, b in known if min(b, end) > max(a, start)]
+    return tuple(inside)
+
+
+def rekind(
+    annotations: Annotations, quote_id: str | None, kind: QuoteKind, annotator: str, text: str
+) -> Edit | None:
+    """Give the focused attribution another kind (which also accepts it, like a relabel).
+
+    A ``mixed`` one lists its quoted stretches: the marked words inside its content, or
+    its whole old content when that was a quotation (its marks lie outside it); the
+    other kinds list none.  ``None`` when it is not a quote or already of that kind.
+    """
+    quote = find(annotations, quote_id)
+    if not isinstance(quote, Quote) or quote.kind is kind:
+        return None
+    quoted: tuple[tuple[int, int], ...] = ()
+    if kind is QuoteKind.MIXED:
+        if quote.kind in (QuoteKind.DIRECT, QuoteKind.PARTIAL):
+            quoted = ((quote.start, quote.end),)
+        else:
+            quoted = _quoted_inside(text, quote.start, quote.end, quote.quoted)
+    changed = _decide(replace(quote, kind=kind, quoted=quoted), Status.ACCEPTED)
+    return make_edit(f"kind {kind}", [quote], [changed], annotator)
 
 
 def statement_at(annotations: Annotations, start: int, end: int) -> Statement | None:

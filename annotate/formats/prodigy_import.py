@@ -13,12 +13,11 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from annotate.clean import clean_article
+from annotate.control import clean_with_offsets
 from annotate.formats.base import FormatError, Imported
 from annotate.formats.gold import check_label, complete
-from annotate.control import clean_with_offsets
 from annotate.formats.prodigy_jsonl import ANNOTATION_KEYS, META_KEYS, SPEAKER
 from annotate.limits import MAX_ARTICLE_CHARS
-from annotate.offsets import OffsetMap
 from annotate.model import (
     Annotations,
     Article,
@@ -30,6 +29,7 @@ from annotate.model import (
     Statement,
     Status,
 )
+from annotate.offsets import OffsetMap
 
 
 def item_from_task(

@@ -169,6 +169,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         batch_size=args.batch_size,
         n_process=args.workers,
         labels=None if settings.labels == ONTONOTES_LABELS else settings.labels,
+        scare_quotes=settings.scare_quotes,
     )
     try:
         for article, found in results:

@@ -66,7 +66,7 @@ class AnnotateScreen(Screen[None]):
         Binding("space", "skip", "Skip", id="skip", show=False,
                 tooltip="Leave it pending and move on"),
         Binding("l", "relabel", "Label", id="relabel",
-                tooltip="Relabel the focused entity (picker)"),
+                tooltip="Relabel the focused entity, or re-kind the focused quote (picker)"),
         *[
             Binding(str(n), f"quick_label({n})", f"Label {n}", id=f"label_{n}", show=False,
                     tooltip=f"Give the focused entity label {n} of the label set")
@@ -282,6 +282,11 @@ class AnnotateScreen(Screen[None]):
 
     def action_relabel(self) -> None:
         item = self.focused_item
+        if isinstance(item, Quote):
+            from tui.screens.kinds import choose_kind  # direct, partial, mixed, indirect
+
+            choose_kind(self, item)
+            return
         if not isinstance(item, Span):
             self.app.bell()
             return

@@ -52,15 +52,21 @@ PICKER_CSS = """
 
 
 class LabelPicker(ModalScreen[str | None]):
-    """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
+    """Pick an entity label (or an attribution's kind, titled ``Kind``); 1–9 pick directly,
+    enter picks the highlighted one."""
 
     DEFAULT_CSS = PICKER_CSS.format(name="LabelPicker")
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
-        self, labels: Sequence[str], current: str | None, style_for: Callable[[str], Style]
+        self,
+        labels: Sequence[str],
+        current: str | None,
+        style_for: Callable[[str], Style],
+        title: str = "Label",
     ) -> None:
         super().__init__()
+        self.heading = title
         self.labels = list(labels)
         self.current = current
         self.style_for = style_for
@@ -75,7 +81,7 @@ class LabelPicker(ModalScreen[str | None]):
                 prompt.append("  (current)", style="dim")
             options.append(Option(prompt, id=label))
         with Vertical():
-            yield Label("Label", classes="title")
+            yield Label(self.heading, classes="title")
             yield OptionList(*options)
             yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
 
