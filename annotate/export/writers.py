@@ -3,8 +3,8 @@
 The source streams articles one at a time (``store.reading``; summaries pick which),
 ``annotate.formats.select`` keeps the accepted decisions that pass the filters and the
 format modules turn each article into lines; nothing is collected in a list, so memory
-does not grow with the store (the spaCy DocBin, in memory by nature, is the one
-exception).  JSONL without ``--label``/``--annotator`` writes each article's line as
+does not grow with the store (the spaCy DocBins stream too, ``formats.docbin_stream``;
+the training formats are in :mod:`annotate.export.training`).  JSONL without ``--label``/``--annotator`` writes each article's line as
 the store kept it when the article last changed (:mod:`annotate.export.lines`),
 building only the lines it cannot use -- from the store's plain documents and cached
 tokens instead of objects, the same bytes either way.  Warnings go to stderr, one line

@@ -121,6 +121,7 @@ def parse_since(value: str | None) -> float | None:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread export``."""
     from annotate.export import training, writers
+    from annotate.export.folder import FolderError
     from annotate.formats.select import Selection
     from store import Store, StoreError
     from store.reading import open_source
@@ -166,6 +167,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         # The reader went away (``export | head``): not an error, and nothing to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except FolderError as exc:
+        return fail(str(exc))
     except (StoreError, OSError) as exc:
         return fail(f"export failed: {exc}")
     finally:
