@@ -35,7 +35,7 @@ def test_article_doc_holds_entities_quotes_and_speakers() -> None:
     article = Article.from_text(TEXT)
     doc = article_doc(article, _annotations(), report=reports.append)
     assert [(e.text, e.label_) for e in doc.ents] == [("Alice Smith", "PERSON"), ("Paris", "GPE")]
-    assert [(s.text, s.label_) for s in doc.spans["quotes"]] == [("we will go", "QUOTE")]
+    assert [(s.text, s.label_) for s in doc.spans["quotes"]] == [("we will go", "QUOTE_DIRECT")]
     assert [(s.text, s.label_) for s in doc.spans["speakers"]] == [("Alice Smith", "PERSON")]
     assert len(reports) == 2
     assert all(article.id in r for r in reports)

@@ -3,11 +3,13 @@
 Each exported article becomes one ``Doc`` (blank English tokenizer, the same
 tokens as every other export) with accepted entities in ``doc.ents`` -- the other
 tokens ``O`` when the article is complete (done), *missing* (``ent_iob_ == ""``) when it
-is not (in progress; see ``annotate.export.training``) -- accepted
-quotes in ``doc.spans["quotes"]`` and their confirmed speakers in
-``doc.spans["speakers"]``.  Each tagged statement becomes a ``Doc`` of its own text
-with ``doc.cats`` over the whole tag set (``textcat_train.spacy`` /
-``textcat_dev.spacy``), the input ``textcat_multilabel`` expects.
+is not (in progress; see ``annotate.export.training``) -- accepted attributions in
+``doc.spans["quotes"]`` labelled by kind (``QUOTE_DIRECT``, ``QUOTE_MIXED``,
+``REPORTED``, ``QUOTE_PARTIAL``: ``prodigy_rel.KIND_LABELS``), their confirmed speakers
+in ``doc.spans["speakers"]`` and their cues in ``doc.spans["cues"]``.  Each tagged
+statement becomes a ``Doc`` of its own text with ``doc.cats`` over the whole tag set
+(``textcat_train.spacy`` / ``textcat_dev.spacy``), the input ``textcat_multilabel``
+expects.
 
 The train/dev split is seeded and decided per article by a hash of the seed and the
 article id, so an article stays on the same side when the store grows and a
@@ -26,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from annotate.detect.nlp import load_model
 from annotate.formats.docbin_stream import DocBinWriter
+from annotate.formats.prodigy_rel import KIND_LABELS
 from annotate.formats.tokens import make_doc
 from annotate.model import Annotations, Article, Quote, Span
 
@@ -170,16 +173,20 @@ def article_doc(
         doc.set_ents(entities, default="missing")
     quotes: list[SpacySpan] = []
     speakers: list[SpacySpan] = []
+    cues: list[SpacySpan] = []
     for quote in sorted(annotations.quotes, key=lambda q: (q.start, -q.end)):
-        quote_span = _char_span(doc, article, quote, "quote", report, label="QUOTE")
+        label = KIND_LABELS[quote.kind]
+        quote_span = _char_span(doc, article, quote, "quote", report, label=label)
         if quote_span is not None:
             quotes.append(quote_span)
-        if quote.speaker is not None:
-            speaker = _char_span(doc, article, quote.speaker, "speaker", report)
-            if speaker is not None:
-                speakers.append(speaker)
+        for part, found, what in ((quote.speaker, speakers, "speaker"), (quote.cue, cues, "cue")):
+            if part is not None:
+                placed = _char_span(doc, article, part, what, report)
+                if placed is not None:
+                    found.append(placed)
     doc.spans["quotes"] = quotes
     doc.spans["speakers"] = speakers
+    doc.spans["cues"] = cues
     return doc
 
 
