@@ -178,6 +178,10 @@ def test_jsonl_rel_imports_back_with_every_attribution(
     with Store.open(tmp_path / "t", readonly=True) as back:
         (summary,) = back.list_articles()
         quotes = back.get(summary.id)[1].quotes
+        entities = back.get(summary.id)[1].entities
+    assert [(e.start, e.end, e.label) for e in entities] == [
+        (s.start, s.end, s.label) for s in (GREGOIRE, OLYMPIA)
+    ]  # the QUOTE_*, SPEAKER and CUE spans are not taken for entities
     assert [(q.kind, q.speaker is not None, q.cue is not None) for q in quotes] == [
         (QuoteKind.DIRECT, True, True),
         (QuoteKind.MIXED, True, True),

@@ -47,6 +47,10 @@ quotation marks), ``QUOTE_MIXED`` (a reported clause holding quoted words),
 (a quoted fragment outside a reported clause).  The DocBin's ``quotes`` group uses
 the same labels."""
 
+REL_LABELS = frozenset({*KIND_LABELS.values(), SPEAKER, SPEAKER_REF, CUE})
+"""The span labels ``jsonl-rel`` adds to the entities (an import leaves them out of the
+entities: the task's ``quotes`` hold the attributions they come from)."""
+
 SpanDict = dict[str, Any]
 
 
