@@ -82,11 +82,22 @@ def _decide(item: Focusable, status: Status) -> Focusable:
 
 
 def accept(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
-    """Accept the focused entity, or a quote together with the speaker shown with it."""
+    """Accept the focused entity, or a quote together with the speaker shown with it.
+
+    Entities it overlaps are rejected in the same edit, as when a span is drawn or
+    moved: spaCy's ``doc.ents`` holds no overlap, and an export must hold what the
+    screen shows as accepted."""
     item = find(annotations, item_id)
     if item is None:
         return None
-    return make_edit("accept", [item], [_decide(item, Status.ACCEPTED)], annotator)
+    accepted = _decide(item, Status.ACCEPTED)
+    before: list[Item] = [item]
+    after: list[Item] = [accepted]
+    if isinstance(accepted, Span):
+        more_before, more_after = _with_overlaps_rejected(annotations, accepted, keep=item.id)
+        before += more_before
+        after += more_after
+    return make_edit("accept", before, after, annotator)
 
 
 def reject(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
@@ -101,14 +112,23 @@ def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
     """Accept every pending suggestion of the article in one (undoable) edit.
 
     A quote accepted earlier whose speaker still waits is pending too: its shown
-    speaker is accepted here, or the article could never be done.
+    speaker is accepted here, or the article could never be done.  A pending entity
+    overlapping an accepted one (or one accepted before it here, in reading order) is
+    rejected: ``doc.ents`` holds no overlap.
     """
     pending = [i for i in focusables(annotations) if is_pending(i)]
     if not pending:
         return None
-    return make_edit(
-        "accept all", pending, [_decide(i, Status.ACCEPTED) for i in pending], annotator
-    )
+    taken = [e for e in annotations.entities if e.status is Status.ACCEPTED]
+    decided: list[Item] = []
+    for item in pending:  # in reading order: of overlapping entities the first is kept
+        if isinstance(item, Span) and any(t.overlaps(item.start, item.end) for t in taken):
+            decided.append(_decide(item, Status.REJECTED))
+            continue
+        decided.append(_decide(item, Status.ACCEPTED))
+        if isinstance(item, Span):
+            taken.append(item)
+    return make_edit("accept all", pending, decided, annotator)
 
 
 def _overlapped(annotations: Annotations, start: int, end: int, keep: str | None) -> list[Span]:
@@ -132,13 +152,14 @@ def _with_overlaps_rejected(
 def relabel(
     annotations: Annotations, item_id: str | None, label: str, annotator: str
 ) -> Edit | None:
-    """Give the focused entity another label (which also accepts it)."""
+    """Give the focused entity another label (which also accepts it, rejecting the
+    entities it overlaps as :func:`accept` does)."""
     item = find(annotations, item_id)
     if not isinstance(item, Span):
         return None
-    return make_edit(
-        f"relabel {label}", [item], [replace(item, label=label, status=Status.ACCEPTED)], annotator
-    )
+    relabelled = replace(item, label=label, status=Status.ACCEPTED)
+    before, after = _with_overlaps_rejected(annotations, relabelled, keep=item.id)
+    return make_edit(f"relabel {label}", [item, *before], [relabelled, *after], annotator)
 
 
 def move_edge(
@@ -192,10 +213,10 @@ def add_span(
     if end <= start:
         return None
     span = Span(start, end, label, origin=Origin.USER, status=Status.ACCEPTED)
-    if any(s.id == span.id for s in annotations.entities):
-        existing = next(s for s in annotations.entities if s.id == span.id)
-        return make_edit(f"add {label}", [existing], [replace(span)], annotator)
-    before, after = _with_overlaps_rejected(annotations, span, keep=None)
+    existing = next((s for s in annotations.entities if s.id == span.id), None)
+    before, after = _with_overlaps_rejected(annotations, span, keep=span.id)
+    if existing is not None:  # drawn again: the same span, decided again
+        return make_edit(f"add {label}", [existing, *before], [span, *after], annotator)
     return make_edit(f"add {label}", before, [*after, span], annotator)
 
 

@@ -206,3 +206,22 @@ def test_jsonl_round_trip_through_an_empty_store_is_byte_identical(
     assert len(tasks) == 2
     assert all(len(t["spans"]) >= 5 and len(t["relations"]) == 1 for t in tasks)
     assert {t["_annotator_id"] for t in tasks} == {"bob"}
+
+
+def test_spacy_export_refuses_a_folder_holding_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export replaces its folder whole: a folder with other files is not taken."""
+    _small_store(tmp_path / "s")
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "config.cfg").write_text("[nlp]\n")
+    assert _cli(tmp_path / "s", "export", "--format", "spacy", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "holds other files (config.cfg)" in err and err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == ["config.cfg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "s"]  # no temp folder
+    assert _cli(tmp_path / "s", "export", "--format", "spacy", "--out", str(tmp_path / "c")) == 0
+    first = {p.name: p.read_bytes() for p in (tmp_path / "c").iterdir()}
+    assert _cli(tmp_path / "s", "export", "--format", "spacy", "--out", str(tmp_path / "c")) == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "c").iterdir()} == first  # replaced

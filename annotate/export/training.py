@@ -112,19 +112,30 @@ def export_spacy(
     seed: int,
     tags: tuple[str, ...],
 ) -> tuple[int, int]:
-    """Write the DocBin pair (and the textcat pair) into ``folder``; returns (articles,
-    annotations) written, and says what each file holds.  Done articles are complete,
-    articles in progress have their undecided tokens missing, new ones are left out."""
+    """Write the DocBin pair (and the textcat pair) as the folder ``folder``; returns
+    (articles, annotations) written, and says what each file holds.
+
+    Done articles are complete, articles in progress have their undecided tokens
+    missing, new ones are left out.  The files stream in bounded memory
+    (``formats.docbin_stream``) into a fresh folder that replaces ``folder`` whole
+    (``export.folder``): the old export stays until the new one is complete.
+    ``FolderError`` when ``folder`` holds other files."""
+    from annotate.export.folder import swapped_folder
     from annotate.formats.docbin import FILES, DocBinCorpus
     from annotate.formats.select import count
 
-    corpus = DocBinCorpus(eval_split=eval_split, seed=seed, tags=tags, report=warn)
     done = total = 0
-    for article, decisions, status in claimed(articles, (DONE, IN_PROGRESS)):
-        corpus.add(article, decisions, complete=status == DONE)
-        done += 1
-        total += count(decisions)
-    sizes = corpus.write(folder)
+    with swapped_folder(folder, FILES.values()) as fresh:
+        corpus = DocBinCorpus(fresh, eval_split=eval_split, seed=seed, tags=tags, report=warn)
+        try:
+            for article, decisions, status in claimed(articles, (DONE, IN_PROGRESS)):
+                corpus.add(article, decisions, complete=status == DONE)
+                done += 1
+                total += count(decisions)
+            sizes = corpus.close()
+        except BaseException:
+            corpus.discard()
+            raise
     written = ", ".join(f"{FILES[key]} {n} docs" for key, n in sizes.items())
     say(f"exported {done} articles ({total} annotations) to {folder}: {written}")
     return done, total

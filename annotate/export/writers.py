@@ -3,12 +3,12 @@
 The source streams articles one at a time (``store.reading``; summaries pick which),
 ``annotate.formats.select`` keeps the accepted decisions that pass the filters and the
 format modules turn each article into lines; nothing is collected in a list, so memory
-does not grow with the store (the spaCy DocBin, in memory by nature, is the one
-exception).  JSONL without ``--label``/``--annotator`` writes each article's line as
-the store kept it when the article last changed (:mod:`annotate.export.lines`),
-building only the lines it cannot use -- from the store's plain documents and cached
-tokens instead of objects, the same bytes either way.  Warnings go to stderr, one line
-each, naming the article.
+does not grow with the store (the spaCy DocBins stream too, ``formats.docbin_stream``;
+the training formats are in :mod:`annotate.export.training`).  JSONL without
+``--label``/``--annotator`` writes each article's line as the store kept it when the
+article last changed (:mod:`annotate.export.lines`), building only the lines it cannot
+use -- from the store's plain documents and cached tokens instead of objects, the same
+bytes either way.  Warnings go to stderr, one line each, naming the article.
 """
 
 from __future__ import annotations
@@ -233,6 +233,34 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
         write(line)
         done += 1
         total += count
+    return done, total
+
+
+def export_jsonl_rel(articles: SelectedArticles, out: IO[bytes]) -> tuple[int, int]:
+    """Write one Prodigy ``rel.manual`` task per article (``formats.prodigy_rel``);
+    returns (articles, annotations) written.  Answers as :func:`export_jsonl`."""
+    from annotate.formats.prodigy_jsonl import answer_for, dumps, task_from_cached
+    from annotate.formats.prodigy_rel import rel_task
+    from annotate.formats.tokens import CachedTokens
+
+    done = total = 0
+    for listed in articles.listed():
+        found = articles.docs_of(listed.id)
+        if found is None:
+            continue
+        docs, chosen = found
+        status = str(listed.status)
+        task = task_from_cached(
+            docs.article,
+            chosen,
+            CachedTokens.from_bytes(docs.tokens),
+            report=warn,
+            answer=answer_for(status),
+            status=status,
+        )
+        out.write(dumps(rel_task(task)))
+        done += 1
+        total += chosen.total()
     return done, total
 
 

@@ -17,6 +17,7 @@ from annotate.control import clean_with_offsets
 from annotate.formats.base import FormatError, Imported
 from annotate.formats.gold import check_label, complete
 from annotate.formats.prodigy_jsonl import ANNOTATION_KEYS, META_KEYS, SPEAKER
+from annotate.formats.prodigy_rel import REL_LABELS
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import (
     Annotations,
@@ -158,9 +159,12 @@ class _TaskReader:
         self.timestamp = timestamp
 
     def annotations(self, task: Mapping[str, Any]) -> Annotations:
+        rel = task.get("_view_id") == "relations" and "quotes" in task
         entities = tuple(
-            self.span(s, f"spans[{i}]") for i, s in enumerate(self._list(task, "spans"))
-        )
+            self.span(s, f"spans[{i}]")
+            for i, s in enumerate(self._list(task, "spans"))
+            if not (rel and isinstance(s, dict) and s.get("label") in REL_LABELS)
+        )  # a jsonl-rel task: its attribution, speaker and cue spans are in "quotes"
         if "quotes" in task:
             quotes = tuple(
                 self.quote(q, f"quotes[{i}]") for i, q in enumerate(self._list(task, "quotes"))

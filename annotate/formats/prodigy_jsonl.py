@@ -4,7 +4,7 @@ Export record (keys in this order, so output is byte-stable)::
 
     text, meta {id, title, source, published?, extra?}, tokens [{text,start,end,id,ws}],
     spans [{start,end,label,token_start,token_end}]      accepted entities
-    relations [{head, child, head_span, child_span, label: "SPEAKER"}]
+    relations [{head, child, head_span, child_span, label: "SPEAKER" | "COREF"}]
     quotes [{start,end,token_start,token_end,label:"QUOTE",kind,speaker,cue,speaker_ref}]
     statements [{start,end,tags}], answer, _input_hash, _task_hash,
     _annotator_id, _timestamp
@@ -14,9 +14,11 @@ article (complete: text outside the spans holds no entity), ``ignore`` for one *
 progress* or *new* (nothing may be concluded about its unreviewed text), with
 ``meta.status`` naming which; an import gives such an article back in progress.
 
-``token_end`` is inclusive, as in Prodigy.  A relation goes from the speaker (head)
-to the quote (child); ``head``/``child`` are the last token of each span, which is
-how Prodigy's ``rel.manual`` anchors a span relation.  ``quotes`` and ``statements``
+``token_end`` is inclusive, as in Prodigy.  A ``SPEAKER`` relation goes from the
+speaker (head) to the quote (child) -- from the exported entity the speaker phrase
+overlaps, when there is one, and a pronoun speaker adds a ``COREF`` relation to the
+entity it resolves to (``prodigy_rel``); ``head``/``child`` are the last token of each
+span, which is how Prodigy's ``rel.manual`` anchors a span relation.  ``quotes`` and ``statements``
 are newsread's own keys (Prodigy keeps unknown keys), and they make the export
 lossless: importing it into an empty store and exporting again gives the same bytes.
 
@@ -37,6 +39,7 @@ from typing import Any, NamedTuple
 import orjson
 from murmurhash import hash as murmur
 
+from annotate.formats.prodigy_rel import speaker_relations
 from annotate.formats.select import Doc, SelectedDocs, Selection
 from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
 from annotate.model import (
@@ -140,6 +143,20 @@ def line_from_docs(
     Raises ``KeyError``/``TypeError``/``ValueError`` on a document ``from_dict`` would
     refuse: the caller reads the article the slow way, which names the damaged file.
     """
+    task = task_from_cached(article, selected, cached, report=report, answer=answer, status=status)
+    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def task_from_cached(
+    article: Doc,
+    selected: SelectedDocs,
+    cached: CachedTokens | None,
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+    status: str | None = None,
+) -> dict[str, Any]:
+    """The task :func:`line_from_docs` writes, as a dict (``jsonl-rel`` reshapes it)."""
     text = str(article["text"])
     meta = article.get("meta") or {}
     tokens: list[dict[str, Any]] | orjson.Fragment
@@ -149,13 +166,12 @@ def line_from_docs(
     else:
         tokens, index = token_records(make_doc(Article.from_dict(article)), text)
         table = char_table(index.starts, index.ends, len(text))
-    task = task_from_docs(
+    return task_from_docs(
         article, selected, tokens, table, report=report, answer=answer, status=status
     )
-    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
 
 
-LINE_FORMAT = 2
+LINE_FORMAT = 3
 """Version of the bytes :func:`task_from_docs` and :func:`line_from_docs` write for a
 given article.  The store keeps each article's line of the default export
 (``annotate.export.lines``) and exports it as it is while this, the tokens' version and orjson's
@@ -291,25 +307,14 @@ def task_from_docs(
             quote.get("cue"),
             quote.get("speaker_ref"),
         )
-        speaker = None
-        if speaker_doc:
-            speaker = span(speaker_doc, str(speaker_doc["label"]), "speaker")
-            relations.append(
-                {
-                    "head": speaker["token_end"],
-                    "child": quote_span["token_end"],
-                    "head_span": speaker,
-                    "child_span": quote_span,
-                    "label": SPEAKER,
-                }
-            )
+        speaker = span(speaker_doc, str(speaker_doc["label"]), "speaker") if speaker_doc else None
+        ref = span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
+        relations.extend(speaker_relations(quote_span, speaker, ref, spans))
         entry = dict(quote_span)
         entry["kind"] = _KINDS[quote.get("kind", "direct")]
         entry["speaker"] = speaker
         entry["cue"] = span(cue, str(cue["label"]), None) if cue else None
-        entry["speaker_ref"] = (
-            span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
-        )
+        entry["speaker_ref"] = ref
         if quote.get("quoted"):  # a mixed attribution's quoted stretches
             entry["quoted"] = [{"start": q["start"], "end": q["end"]} for q in quote["quoted"]]
         quotes.append(entry)
