@@ -170,7 +170,7 @@ class Store:
                 remove_temp_files(folder)
         journal = read_journal(self.root / JOURNAL_NAME)  # before the article files
         files = self._files
-        files.summaries, files.index_dirty = load_summaries(
+        files.summaries, files.index_stale, files.log_lines = load_summaries(
             self.root,
             self._read_file,
             readonly=self.readonly,
@@ -270,8 +270,9 @@ class Store:
             self._extras.find_stale(self._files.listed(), self._files.cache.unfolded)
 
     def flush_index(self) -> None:
-        """Fold the journal, make missing extra tables and write ``index.json`` now
-        (all of which also happen on close)."""
+        """Fold the journal, make missing extra tables and write ``index.json`` now,
+        whole, its log folded in (on close the same happens, but the index is only
+        brought up to date: ``store.index``)."""
         with self._lock:
             self._require_writer()
             self._decisions.checkpoint()
@@ -279,7 +280,7 @@ class Store:
             self._extras.load()
             self._find_stale_extras()
             self._files.make_extra_tables(stale=True)
-            self._files.write_index()
+            self._files.write_index(whole=True)
 
     # -- reading ----------------------------------------------------------------
     def __len__(self) -> int:

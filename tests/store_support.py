@@ -8,7 +8,11 @@ test:
                   decisions at full speed, printing ``BEGIN …`` before and ``OK``
                   after each call returns, until it is killed;
 ``hold-writer``   opens the store for writing, commits the decisions it reads on stdin
-                  (``accept ARTICLE SPAN``) answering ``OK``, and closes on ``quit``.
+                  (``accept ARTICLE SPAN``) answering ``OK``, and closes on ``quit``;
+``import-writer`` opens the store (``OPEN``), then adds batches of articles as an import
+                  does, printing ``BEGIN FIRST COUNT`` before and ``OK`` after each
+                  ``add_articles`` returns, until it is killed (the index's log is
+                  compacted often, so kills land in compactions too).
 """
 
 from __future__ import annotations
@@ -234,11 +238,30 @@ def hold_writer(path: Path) -> None:
     _say("CLOSED")
 
 
+def import_writer(path: Path, first: int) -> None:
+    """Add batches of new articles (numbered from ``first``), announcing each."""
+    import store.index
+
+    store.index.LOG_MIN = 12
+    Store.FOLD_AFTER_IDLE = 3600.0
+    writer = Store.open(path)
+    assert not writer.readonly
+    _say("OPEN")
+    while True:
+        count = 1 + first % 4
+        _say(f"BEGIN {first} {count}")
+        writer.add_articles([make_article(i, 2) for i in range(first, first + count)], backup=False)
+        _say("OK")
+        first += count
+
+
 if __name__ == "__main__":
     role, store_path = sys.argv[1], Path(sys.argv[2])
     if role == "crash-writer":
         crash_writer(store_path, int(sys.argv[3]))
     elif role == "hold-writer":
         hold_writer(store_path)
+    elif role == "import-writer":
+        import_writer(store_path, int(sys.argv[3]))
     else:
         raise SystemExit(f"unknown role {role}")

@@ -190,6 +190,8 @@ def import_paths(
     progress = make_progress(len(files), reporter.stream)
     reporter.progress = progress
     batch: list[Imported] = []
+    if len(store):
+        store.backup("import")  # once: each batch then adds without a snapshot
     flush = _flusher(store, summary, reporter, batch)
     task = None
     if progress is not None:
@@ -245,7 +247,8 @@ def _flusher(
     def flush() -> None:
         if not batch:
             return
-        added = store.add_articles([(item.article, item.annotations) for item in batch])
+        items = [(item.article, item.annotations) for item in batch]
+        added = store.add_articles(items, backup=False)
         for item, was_added in zip(batch, added, strict=True):
             if was_added:
                 summary.imported += 1
