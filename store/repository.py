@@ -43,8 +43,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from filelock import FileLock
-
 from annotate.edits import Edit, merge_suggestions
 from annotate.model import Annotations, Article
 from store import backup as backups
@@ -52,14 +50,14 @@ from store.articles import ArticleDocs, ListedArticle, StoredArticle, read_bytes
 from store.codec import edit_doc
 from store.decisions import DecisionLog
 from store.durable import remove_temp_files
-from store.errors import SchemaError, StoreError, StoreReadOnly, StoreWriteError
+from store.errors import SchemaError, StoreError, StoreLockLost, StoreReadOnly, StoreWriteError
 from store.extras import ExtraTables
 from store.files import ArticleFiles
 from store.fold import FoldThread
 from store.history import ArticleState, sorted_annotations
 from store.journal import JOURNAL_NAME, read_journal
 from store.loading import load_summaries
-from store.lock import take_writer_lock
+from store.lock import WriterLock, take_writer_lock
 from store.schema import SCHEMA_VERSION, read_schema, upgrade_with_backup
 from store.summary import ArticleSummary, summarize
 from store.tokens import PACKS_DIR
@@ -90,7 +88,7 @@ class Store:
         root: Path,
         *,
         readonly: bool,
-        writer_lock: FileLock | None,
+        writer_lock: WriterLock | None,
         on_rewrite: RewriteHook | None = None,
     ) -> None:
         self.root = root
@@ -149,7 +147,7 @@ class Store:
                 store._wake,
                 f"newsread-fold {root}",
                 closed=lambda: store._closed,
-                pending=store._decisions.pending,
+                pending=store._fold_pending,
                 wait=store._seconds_to_pause,
                 step=store._fold_step,
             )
@@ -202,11 +200,15 @@ class Store:
                 if self._closed:
                     return
                 try:
+                    if self._writer_lock is not None:
+                        self._writer_lock.check()  # a lost lock: write nothing more
                     if not self.readonly:
                         self._decisions.checkpoint()
                         self._files.make_extra_tables()
                         if self._files.index_dirty:
                             self._files.write_index()
+                except StoreLockLost:
+                    raise  # says itself that what was saved is kept
                 except StoreWriteError as exc:
                     raise StoreWriteError(
                         f"{exc}; every decision is safe in {self.root / JOURNAL_NAME} and "
@@ -250,10 +252,19 @@ class Store:
         if self._fold is not None:
             self._fold.wake()
 
+    def _fold_pending(self) -> bool:
+        lock = self._writer_lock
+        return (lock is None or lock.lost is None) and self._decisions.pending()
+
     def _seconds_to_pause(self) -> float:
         return self.FOLD_AFTER_IDLE - (time.monotonic() - self._decisions.last_decision)
 
     def _fold_step(self) -> None:
+        try:
+            self._require_writer()
+        except StoreError as exc:
+            self.notices.append(str(exc))  # the next write says it again
+            return
         if self._extras.version is None:
             self._load_hook_unlocked()  # then fold with extra tables
         elif not self._decisions.try_fold():
@@ -363,6 +374,8 @@ class Store:
                 f"store {self.root} is open read-only (another newsread is writing to it); "
                 f"nothing was saved"
             )
+        if self._writer_lock is not None:
+            self._writer_lock.check()
 
     def add_article(self, article: Article, annotations: Annotations | None = None) -> bool:
         """Add an article; ``False`` (and nothing written) when its id is already stored

@@ -39,7 +39,7 @@ from annotate.model import (
     Statement,
     Status,
 )
-from store import Store
+from store import Store, StoreError
 
 LABELS = ("PERSON", "ORG", "GPE")
 
@@ -178,9 +178,12 @@ class Writer:
         self.process.stdin.flush()
         return self.read()
 
-    def quit(self) -> None:
-        assert self.send("quit") == "CLOSED"
+    def quit(self) -> str:
+        """Close the writer; returns what it said on closing (``CLOSED`` and any error)."""
+        said = self.send("quit")
+        assert said.startswith("CLOSED")
         self.process.wait(timeout=30)
+        return said
 
 
 def _say(line: str) -> None:
@@ -230,12 +233,20 @@ def hold_writer(path: Path) -> None:
         if words[:1] == ["accept"]:
             article_id, span_id = words[1], words[2]
             span = next(s for s in pending(store, article_id) if s.id == span_id)
-            store.save_decision(article_id, decide(span, annotator="other"))
+            try:
+                store.save_decision(article_id, decide(span, annotator="other"))
+            except StoreError as exc:
+                _say(f"ERROR {exc}")
+                continue
             _say("OK")
         elif words[:1] == ["quit"]:
             break
-    store.close()
-    _say("CLOSED")
+    try:
+        store.close()
+    except StoreError as exc:
+        _say(f"CLOSED {exc}")
+    else:
+        _say("CLOSED")
 
 
 def import_writer(path: Path, first: int) -> None:

@@ -134,7 +134,7 @@ def make_progress(total: int, stream: IO[str]) -> Any:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread import``."""
     from annotate.export.lines import KeptLines
-    from store import Store, StoreError
+    from store import Store, StoreError, StoreLockLost
 
     try:
         store = Store.open(settings.store, on_rewrite=KeptLines())
@@ -173,7 +173,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             f"the {summary.imported} articles counted above are stored",
             1,
         )
-    return fail(f"import stopped: {stopped}")
+    return fail(f"import stopped: {stopped}", 1 if isinstance(stopped, StoreLockLost) else 2)
 
 
 def disk_full(error: BaseException) -> bool:
