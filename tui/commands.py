@@ -81,7 +81,4 @@ class ArticleCommands(Provider):
             await self.app.run_action(action, self.newsread.main)
 
     def _go_to(self, article_id: str) -> None:
-        main = self.newsread.main
-        main.action_escape()
-        main.article_list.move_to(article_id)
-        self.newsread.open_article(article_id)
+        self.newsread.main.go_to(article_id)

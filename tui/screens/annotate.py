@@ -13,29 +13,35 @@ returns), and only then does the screen move on: repaint, focus the next suggest
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.style import Style
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from annotate import actions
 from annotate.edits import Edit
-from annotate.model import Annotations, Article, Quote, Span, Status
+from annotate.model import Annotations, Article, ArticleStatus, Quote, Span, Status
 from annotate.tokens import tokenize
 from store import ArticleSummary
+from tui.bindings import ANNOTATE_BINDINGS, DECISIONS
 from tui.filtering import parse_filter
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.details import DetailsPanel
 from tui.widgets.legend import Legend
+from tui.widgets.palette import LabelPalette
+from tui.widgets.status_bar import Progress, StatusBar
 from tui.widgets.text_layout import visible
-from tui.widgets.text_lines import TextLines
 
 if TYPE_CHECKING:
     from tui.app import NewsreadApp
@@ -43,74 +49,25 @@ if TYPE_CHECKING:
 
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
 
-# Actions that change the open article; refused while typing in an input or drawing.
-DECISIONS = frozenset(
-    {
-        "accept", "reject", "skip", "relabel", "quick_label", "move_edge", "select",
-        "speaker", "cue", "tag", "accept_all", "undo", "redo", "next_suggestion",
-        "prev_suggestion", "next_article", "prev_article",
-    }
-)  # fmt: skip
-
 
 class AnnotateScreen(Screen[None]):
     """List, reader and side panel with the annotation keys of DESIGN.md."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab,n", "next_suggestion", "Next", id="next",
-                tooltip="Focus the next pending suggestion"),
-        Binding("shift+tab,p", "prev_suggestion", "Prev", id="prev",
-                tooltip="Focus the previous pending suggestion"),
-        Binding("a", "accept", "Accept", id="accept", tooltip="Accept the focused span"),
-        Binding("x", "reject", "Reject", id="reject", tooltip="Reject the focused span"),
-        Binding("space", "skip", "Skip", id="skip", show=False,
-                tooltip="Leave it pending and move on"),
-        Binding("l", "relabel", "Label", id="relabel",
-                tooltip="Relabel the focused entity (picker)"),
-        *[
-            Binding(str(n), f"quick_label({n})", f"Label {n}", id=f"label_{n}", show=False,
-                    tooltip=f"Give the focused entity label {n} of the label set")
-            for n in range(1, 10)
-        ],
-        Binding("[", "move_edge('start', -1)", "Start ←", id="start_left", show=False,
-                tooltip="Move the start of the focused span one token left"),
-        Binding("]", "move_edge('start', 1)", "Start →", id="start_right", show=False,
-                tooltip="Move the start one token right"),
-        Binding("{", "move_edge('end', -1)", "End ←", id="end_left", show=False,
-                tooltip="Move the end one token left"),
-        Binding("}", "move_edge('end', 1)", "End →", id="end_right", show=False,
-                tooltip="Move the end one token right"),
-        Binding("v", "select", "New span", id="select", tooltip="Draw a span the model missed"),
-        Binding("s", "speaker", "Speaker", id="speaker", tooltip="Set the focused quote's speaker"),
-        Binding("c", "cue", "Cue", id="cue", show=False,
-                tooltip="Mark the focused quote's cue (reporting verb), or clear it"),
-        Binding("t", "tag", "Tag", id="tag",
-                tooltip="Tag the focused quote, or the sentence of the focused span"),
-        Binding("A", "accept_all", "Accept all", id="accept_all", show=False,
-                tooltip="Accept every pending suggestion of the article"),
-        Binding("u,ctrl+z", "undo", "Undo", id="undo",
-                tooltip="Undo the article's last decision (also after a restart)"),
-        Binding("ctrl+y", "redo", "Redo", id="redo", show=False, tooltip="Redo"),
-        Binding("j", "next_article", "Next article", id="next_article", show=False,
-                tooltip="Next article"),
-        Binding("k", "prev_article", "Prev article", id="prev_article", show=False,
-                tooltip="Previous article"),
-        Binding("/", "filter", "Filter", id="filter",
-                tooltip="Filter articles: words, status:new|progress|done, label:ORG"),
-        Binding("escape", "escape", "Back", id="escape", show=False,
-                tooltip="Clear the filter, back to the list"),
-        Binding("ctrl+d,pagedown", "scroll_reader(1)", "Page down", id="page_down",
-                show=False, tooltip="Scroll the article down"),
-        Binding("ctrl+u,pageup", "scroll_reader(-1)", "Page up", id="page_up", show=False,
-                tooltip="Scroll the article up"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = ANNOTATE_BINDINGS
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    progress: var[Progress] = var(Progress, init=False)
+    """What the status line shows; every change of it repaints the line (watcher)."""
+
+    model_state: reactive[str] = reactive("", init=False)
+    """Where the model is (loading, ready, off): set by the app, shown in the status line."""
 
     def __init__(self) -> None:
         super().__init__()
         self.article: Article | None = None
         self.annotations = Annotations()
+        self._status_counts: Counter[ArticleStatus] = Counter()
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -121,11 +78,12 @@ class AnnotateScreen(Screen[None]):
             with Vertical(id="side"):
                 yield DetailsPanel(id="details")
                 yield Legend(id="legend")
-        yield TextLines(id="status")  # drawn line by line: cheaper than a Static per key
+        yield StatusBar(id="status")  # drawn line by line: cheaper than a Static per key
         yield Footer()
 
     def on_mount(self) -> None:
         self.newsread.populate()
+        self.article_list.focus()
 
     @property
     def newsread(self) -> NewsreadApp:
@@ -156,9 +114,16 @@ class AnnotateScreen(Screen[None]):
         return True
 
     # -- opening articles ---------------------------------------------------------------
-    def show_article(self, article: Article, annotations: Annotations) -> None:
+    def show_article(
+        self, article: Article, annotations: Annotations, summary: ArticleSummary
+    ) -> None:
         """Display an article and focus its first pending suggestion."""
         self.article, self.annotations = article, annotations
+        self.progress = replace(
+            self.progress,
+            article_decided=summary.decided,
+            article_total=summary.decided + summary.pending,
+        )
         self.reader.show(article.text, annotations)
         self.reader.border_title = Text(visible(article.title).replace("\n", " "))
         self.article_list.mark_open(article.id)
@@ -465,14 +430,14 @@ class AnnotateScreen(Screen[None]):
         box.display = True
         box.focus()
 
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id == "filter":
-            self.article_list.set_filter(parse_filter(event.value))
-            self.update_status_hint()
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.article_list.set_filter(parse_filter(event.value))
+        self.progress = replace(self.progress, shown=self.article_list.row_count)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.article_list.focus()
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self) -> None:
+        self.article_list.focus()
 
     def action_escape(self) -> None:
         box = self._filter_box()
@@ -481,12 +446,54 @@ class AnnotateScreen(Screen[None]):
             box.display = False
             self.article_list.set_filter(None)
             self.article_list.focus()
-            self.update_status_hint()
+            self.progress = replace(self.progress, shown=self.article_list.row_count)
 
-    def update_status_hint(self) -> None:
-        """Refresh the status line (the filter changes how many rows are shown)."""
-        self.newsread.update_status()
+    def go_to(self, article_id: str) -> None:
+        """Open an article from elsewhere (the palette): list cursor and reader follow."""
+        self.action_escape()
+        self.article_list.move_to(article_id)
+        self.newsread.open_article(article_id)
 
-    def set_rows(self, summaries: list[ArticleSummary]) -> None:
-        """Fill the list."""
+    # -- status line ------------------------------------------------------------------
+    def set_rows(self, summaries: list[ArticleSummary], *, current: str | None) -> None:
+        """Fill the list, put its cursor on ``current`` and count the corpus's progress."""
         self.article_list.set_rows(summaries)
+        if current is not None:
+            self.article_list.move_to(current)
+        self._status_counts = Counter(s.status for s in summaries)
+        self.progress = replace(
+            self.progress,
+            annotator=self.annotator,
+            readonly=self.newsread.store.readonly,
+            model=self.model_state,
+            **self._corpus_progress(),
+        )
+
+    def summary_changed(self, old: ArticleSummary, new: ArticleSummary) -> None:
+        """An article's counts changed (a decision, an undo, an analysis)."""
+        self._status_counts[old.status] -= 1
+        self._status_counts[new.status] += 1
+        self.article_list.update_row(new)
+        changes: dict[str, object] = dict(self._corpus_progress())
+        if self.article is not None and self.article.id == new.id:
+            changes.update(article_decided=new.decided, article_total=new.decided + new.pending)
+        self.progress = replace(self.progress, **changes)  # type: ignore[arg-type]
+
+    def _corpus_progress(self) -> dict[str, int]:
+        counts = self._status_counts
+        return {
+            "done": counts[ArticleStatus.DONE],
+            "started": counts[ArticleStatus.IN_PROGRESS],
+            "total": sum(counts.values()),
+            "shown": self.article_list.row_count,
+        }
+
+    def watch_progress(self, progress: Progress) -> None:
+        self.query_one(StatusBar).show(progress)
+
+    def watch_model_state(self, state: str) -> None:
+        self.progress = replace(self.progress, model=state)
+
+    def on_label_palette_changed(self, message: LabelPalette.Changed) -> None:
+        self.reader.use_palette(message.palette)
+        self.query_one(Legend).use_palette(message.palette.label_style)

@@ -57,7 +57,13 @@ class HelpScreen(ModalScreen[None]):
     """Every key of the app, grouped by where it applies; escape or ? closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,question_mark,q", "dismiss(None)", "Close"),
+        Binding(
+            "escape,question_mark,q",
+            "dismiss(None)",
+            "Close",
+            id="help_close",
+            tooltip="Close the help",
+        ),
     ]
 
     DEFAULT_CSS = """

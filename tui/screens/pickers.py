@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -26,36 +26,43 @@ from annotate.model import Span
 from annotate.terminal_text import one_line
 from tui.widgets.text_layout import visible
 
-PICKER_CSS = """
-{name} {{
-    align: center middle;
-}}
-{name} > Vertical {{
-    width: 48;
-    height: auto;
-    max-height: 80%;
-    border: round $accent;
-    background: $panel;
-    padding: 0 1;
-}}
-{name} OptionList, {name} SelectionList,
-{name} OptionList:focus, {name} SelectionList:focus {{
-    height: auto;
-    max-height: 24;
-    border: none;
-    background: $panel;
-}}
-{name} .hint {{
-    color: $text-muted;
-}}
-"""
+T = TypeVar("T")
 
 
-class LabelPicker(ModalScreen[str | None]):
+class Picker(ModalScreen[T]):
+    """The shared look of every picker: a small centred box over the reader, escape cancels."""
+
+    DEFAULT_CSS = """
+    Picker {
+        align: center middle;
+    }
+    Picker > Vertical {
+        width: 48;
+        height: auto;
+        max-height: 80%;
+        border: round $accent;
+        background: $panel;
+        padding: 0 1;
+    }
+    Picker OptionList, Picker SelectionList,
+    Picker OptionList:focus, Picker SelectionList:focus {
+        height: auto;
+        max-height: 24;
+        border: none;
+        background: $panel;
+    }
+    Picker .hint {
+        color: $text-muted;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="picker_cancel",
+                tooltip="Close the picker without a change"),
+    ]  # fmt: skip
+
+
+class LabelPicker(Picker[str | None]):
     """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
-
-    DEFAULT_CSS = PICKER_CSS.format(name="LabelPicker")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(
         self, labels: Sequence[str], current: str | None, style_for: Callable[[str], Style]
@@ -96,7 +103,7 @@ class LabelPicker(ModalScreen[str | None]):
         self.dismiss(event.option.id)
 
 
-class TagPicker(ModalScreen[tuple[str, ...] | None]):
+class TagPicker(Picker[tuple[str, ...] | None]):
     """Multi-select the tags of a statement: space or 1–9 toggle, enter saves.
 
     Every key here is a priority binding, so keys typed in quick succession ("t", "2",
@@ -104,18 +111,23 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
     digit typed before the list is even mounted still counts.
     """
 
-    DEFAULT_CSS = PICKER_CSS.format(name="TagPicker")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", priority=True),
-        Binding("enter", "save", "Save", priority=True),
-        Binding("space", "toggle_highlighted", "Toggle", priority=True),
-        Binding("down,j", "move(1)", "Down", show=False, priority=True),
-        Binding("up,k", "move(-1)", "Up", show=False, priority=True),
+        Binding("escape", "dismiss(None)", "Cancel", id="picker_cancel", priority=True,
+                tooltip="Close the picker without a change"),
+        Binding("enter", "save", "Save", id="tags_save", priority=True,
+                tooltip="Save the checked tags"),
+        Binding("space", "toggle_highlighted", "Toggle", id="tags_toggle", priority=True,
+                tooltip="Check or uncheck the highlighted tag"),
+        Binding("down,j", "move(1)", "Down", id="tags_down", show=False, priority=True,
+                tooltip="Next tag"),
+        Binding("up,k", "move(-1)", "Up", id="tags_up", show=False, priority=True,
+                tooltip="Previous tag"),
         *[
-            Binding(str(n), f"toggle_tag({n})", f"Toggle {n}", show=False, priority=True)
+            Binding(str(n), f"toggle_tag({n})", f"Toggle {n}", id=f"tags_toggle_{n}",
+                    show=False, priority=True, tooltip=f"Check or uncheck tag {n}")
             for n in range(1, 10)
         ],
-    ]
+    ]  # fmt: skip
 
     def __init__(self, tags: Sequence[str], current: Sequence[str], excerpt: str) -> None:
         super().__init__()
@@ -183,11 +195,8 @@ class SpeakerChoice:
     mark_in_text: bool = False
 
 
-class SpeakerPicker(ModalScreen[SpeakerChoice | None]):
+class SpeakerPicker(Picker[SpeakerChoice | None]):
     """Choose the speaker of a quote among the article's people and organisations."""
-
-    DEFAULT_CSS = PICKER_CSS.format(name="SpeakerPicker")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     MARK = "__mark__"
     NONE = "__none__"
