@@ -215,6 +215,34 @@ def set_speaker(
     return make_edit("set speaker", [quote], [changed], annotator)
 
 
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+"""Entity labels that can speak, likeliest first."""
+
+
+def speaker_candidates(annotations: Annotations, text: str, quote: Quote) -> list[Span]:
+    """People and organisations of the article (one per mention text), nearest first.
+
+    What the speaker picker lists: a label that can speak beats a nearer one that
+    cannot, then distance to the quote decides.
+    """
+    seen: set[str] = set()
+    ranked = sorted(
+        (s for s in annotations.entities if s.status is not Status.REJECTED),
+        key=lambda s: (
+            s.label not in SPEAKER_LABELS,
+            SPEAKER_LABELS.index(s.label) if s.label in SPEAKER_LABELS else 9,
+            min(abs(s.start - quote.end), abs(quote.start - s.end)),
+        ),
+    )
+    candidates = []
+    for span in ranked:
+        mention = text[span.start : span.end]
+        if mention not in seen:
+            seen.add(mention)
+            candidates.append(span)
+    return candidates[:20]
+
+
 def set_cue(
     annotations: Annotations, quote_id: str | None, cue: Span | None, annotator: str
 ) -> Edit | None:
