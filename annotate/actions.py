@@ -15,7 +15,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from annotate.edits import Edit, Item, make_edit
-from annotate.model import Annotations, Origin, Quote, Span, Statement, Status, is_pending
+from annotate.model import (
+    Annotations,
+    Origin,
+    Quote,
+    QuoteKind,
+    Span,
+    Statement,
+    Status,
+    is_pending,
+)
 from annotate.tokens import Tokens
 
 Focusable = Span | Quote
@@ -24,7 +33,7 @@ Focusable = Span | Quote
 def focusables(annotations: Annotations) -> list[Focusable]:
     """Entities and quotes in reading order: what tab moves through."""
     items: list[Focusable] = [*annotations.entities, *annotations.quotes]
-    return sorted(items, key=lambda i: (i.start, -i.end, isinstance(i, Quote), i.id))
+    return sorted(items, key=_reading_key)
 
 
 def find(annotations: Annotations, item_id: str | None) -> Focusable | None:
@@ -60,6 +69,35 @@ def step(
         if item.id in candidates:
             return item
     return None
+
+
+def step_any(
+    annotations: Annotations,
+    current_id: str | None,
+    *,
+    backwards: bool = False,
+    quotes_only: bool = False,
+) -> Focusable | None:
+    """The next (or previous) item in reading order, decided or not, wrapping around.
+
+    Unlike :func:`step`, decided items are visited too: this is how a decision made
+    earlier is revisited while other items still wait.  ``quotes_only`` jumps from
+    quote to quote past the entities between them.
+    """
+    items = [i for i in focusables(annotations) if not quotes_only or isinstance(i, Quote)]
+    if not items:
+        return None
+    ordered = items[::-1] if backwards else items
+    current = find(annotations, current_id)
+    if current is None:
+        return ordered[0]
+    key = _reading_key(current)
+    after = [i for i in ordered if (_reading_key(i) < key if backwards else _reading_key(i) > key)]
+    return after[0] if after else ordered[0]
+
+
+def _reading_key(item: Focusable) -> tuple[int, int, bool, str]:
+    return (item.start, -item.end, isinstance(item, Quote), item.id)
 
 
 def _decide(item: Focusable, status: Status) -> Focusable:
@@ -190,7 +228,8 @@ def add_span(
 def set_speaker(
     annotations: Annotations, quote_id: str | None, speaker: Span | None, annotator: str
 ) -> Edit | None:
-    """Set (or clear, with ``None``) the speaker of the focused quote; both are accepted.
+    """Set (or clear, with ``None``) the speaker of the focused quote: the speaker is then
+    decided, the quote's own status stays as it was (``a`` accepts the quote).
 
     The cue is cleared with the old speaker: it was found for that speaker (``Doe
     said``), and an export must never pair the new speaker with the old one's verb.
@@ -210,7 +249,6 @@ def set_speaker(
         speaker_ref=None,
         cue=None,
         speaker_status=Status.ACCEPTED,
-        status=Status.ACCEPTED,
     )
     return make_edit("set speaker", [quote], [changed], annotator)
 
@@ -241,6 +279,46 @@ def speaker_candidates(annotations: Annotations, text: str, quote: Quote) -> lis
             seen.add(mention)
             candidates.append(span)
     return candidates[:20]
+
+
+QUOTE_MARKS = "\"'“”‘’«»„‚‹›"
+
+
+def add_quote(
+    annotations: Annotations,
+    start: int,
+    end: int,
+    kind: QuoteKind,
+    annotator: str,
+    text: str = "",
+) -> Edit | None:
+    """A quote the detector missed, drawn by a person (accepted, speaker still open).
+
+    Quotation marks and spaces at the edges of the drawn span are left out (a quote's
+    content excludes its marks); the speaker is decided next, in the speaker picker.
+    """
+    while text and start < end and (text[start] in QUOTE_MARKS or text[start].isspace()):
+        start += 1
+    while text and start < end and (text[end - 1] in QUOTE_MARKS or text[end - 1].isspace()):
+        end -= 1
+    if end <= start:
+        return None
+    quote = Quote(start, end, kind, origin=Origin.USER, status=Status.ACCEPTED)
+    existing = find(annotations, quote.id)
+    if existing is not None:
+        return make_edit(f"add {kind} quote", [existing], [quote], annotator)
+    return make_edit(f"add {kind} quote", [], [quote], annotator)
+
+
+def rekind(
+    annotations: Annotations, quote_id: str | None, kind: QuoteKind, annotator: str
+) -> Edit | None:
+    """Give the focused quote another kind (direct, partial, mixed, indirect); accepts it."""
+    quote = find(annotations, quote_id)
+    if not isinstance(quote, Quote) or (quote.kind is kind and quote.status is Status.ACCEPTED):
+        return None
+    changed = replace(quote, kind=kind, status=Status.ACCEPTED)
+    return make_edit(f"kind {kind}", [quote], [changed], annotator)
 
 
 def set_cue(

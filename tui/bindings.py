@@ -14,7 +14,7 @@ DECISIONS = frozenset(
     {
         "accept", "reject", "skip", "relabel", "quick_label", "move_edge", "select",
         "speaker", "cue", "tag", "accept_all", "undo", "redo", "next_suggestion",
-        "prev_suggestion", "next_item", "prev_item", "next_quote", "prev_quote", "go_to_item",
+        "prev_suggestion", "next_item", "go_to_item",
         "next_article", "prev_article",
     }
 )  # fmt: skip
@@ -26,6 +26,16 @@ ANNOTATE_BINDINGS: list[BindingType] = [
             tooltip="Focus the previous pending suggestion"),
     Binding("a", "accept", "Accept", id="accept", tooltip="Accept the focused span"),
     Binding("x", "reject", "Reject", id="reject", tooltip="Reject the focused span"),
+    Binding("N", "next_item(1)", "Next any", id="next_any", show=False,
+            tooltip="Focus the next item, decided ones too (revisit a decision)"),
+    Binding("P", "next_item(-1)", "Prev any", id="prev_any", show=False,
+            tooltip="Focus the previous item, decided ones too"),
+    Binding(">", "next_item(1, True)", "Next quote", id="next_quote", show=False,
+            tooltip="Focus the next quote (past the entities)"),
+    Binding("<", "next_item(-1, True)", "Prev quote", id="prev_quote", show=False,
+            tooltip="Focus the previous quote"),
+    Binding("g", "go_to_item", "Go to", id="go_to_item", show=False,
+            tooltip="Jump to any item from a list: g then a digit"),
     Binding("space", "skip", "Skip", id="skip", show=False,
             tooltip="Leave it pending and move on"),
     Binding("l", "relabel", "Label", id="relabel",

@@ -14,9 +14,10 @@ from rich.style import Style
 from textual.binding import BindingType
 
 from annotate import actions
-from annotate.model import Quote, Span
+from annotate.model import Quote, QuoteKind, Span
 from annotate.tokens import tokenize
 from tui.bindings import ANNOTATE_BINDINGS
+from tui.labels import QUOTE_CHOICE
 from tui.screens.article_screen import ArticleScreen
 from tui.widgets.article_view import ArticleView
 
@@ -60,6 +61,9 @@ class AnnotateScreen(ArticleScreen):
 
     def action_relabel(self) -> None:
         item = self.focused_item
+        if isinstance(item, Quote):
+            self._rekind(item)
+            return
         if not isinstance(item, Span):
             self.app.bell()
             return
@@ -74,6 +78,19 @@ class AnnotateScreen(ArticleScreen):
         from tui.screens.pickers import LabelPicker  # pickers load on first use, not at start
 
         self.app.push_screen(LabelPicker(self.labels, item.label, self._label_style()), chosen)
+
+    def _rekind(self, quote: Quote) -> None:
+        """``l`` on a quote: choose its kind (``x`` says it is not a quote at all)."""
+        quote_id = quote.id
+
+        def chosen(kind: QuoteKind | None) -> None:
+            if kind is not None:
+                edit = actions.rekind(self.annotations, quote_id, kind, self.annotator)
+                self.apply_decision(edit, then=quote_id)
+
+        from tui.screens.pickers import KindPicker
+
+        self.app.push_screen(KindPicker(quote.kind), chosen)
 
     def action_quick_label(self, number: int) -> None:
         if number > len(self.labels):
@@ -131,16 +148,24 @@ class AnnotateScreen(ArticleScreen):
             self.apply_decision(setter(self.annotations, quote, span, self.annotator), then=quote)
             return
         start, end = message.start, message.end
+        text = self.article.text if self.article else ""
 
         def chosen(label: str | None) -> None:
-            if label:
+            if label and label.startswith(QUOTE_CHOICE):
+                kind = QuoteKind(label.removeprefix(QUOTE_CHOICE))
+                edit = actions.add_quote(self.annotations, start, end, kind, self.annotator, text)
+                if edit is not None:
+                    self.apply_decision(edit, then=edit.after[-1].id)
+                    self.action_speaker()  # a new quote asks for its speaker next
+            elif label:
                 edit = actions.add_span(self.annotations, start, end, label, self.annotator)
                 new_id = edit.after[-1].id if edit is not None else None
                 self.apply_decision(edit, then=new_id)
 
         from tui.screens.pickers import LabelPicker
 
-        self.app.push_screen(LabelPicker(self.labels, None, self._label_style()), chosen)
+        picker = LabelPicker(self.labels, None, self._label_style(), quotes=True)
+        self.app.push_screen(picker, chosen)
 
     def on_article_view_selection_cancelled(self, message: ArticleView.SelectionCancelled) -> None:
         self.update_details()
@@ -154,6 +179,15 @@ class AnnotateScreen(ArticleScreen):
             return
         quote_id = quote.id
         candidates = actions.speaker_candidates(self.annotations, self.article.text, quote)
+        likeliest = next(
+            (
+                n
+                for n, c in enumerate(candidates)
+                for mention in (quote.speaker_ref, quote.speaker)
+                if mention is not None and (c.start, c.end) == (mention.start, mention.end)
+            ),
+            0,
+        )
 
         def chosen(choice: SpeakerChoice | None) -> None:
             if choice is None:
@@ -167,7 +201,8 @@ class AnnotateScreen(ArticleScreen):
 
         from tui.screens.pickers import SpeakerPicker
 
-        self.app.push_screen(SpeakerPicker(self.article.text, candidates), chosen)
+        picker = SpeakerPicker(self.article.text, candidates, likeliest=likeliest)
+        self.app.push_screen(picker, chosen)
 
     def action_cue(self) -> None:
         """Clear the focused quote's cue, or mark one in the text when it has none

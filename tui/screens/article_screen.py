@@ -186,6 +186,31 @@ class ArticleScreen(Screen[None]):
         prev = actions.step(self.annotations, self.reader.focused_id, backwards=True)
         self.focus_item(prev.id if prev else None)
 
+    def action_next_item(self, delta: int = 1, quotes: bool = False) -> None:
+        """Step through every item (decided too), or every quote, in reading order."""
+        item = actions.step_any(
+            self.annotations, self.reader.focused_id, backwards=delta < 0, quotes_only=quotes
+        )
+        if item is None:
+            self.app.bell()
+            return
+        self.focus_item(item.id)
+
+    def action_go_to_item(self) -> None:
+        """Jump to an item picked from a list (the ten after the focus are one digit away)."""
+        if self.article is None or not actions.focusables(self.annotations):
+            self.app.bell()
+            return
+        from tui.screens.pickers import ItemPicker
+
+        picker = ItemPicker(self.article.text, self.annotations, self.reader.focused_id)
+
+        def chosen(item_id: str | None) -> None:
+            if item_id is not None:
+                self.focus_item(item_id)
+
+        self.app.push_screen(picker, chosen)
+
     def action_skip(self) -> None:
         self.action_next_suggestion()
 

@@ -22,8 +22,9 @@ from textual.widgets import Label, OptionList, SelectionList
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection
 
-from annotate.model import Span
+from annotate.model import Annotations, QuoteKind, Span
 from annotate.terminal_text import one_line
+from tui.labels import QUOTE_CHOICE
 from tui.widgets.text_layout import visible
 
 T = TypeVar("T")
@@ -61,16 +62,33 @@ class Picker(ModalScreen[T]):
     ]  # fmt: skip
 
 
+QUOTE_KIND_HELP = {
+    QuoteKind.DIRECT: "all in quotation marks",
+    QuoteKind.PARTIAL: "a quoted fragment in the writer's sentence",
+    QuoteKind.MIXED: "a reported clause holding quoted words",
+    QuoteKind.INDIRECT: "reported speech without marks",
+}
+
+
 class LabelPicker(Picker[str | None]):
     """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
 
+    QUOTE_KEYS = {"q": QuoteKind.DIRECT, "p": QuoteKind.PARTIAL}
+    """With ``quotes``: these letters make the drawn span a quote of that kind."""
+
     def __init__(
-        self, labels: Sequence[str], current: str | None, style_for: Callable[[str], Style]
+        self,
+        labels: Sequence[str],
+        current: str | None,
+        style_for: Callable[[str], Style],
+        *,
+        quotes: bool = False,
     ) -> None:
         super().__init__()
         self.labels = list(labels)
         self.current = current
         self.style_for = style_for
+        self.quotes = quotes
 
     def compose(self) -> ComposeResult:
         options = []
@@ -81,10 +99,21 @@ class LabelPicker(Picker[str | None]):
             if label == self.current:
                 prompt.append("  (current)", style="dim")
             options.append(Option(prompt, id=label))
+        if self.quotes:
+            for key, kind in self.QUOTE_KEYS.items():
+                prompt = Text(f"{key} ", style="bold")
+                prompt.append(" QUOTE ", style=self.style_for("QUOTE"))
+                prompt.append(f" {kind} ({QUOTE_KIND_HELP[kind]})")
+                options.append(Option(prompt, id=f"{QUOTE_CHOICE}{kind}"))
+        hint = (
+            "1–9 label · q/p quote · enter choose · esc cancel"
+            if self.quotes
+            else ("1–9 pick · enter choose · esc cancel")
+        )
         with Vertical():
             yield Label("Label", classes="title")
             yield OptionList(*options)
-            yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
+            yield Label(hint, classes="hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
@@ -98,6 +127,9 @@ class LabelPicker(Picker[str | None]):
             if index < len(self.labels):
                 event.stop()
                 self.dismiss(self.labels[index])
+        elif self.quotes and event.character in self.QUOTE_KEYS:
+            event.stop()
+            self.dismiss(f"{QUOTE_CHOICE}{self.QUOTE_KEYS[event.character]}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -201,32 +233,41 @@ class SpeakerPicker(Picker[SpeakerChoice | None]):
     MARK = "__mark__"
     NONE = "__none__"
 
-    def __init__(self, text: str, candidates: Sequence[Span]) -> None:
+    def __init__(self, text: str, candidates: Sequence[Span], *, likeliest: int = 0) -> None:
         super().__init__()
         self.text = text
         self.candidates = list(candidates)
+        self.likeliest = likeliest
+        """The candidate the cursor starts on (nothing is decided until a key says so)."""
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text("✎ mark the speaker in the text (v-mode)"), id=self.MARK)]
+        options = [Option(Text("m ✎ mark the speaker in the text (a phrase: enter)"), id=self.MARK)]
         for index, span in enumerate(self.candidates):
             mention = visible(self.text[span.start : span.end]).replace("\n", " ")
             prompt = Text(f"{index + 1} " if index < 9 else "  ", style="bold")
             prompt.append(mention)
             prompt.append(f"  {span.label}", style="dim")
             options.append(Option(prompt, id=str(index)))
-        options.append(Option(Text("∅ no speaker"), id=self.NONE))
+        options.append(Option(Text("0 ∅ no speaker"), id=self.NONE))
         with Vertical():
             yield Label("Speaker", classes="title")
             yield OptionList(*options)
-            yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
+            yield Label("1–9 pick · m mark in text · 0 none · enter · esc", classes="hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        option_list.highlighted = 1 if self.candidates else 0
+        in_range = 0 <= self.likeliest < len(self.candidates)
+        option_list.highlighted = 1 + self.likeliest if in_range else 0
         option_list.focus()
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
+        if event.character == "m":
+            event.stop()
+            self.dismiss(SpeakerChoice(mark_in_text=True))
+        elif event.character == "0":
+            event.stop()
+            self.dismiss(SpeakerChoice())
+        elif event.character and event.character.isdigit():
             index = int(event.character) - 1
             if index < len(self.candidates):
                 event.stop()
@@ -239,3 +280,88 @@ class SpeakerPicker(Picker[SpeakerChoice | None]):
             self.dismiss(SpeakerChoice())
         else:
             self.dismiss(SpeakerChoice(span=self.candidates[int(event.option.id or 0)]))
+
+
+class KindPicker(Picker[QuoteKind | None]):
+    """Re-kind a quote: 1–4 pick (``x`` on the reader says "not a quote")."""
+
+    def __init__(self, current: QuoteKind) -> None:
+        super().__init__()
+        self.kinds = list(QuoteKind)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, kind in enumerate(self.kinds):
+            prompt = Text(f"{index + 1} ", style="bold")
+            prompt.append(f"{kind}  ")
+            prompt.append(QUOTE_KIND_HELP[kind], style="dim")
+            if kind is self.current:
+                prompt.append("  (current)", style="dim")
+            options.append(Option(prompt, id=str(kind)))
+        with Vertical():
+            yield Label("Quote kind", classes="title")
+            yield OptionList(*options)
+            yield Label("1–4 pick · enter choose · esc cancel · x on a quote: not a quote",
+                        classes="hint")  # fmt: skip
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = self.kinds.index(self.current)
+        option_list.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in "1234"[: len(self.kinds)]:
+            event.stop()
+            self.dismiss(self.kinds[int(event.character) - 1])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(QuoteKind(event.option.id or self.current))
+
+
+class ItemPicker(Picker[str | None]):
+    """Jump to any entity or quote: the items after the focused one, in reading order.
+
+    The first ten are numbered 1–9 and 0, so an item within ten of the focus is two
+    keys away (``g`` and its digit), decided or not.
+    """
+
+    DIGITS = "1234567890"
+
+    def __init__(self, text: str, annotations: Annotations, focused_id: str | None) -> None:
+        super().__init__()
+        from annotate.actions import focusables
+
+        items = focusables(annotations)
+        index = next((n for n, i in enumerate(items) if i.id == focused_id), -1)
+        self.items = items[index + 1 :] + items[: index + 1]  # after the focus, wrapping
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        from tui.widgets.article_view import DECISION_MARKS
+
+        options = []
+        for index, item in enumerate(self.items):
+            key = self.DIGITS[index] if index < len(self.DIGITS) else " "
+            prompt = Text(f"{key} ", style="bold")
+            prompt.append(f"{one_line(item.label)}{DECISION_MARKS[item.status] or '…'} ")
+            mention = visible(self.text[item.start : item.end]).replace("\n", " ")
+            prompt.append(mention if len(mention) <= 36 else mention[:35] + "…")
+            options.append(Option(prompt, id=item.id))
+        with Vertical():
+            yield Label("Go to item (decided ones too)", classes="title")
+            yield OptionList(*options)
+            yield Label("1–9, 0 jump · enter choose · esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in self.DIGITS:
+            index = self.DIGITS.index(event.character)
+            if index < len(self.items):
+                event.stop()
+                self.dismiss(self.items[index].id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
