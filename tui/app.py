@@ -55,7 +55,13 @@ class NewsreadApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (every decision is saved)"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            tooltip="Every key with its binding id, and what the marks mean",
+        ),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, analyze: bool = True) -> None:
@@ -157,7 +163,7 @@ class NewsreadApp(App[None]):
         except StoreError as exc:
             self.say(f"NOT SAVED: {exc}", "error")
             return None
-        self.main.summary_changed(old, self.store.summary(article_id))
+        self.main.summary_changed(old, self.store.summary(article_id), annotations)
         return annotations
 
     def step_history(self, *, back: bool) -> None:
@@ -175,7 +181,7 @@ class NewsreadApp(App[None]):
             self.say(f"nothing to {'undo' if back else 'redo'} in this article")
             return
         annotations, edit = result
-        self.main.summary_changed(old, self.store.summary(article.id))
+        self.main.summary_changed(old, self.store.summary(article.id), annotations)
         # Focus what the step changed back (a statement is not focusable in the reader).
         touched = [i.id for i in edit.after if not isinstance(i, Statement)]
         self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
@@ -260,7 +266,7 @@ class NewsreadApp(App[None]):
         except StoreError as exc:
             self.say(str(exc), "error")
             return
-        self.main.summary_changed(old, self.store.summary(message.article_id))
+        self.main.summary_changed(old, self.store.summary(message.article_id), merged)
         article = self.main.article
         if article is not None and article.id == message.article_id:
             self.main.article, _ = self.store.get(article.id)

@@ -16,22 +16,28 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive, var
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Input
+from textual.worker import get_current_worker
 
 from annotate import actions
 from annotate.edits import Edit
 from annotate.model import Annotations, Article, ArticleStatus
-from store import ArticleSummary
+from store import ArticleSummary, StoreError
+from tui import trace
 from tui.bindings import DECISIONS
 from tui.filtering import parse_filter
+from tui.messages import SearchIndexReady
+from tui.search_index import SearchIndex
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.details import DetailsPanel
+from tui.widgets.details_bar import DetailsBar
+from tui.widgets.key_footer import KeyFooter
 from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
 from tui.widgets.status_bar import Progress, StatusBar
@@ -57,6 +63,7 @@ class ArticleScreen(Screen[None]):
         self.article: Article | None = None
         self.annotations = Annotations()
         self._status_counts: Counter[ArticleStatus] = Counter()
+        self._search_index: SearchIndex | None = None  # built on the first "/"
 
     # -- layout -----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -67,8 +74,9 @@ class ArticleScreen(Screen[None]):
             with Vertical(id="side"):
                 yield DetailsPanel(id="details")
                 yield Legend(id="legend")
+        yield DetailsBar(id="details-bar")  # shown instead of the side panel when narrow
         yield StatusBar(id="status")  # drawn line by line: cheaper than a Static per key
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.newsread.populate()
@@ -145,7 +153,9 @@ class ArticleScreen(Screen[None]):
     def update_details(self) -> None:
         """The side panel for the focused item."""
         text = self.article.text if self.article else ""
-        self.query_one(DetailsPanel).show(text, self.annotations, self.focused_item)
+        item = self.focused_item
+        self.query_one(DetailsPanel).show(text, self.annotations, item)
+        self.query_one(DetailsBar).show(text, item)
 
     def on_article_list_highlighted(self, message: ArticleList.Highlighted) -> None:
         self.newsread.open_article(message.article_id)
@@ -239,19 +249,68 @@ class ArticleScreen(Screen[None]):
         box = self._filter_box()
         if box is None:
             # Mounted on first use: an Input costs ~15 ms of the first paint.
-            box = Input(placeholder="filter: words status:done label:ORG", id="filter")
+            box = Input(placeholder="words speaker: quote: status: label:", id="filter")
             self.query_one("#left").mount(box, before=self.article_list)
+        if self._search_index is None:
+            self._search_index = SearchIndex()
+            self.build_search_index(self._search_index)
         box.display = True
         box.focus()
+        self._show_match_count()
+
+    @property
+    def search_ready(self) -> bool:
+        """True once the filter's word index holds every article."""
+        return self._search_index is not None and self._search_index.complete
+
+    @work(thread=True, exclusive=True, group="search", name="search index")
+    def build_search_index(self, index: SearchIndex) -> None:
+        """Read every article once, off the UI thread, into the filter's word index."""
+        worker = get_current_worker()
+        store = self.newsread.store
+        for summary in store.list_articles():
+            if worker.is_cancelled:
+                return
+            try:
+                article, annotations = store.get(summary.id)
+            except (StoreError, KeyError):
+                continue  # an unreadable article is reported when it is opened
+            index.add(article.id, article.title, article.source, article.text, annotations)
+        self.post_message(SearchIndexReady())
+
+    def on_search_index_ready(self, message: SearchIndexReady) -> None:
+        trace.mark("search_index")
+        if self._search_index is not None:
+            self._search_index.complete = True
+        box = self._filter_box()
+        if box is not None and box.value:
+            self._apply_filter(box.value)  # words in bodies, speakers, quotes count now
+        self._show_match_count()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.article_list.set_filter(parse_filter(event.value))
+        self._apply_filter(event.value)
+
+    def _apply_filter(self, query: str) -> None:
+        # The reader stays on the open article while the query is typed.
+        self.article_list.set_filter(parse_filter(query, self._search_index))
         self.progress = replace(self.progress, shown=self.article_list.row_count)
+        self._show_match_count()
+
+    def _show_match_count(self) -> None:
+        box = self._filter_box()
+        if box is None:
+            return
+        index = self._search_index
+        building = " · indexing…" if index is not None and not index.complete else ""
+        box.border_subtitle = f"{self.article_list.row_count} of {self.progress.total}{building}"
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:
         self.article_list.focus()
+        highlighted = self.article_list.highlighted_id
+        if highlighted is not None and (self.article is None or self.article.id != highlighted):
+            self.newsread.open_article(highlighted)
 
     def action_escape(self) -> None:
         box = self._filter_box()
@@ -283,8 +342,16 @@ class ArticleScreen(Screen[None]):
             **self._corpus_progress(),
         )
 
-    def summary_changed(self, old: ArticleSummary, new: ArticleSummary) -> None:
+    def summary_changed(
+        self, old: ArticleSummary, new: ArticleSummary, annotations: Annotations | None = None
+    ) -> None:
         """An article's counts changed (a decision, an undo, an analysis)."""
+        if annotations is not None and self._search_index is not None:
+            if self.article is not None and self.article.id == new.id:
+                text = self.article.text
+            else:
+                text = self.newsread.store.get(new.id)[0].text
+            self._search_index.update(new.id, text, annotations)
         self._status_counts[old.status] -= 1
         self._status_counts[new.status] += 1
         self.article_list.update_row(new)

@@ -18,9 +18,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, SelectionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
 from annotate.model import Annotations, QuoteKind, Span
 from annotate.terminal_text import one_line
@@ -45,8 +44,7 @@ class Picker(ModalScreen[T]):
         background: $panel;
         padding: 0 1;
     }
-    Picker OptionList, Picker SelectionList,
-    Picker OptionList:focus, Picker SelectionList:focus {
+    Picker OptionList, Picker OptionList:focus {
         height: auto;
         max-height: 24;
         border: none;
@@ -167,25 +165,24 @@ class TagPicker(Picker[tuple[str, ...] | None]):
         self.chosen = set(current)
         self.excerpt = excerpt
 
+    def _prompt(self, index: int, tag: str) -> Text:
+        # The check box is text, not shade: "[x]" reads the same without colour.
+        box = "[x]" if tag in self.chosen else "[ ]"
+        number = f"{index + 1}" if index < 9 else " "
+        return Text(f"{number} {box} {one_line(tag)}")
+
     def compose(self) -> ComposeResult:
-        selections = [
-            Selection(
-                Text(f"{i + 1} {one_line(tag)}" if i < 9 else f"  {one_line(tag)}"),
-                tag,
-                tag in self.chosen,
-            )
-            for i, tag in enumerate(self.tags)
-        ]
+        options = [Option(self._prompt(i, tag), id=tag) for i, tag in enumerate(self.tags)]
         with Vertical():
             yield Label(Text(f"Tag: “{visible(self.excerpt)}”"), classes="title")
-            yield SelectionList[str](*selections)
+            yield OptionList(*options)
             yield Label("space/1–9 toggle · enter save · esc cancel", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
+        self.query_one(OptionList).focus()
 
-    def _list(self) -> SelectionList[str] | None:
-        found = self.query(SelectionList)
+    def _list(self) -> OptionList | None:
+        found = self.query(OptionList)
         return found.first() if found else None
 
     def action_toggle_tag(self, number: int) -> None:
@@ -194,26 +191,24 @@ class TagPicker(Picker[tuple[str, ...] | None]):
 
     def _toggle(self, tag: str) -> None:
         self.chosen ^= {tag}
-        selection_list = self._list()
-        if selection_list is not None:
-            if tag in self.chosen:
-                selection_list.select(tag)
-            else:
-                selection_list.deselect(tag)
+        option_list = self._list()
+        if option_list is not None:
+            option_list.replace_option_prompt(tag, self._prompt(self.tags.index(tag), tag))
 
     def action_toggle_highlighted(self) -> None:
-        selection_list = self._list()
-        if selection_list is not None and selection_list.highlighted is not None:
-            self._toggle(self.tags[selection_list.highlighted])
+        option_list = self._list()
+        if option_list is not None and option_list.highlighted is not None:
+            self._toggle(self.tags[option_list.highlighted])
 
     def action_move(self, delta: int) -> None:
-        selection_list = self._list()
-        if selection_list is not None:
-            current = selection_list.highlighted or 0
-            selection_list.highlighted = max(0, min(len(self.tags) - 1, current + delta))
+        option_list = self._list()
+        if option_list is not None:
+            current = option_list.highlighted or 0
+            option_list.highlighted = max(0, min(len(self.tags) - 1, current + delta))
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        self.chosen = set(event.selection_list.selected)  # a mouse click toggles too
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._toggle(event.option.id)  # a mouse click toggles too
 
     def action_save(self) -> None:
         self.dismiss(tuple(tag for tag in self.tags if tag in self.chosen))

@@ -110,9 +110,14 @@ class ArticleList(ScrollView, can_focus=True):
             self._refresh_row(row)
 
     def set_filter(self, predicate: Callable[[ArticleSummary], bool] | None) -> None:
-        """Show only the rows the predicate accepts (``None`` shows all)."""
+        """Show only the rows the predicate accepts (``None`` shows all).
+
+        The cursor may land on another article, but nothing opens while a query is
+        typed (no :class:`Highlighted`): the reader stays where the person is.
+        """
         self._predicate = predicate
-        self._apply_filter(keep=self.highlighted_id)
+        with self.prevent(self.Highlighted):
+            self._apply_filter(keep=self.open_id or self.highlighted_id)
 
     def _apply_filter(self, keep: str | None) -> None:
         predicate = self._predicate

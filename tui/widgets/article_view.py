@@ -43,6 +43,10 @@ class ArticleView(ScrollView, can_focus=True):
     """Shows one article; ``show`` swaps the text, ``highlight`` the annotations."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "finish_selection", "Label it", id="span_finish",
+                tooltip="Choose the new span's label (or QUOTE)"),
+        Binding("escape", "cancel_selection", "Cancel", id="span_cancel",
+                tooltip="Leave without a span"),
         Binding("right", "grow_end(1)", "End →", id="span_end_right",
                 tooltip="Extend the new span by a token"),
         Binding("left", "grow_end(-1)", "End ←", id="span_end_left",
@@ -59,10 +63,6 @@ class ArticleView(ScrollView, can_focus=True):
                 tooltip="Start again on the next line"),
         Binding("up", "selection_line(-1)", "Line ↑", id="span_line_up", show=False,
                 tooltip="Start again on the previous line"),
-        Binding("enter", "finish_selection", "Label it", id="span_finish",
-                tooltip="Choose the new span's label (or QUOTE)"),
-        Binding("escape", "cancel_selection", "Cancel", id="span_cancel",
-                tooltip="Leave without a span"),
     ]  # fmt: skip
 
     DEFAULT_CSS = """
