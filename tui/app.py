@@ -8,7 +8,7 @@ after the first paint a thread worker loads it and analyses the articles that ha
 no suggestions yet, posting an :class:`~tui.messages.AnalysisReady` per article; the UI
 thread stores and repaints.  Opening an unanalysed article puts its id on the worker's
 ``queue.Queue`` (:attr:`NewsreadApp.analysis_requests`), which the worker serves before
-its backlog; with nothing to do it blocks on that queue, and quitting puts ``None`` on it.
+the rest; with nothing to do it blocks on that queue, and quitting puts ``None`` on it.
 The app talks to the screen through the screen's methods and reactives, never its widgets.
 """
 
@@ -70,7 +70,7 @@ class NewsreadApp(App[None]):
         self.settings = settings
         self.analyze_in_background = analyze
         self.analysis_requests: queue.Queue[str | None] = queue.Queue()
-        """Articles to analyse before the backlog (the one just opened); ``None`` stops."""
+        """Articles to analyse before the rest (the one just opened); ``None`` stops."""
         self.analysis_budget_s = ARTICLE_BUDGET_S
         """Seconds one article's analysis may take before it is stored as skipped."""
         self._collector = IdleCollector(self.call_after_refresh)
@@ -214,15 +214,15 @@ class NewsreadApp(App[None]):
             return
         self.post_message(ModelLoaded(name, time.perf_counter() - started))
         info = model_label(nlp)
-        backlog = deque(s.id for s in self.store.list_articles() if not s.analysed)
+        unanalysed = deque(s.id for s in self.store.list_articles() if not s.analysed)
         labels = tuple(self.settings.labels)  # the config may restrict the label set
         done: set[str] = set()
         runner = BudgetedRunner()  # quitting never waits for an analysis
         while not worker.is_cancelled:
-            try:  # a request first; block on the queue only when the backlog is empty
-                article_id = self.analysis_requests.get(block=not backlog)
+            try:  # a request first; block on the queue only when nothing else is left
+                article_id = self.analysis_requests.get(block=not unanalysed)
             except queue.Empty:
-                article_id = backlog.popleft()
+                article_id = unanalysed.popleft()
             if article_id is None:
                 return  # the app is quitting
             if article_id in done:
