@@ -59,12 +59,16 @@ def parse_filter(query: str, index: SearchIndex | None = None) -> Predicate | No
     title_words = [t for f, t in terms if f == TEXT] if index is None else []
     nothing_yet = index is None and any(f != TEXT for f, _ in terms)
 
+    if not (statuses or labels or title_words or nothing_yet):
+        found = allowed if allowed is not None else set()  # only indexed terms
+        return lambda summary: summary.id in found
+
     def predicate(summary: ArticleSummary) -> bool:
         if nothing_yet or (allowed is not None and summary.id not in allowed):
             return False
         if statuses and summary.status not in statuses:
             return False
-        if not all(summary.has_label(label) for label in labels):
+        if labels and not all(summary.has_label(label) for label in labels):
             return False
         if title_words:
             haystack = words(f"{summary.title} {summary.source}")
