@@ -37,6 +37,7 @@ from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
 from tui.widgets.details import DetailsPanel
 from tui.widgets.details_bar import DetailsBar
+from tui.widgets.filter_box import FilterBox
 from tui.widgets.key_footer import KeyFooter
 from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
@@ -249,7 +250,7 @@ class ArticleScreen(Screen[None]):
         box = self._filter_box()
         if box is None:
             # Mounted on first use: an Input costs ~15 ms of the first paint.
-            box = Input(placeholder="words speaker: quote: status: label:", id="filter")
+            box = FilterBox(placeholder="words speaker: quote: status: label:", id="filter")
             self.query_one("#left").mount(box, before=self.article_list)
         if self._search_index is None:
             self._search_index = SearchIndex()
