@@ -34,7 +34,7 @@ Focusable = Span | Quote
 def focusables(annotations: Annotations) -> list[Focusable]:
     """Entities and quotes in reading order: what tab moves through."""
     items: list[Focusable] = [*annotations.entities, *annotations.quotes]
-    return sorted(items, key=lambda i: (i.start, -i.end, isinstance(i, Quote), i.id))
+    return sorted(items, key=_reading_key)
 
 
 def find(annotations: Annotations, item_id: str | None) -> Focusable | None:
@@ -70,6 +70,35 @@ def step(
         if item.id in candidates:
             return item
     return None
+
+
+def step_any(
+    annotations: Annotations,
+    current_id: str | None,
+    *,
+    backwards: bool = False,
+    quotes_only: bool = False,
+) -> Focusable | None:
+    """The next (or previous) item in reading order, decided or not, wrapping around.
+
+    Unlike :func:`step`, decided items are visited too: this is how a decision made
+    earlier is revisited while other items still wait.  ``quotes_only`` jumps from
+    quote to quote past the entities between them.
+    """
+    items = [i for i in focusables(annotations) if not quotes_only or isinstance(i, Quote)]
+    if not items:
+        return None
+    ordered = items[::-1] if backwards else items
+    current = find(annotations, current_id)
+    if current is None:
+        return ordered[0]
+    key = _reading_key(current)
+    after = [i for i in ordered if (_reading_key(i) < key if backwards else _reading_key(i) > key)]
+    return after[0] if after else ordered[0]
+
+
+def _reading_key(item: Focusable) -> tuple[int, int, bool, str]:
+    return (item.start, -item.end, isinstance(item, Quote), item.id)
 
 
 def _decide(item: Focusable, status: Status) -> Focusable:
@@ -230,7 +259,8 @@ def _user_mark(span: Span | None, label: str) -> Span | None:
 def set_speaker(
     annotations: Annotations, quote_id: str | None, speaker: Span | None, annotator: str
 ) -> Edit | None:
-    """Set (or clear, with ``None``) the speaker of the focused quote; both are accepted.
+    """Set (or clear, with ``None``) the speaker of the focused quote: the speaker is then
+    decided, the quote's own status stays as it was (``a`` accepts the quote).
 
     The cue is cleared with the old speaker: it was found for that speaker (``Doe
     said``), and an export must never pair the new speaker with the old one's verb.
@@ -246,9 +276,65 @@ def set_speaker(
         speaker_ref=None,
         cue=None,
         speaker_status=Status.ACCEPTED,
-        status=Status.ACCEPTED,
     )
     return make_edit("set speaker", [quote], [changed], annotator)
+
+
+SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
+"""Entity labels that can speak, likeliest first."""
+
+
+def speaker_candidates(annotations: Annotations, text: str, quote: Quote) -> list[Span]:
+    """People and organisations of the article (one per mention text), nearest first.
+
+    What the speaker picker lists: a label that can speak beats a nearer one that
+    cannot, then distance to the quote decides.
+    """
+    seen: set[str] = set()
+    ranked = sorted(
+        (s for s in annotations.entities if s.status is not Status.REJECTED),
+        key=lambda s: (
+            s.label not in SPEAKER_LABELS,
+            SPEAKER_LABELS.index(s.label) if s.label in SPEAKER_LABELS else 9,
+            min(abs(s.start - quote.end), abs(quote.start - s.end)),
+        ),
+    )
+    candidates = []
+    for span in ranked:
+        mention = text[span.start : span.end]
+        if mention not in seen:
+            seen.add(mention)
+            candidates.append(span)
+    return candidates[:20]
+
+
+QUOTE_MARKS = "\"'“”‘’«»„‚‹›"
+
+
+def add_quote(
+    annotations: Annotations,
+    start: int,
+    end: int,
+    kind: QuoteKind,
+    annotator: str,
+    text: str = "",
+) -> Edit | None:
+    """A quote the detector missed, drawn by a person (accepted, speaker still open).
+
+    Quotation marks and spaces at the edges of the drawn span are left out (a quote's
+    content excludes its marks); the speaker is decided next, in the speaker picker.
+    """
+    while text and start < end and (text[start] in QUOTE_MARKS or text[start].isspace()):
+        start += 1
+    while text and start < end and (text[end - 1] in QUOTE_MARKS or text[end - 1].isspace()):
+        end -= 1
+    if end <= start:
+        return None
+    quote = Quote(start, end, kind, origin=Origin.USER, status=Status.ACCEPTED)
+    existing = find(annotations, quote.id)
+    if existing is not None:
+        return make_edit(f"add {kind} quote", [existing], [quote], annotator)
+    return make_edit(f"add {kind} quote", [], [quote], annotator)
 
 
 def set_cue(

@@ -20,7 +20,7 @@ from tests.conftest import wait_for
 from tests.kinds_support import DIRECT, INDIRECT, MIXED, TEXT, add_kinds_article, at
 from tui.app import NewsreadApp
 from tui.config import Settings
-from tui.screens.pickers import LabelPicker, SpeakerPicker
+from tui.screens.pickers import KindPicker, SpeakerPicker
 from tui.widgets.article_view import ArticleView
 from tui.widgets.details import describe
 
@@ -119,11 +119,11 @@ async def test_re_kind_is_a_saved_undoable_decision(store: Store, settings: Sett
     async with running(store, settings) as (app, pilot):
         await focus(app, pilot, MIXED)
         await pilot.press("l")
-        await wait_for(lambda: isinstance(app.screen, LabelPicker))
-        assert isinstance(app.screen, LabelPicker)
-        assert app.screen.labels == ["direct", "partial", "mixed", "indirect"]
+        await wait_for(lambda: isinstance(app.screen, KindPicker))
+        assert isinstance(app.screen, KindPicker)
+        assert [str(k) for k in app.screen.kinds] == ["direct", "partial", "mixed", "indirect"]
         await pilot.press("4")  # indirect
-        await wait_for(lambda: not isinstance(app.screen, LabelPicker))
+        await wait_for(lambda: not isinstance(app.screen, KindPicker))
         await pilot.pause()
         rekinded = stored(store, MIXED)
         await focus(app, pilot, DIRECT)

@@ -24,7 +24,7 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import var
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -55,17 +55,27 @@ class ArticleView(ScrollView, can_focus=True):
     """Shows one article; ``show`` swaps the text, ``highlight`` the annotations."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "grow_end(1)", "End →", tooltip="Extend the new span by a token"),
-        Binding("left", "grow_end(-1)", "End ←", tooltip="Shrink the new span by a token"),
-        Binding("shift+left", "grow_start(1)", "Start ←", tooltip="Extend it to the left"),
-        Binding("shift+right", "grow_start(-1)", "Start →", tooltip="Shrink it from the left"),
-        Binding("w", "shift_selection(1)", "Move", tooltip="Move it one token right"),
-        Binding("b", "shift_selection(-1)", "Back", tooltip="Move it one token left"),
-        Binding("down", "selection_line(1)", "Line ↓", show=False, tooltip="Next line"),
-        Binding("up", "selection_line(-1)", "Line ↑", show=False, tooltip="Previous line"),
-        Binding("enter", "finish_selection", "Label it", tooltip="Choose its label"),
-        Binding("escape", "cancel_selection", "Cancel", tooltip="Leave without a span"),
-    ]
+        Binding("enter", "finish_selection", "Label it", id="span_finish",
+                tooltip="Choose the new span's label (or QUOTE)"),
+        Binding("escape", "cancel_selection", "Cancel", id="span_cancel",
+                tooltip="Leave without a span"),
+        Binding("right", "grow_end(1)", "End →", id="span_end_right",
+                tooltip="Extend the new span by a token"),
+        Binding("left", "grow_end(-1)", "End ←", id="span_end_left",
+                tooltip="Shrink the new span by a token"),
+        Binding("shift+left", "grow_start(1)", "Start ←", id="span_start_left",
+                tooltip="Extend it to the left"),
+        Binding("shift+right", "grow_start(-1)", "Start →", id="span_start_right",
+                tooltip="Shrink it from the left"),
+        Binding("w", "shift_selection(1)", "Move", id="span_move_right",
+                tooltip="Move it one token right"),
+        Binding("b", "shift_selection(-1)", "Back", id="span_move_left",
+                tooltip="Move it one token left"),
+        Binding("down", "selection_line(1)", "Line ↓", id="span_line_down", show=False,
+                tooltip="Start again on the next line"),
+        Binding("up", "selection_line(-1)", "Line ↑", id="span_line_up", show=False,
+                tooltip="Start again on the previous line"),
+    ]  # fmt: skip
 
     DEFAULT_CSS = """
     ArticleView {
@@ -75,6 +85,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     focused_id: var[str | None] = var(None)
     """Id of the span or quote the person is looking at (view state only)."""
+
+    selecting: reactive[bool] = reactive(False, bindings=True, layout=False, repaint=False)
+    """True while a new span is being drawn (``v``): the footer then shows the drawing keys."""
 
     @dataclass
     class SpanDrawn(Message):
@@ -109,6 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = text
         self.annotations = annotations or Annotations()
         self._selection = None
+        self.selecting = False
         self.focused_id = None
         self._invalidate()
         self.scroll_to(0, 0, animate=False)
@@ -152,11 +166,6 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- selection mode -----------------------------------------------------------
     @property
-    def selecting(self) -> bool:
-        """True while a new span is being drawn."""
-        return self._selection is not None
-
-    @property
     def selection(self) -> tuple[int, int] | None:
         """Character offsets of the span being drawn."""
         if self._selection is None or self._tokens is None:
@@ -171,6 +180,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._tokens = tokens
         index = tokens.index_at(offset)
         self._selection = (index, index)
+        self.selecting = True
         self.selection_purpose = purpose
         self._selection_changed()
 
@@ -219,12 +229,14 @@ class ArticleView(ScrollView, can_focus=True):
         span = self.selection
         purpose = self.selection_purpose
         self._selection = None
+        self.selecting = False
         self._invalidate()
         if span is not None:
             self.post_message(self.SpanDrawn(span[0], span[1], purpose))
 
     def action_cancel_selection(self) -> None:
         self._selection = None
+        self.selecting = False
         self._invalidate()
         self.post_message(self.SelectionCancelled(self.selection_purpose))
 
