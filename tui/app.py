@@ -85,6 +85,11 @@ class NewsreadApp(App[None]):
         assert isinstance(screen, AnnotateScreen)
         return screen
 
+    @property
+    def _screens_gone(self) -> bool:
+        """True once the screens are gone: a worker's late message has nothing to update."""
+        return not self.screen_stack or not isinstance(self.screen_stack[0], AnnotateScreen)
+
     def on_mount(self) -> None:
         trace.mark("mount")
 
@@ -255,6 +260,8 @@ class NewsreadApp(App[None]):
         # collector's sight, or a full collection rescans them all (seen as 50-100 ms
         # spikes in bench/keys.py); loading it switched automatic collection back on.
         self._collector.start()
+        if self._screens_gone:
+            return
         self.main.model_state = "model ready"
         trace.mark("model_ready")
 
@@ -267,6 +274,8 @@ class NewsreadApp(App[None]):
         except StoreError as exc:
             self.say(str(exc), "error")
             return
+        if self._screens_gone:  # stored; no screen left to show it on
+            return
         self.main.summary_changed(old, self.store.summary(message.article_id), merged)
         article = self.main.article
         if article is not None and article.id == message.article_id:
@@ -275,6 +284,8 @@ class NewsreadApp(App[None]):
             trace.mark("highlights")
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        if self._screens_gone:
+            return
         self.say(message.error, "error")
         if message.article_id is None:
             self.main.model_state = "no model"
