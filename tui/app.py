@@ -31,6 +31,7 @@ from annotate.limits import ARTICLE_BUDGET_S
 from annotate.model import Annotations, Article, ArticleStatus, Statement
 from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
+from store.versions import Viewer
 from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
@@ -62,6 +63,7 @@ class NewsreadApp(App[None]):
     def __init__(self, store: Store, settings: Settings, *, analyze: bool = True) -> None:
         super().__init__()
         self.store = store
+        store.viewer = Viewer.of(settings.annotator)  # blind: this annotator's version only
         self.settings = settings
         self.analyze_in_background = analyze
         self._priority: str | None = None

@@ -81,7 +81,7 @@ def run_app(settings: Settings) -> int:
     from tui.startup import ensure_seeds
 
     try:
-        store = Store.open(settings.store, on_rewrite=KeptLines())
+        store = Store.open(settings.store, on_rewrite=KeptLines(), annotator=settings.annotator)
     except StoreError as exc:
         return fail(str(exc))
     trace.mark("store_open")
