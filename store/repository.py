@@ -53,7 +53,7 @@ from store.opening import StoreBase
 from store.schema import SCHEMA_VERSION
 from store.summary import ArticleSummary, summarize
 from store.trailer import FoundExtra, find_extra
-from store.versions import EVERYTHING, overlay_of, resolve
+from store.versions import EVERYTHING, Overlay, overlay_of, resolve
 
 __all__ = ["SCHEMA_VERSION", "ArticleSummary", "ListedArticle", "Store", "summarize"]
 
@@ -242,18 +242,29 @@ class Store(StoreBase):
             self._files.write_article(article_id, updated)
             return updated.seen_by(self.viewer)
 
-    def save_version(self, article_id: str, version: str, annotations: Annotations) -> bool:
+    def save_version(self, article_id: str, version: str, annotations: Annotations) -> str:
         """Make ``annotations`` the article's ``version`` (an import of that annotator's
-        work); ``False`` (nothing written) when it holds exactly these already.  The
-        base and every other version are kept as they are."""
+        work) and say what happened: ``"added"`` (a new version), ``"updated"`` (it
+        replaced an imported one), ``"unchanged"`` (it holds these already, decision
+        times aside: a re-import changes nothing) or ``"kept"`` (the version was made
+        by hand, with a history: never overwritten by an import).  The base and every
+        other version are left as they are."""
         with self._lock:
             self._require_writer()
             state = self._files.state(article_id)
-            wanted = overlay_of(state.base, sorted_annotations(annotations))
-            if overlay_of(state.base, state.version(version).annotations) == wanted:
-                return False
+            if not annotations.sentences:
+                annotations = annotations.replace(sentences=state.base.sentences)
+            wanted = _untimed(overlay_of(state.base, sorted_annotations(annotations)))
+            current = state.versions.get(version)
+            if current is not None:
+                if _untimed(overlay_of(state.base, current.annotations)) == wanted:
+                    return "unchanged"
+                if current.history:
+                    return "kept"
+            elif not wanted.items and not wanted.removed:
+                return "unchanged"
             self._files.write_article(article_id, state.with_version(version, annotations))
-            return True
+            return "added" if current is None else "updated"
 
     def save_decision(self, article_id: str, edit: Edit, version: str | None = None) -> Annotations:
         """Apply a decision durably: when this returns, it is on disk with its history.
@@ -294,3 +305,8 @@ class Store(StoreBase):
             operation = {"op": "undo" if back else "redo"}
             self._decisions.log(article_id, operation, state, edit, version)
             return state.version(version).annotations, edit
+
+
+def _untimed(overlay: Overlay) -> Overlay:
+    """An overlay with its decision times left out (what a re-import compares)."""
+    return replace(overlay, items=tuple(replace(i, timestamp=None) for i in overlay.items))

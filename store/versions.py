@@ -110,6 +110,19 @@ def split(annotations: Annotations) -> tuple[Annotations, dict[str, list[Item]]]
     return annotations.replace(**{_FIELDS[k]: tuple(v) for k, v in base.items()}), decided
 
 
+def grouped(items: Iterable[Item], sentences: tuple[tuple[int, int], ...] = ()) -> Annotations:
+    """Items of every kind as :class:`Annotations`."""
+    groups: dict[str, list[Any]] = {"entity": [], "quote": [], "statement": []}
+    for item in items:
+        groups[kind_of(item)].append(item)
+    return Annotations(
+        entities=tuple(groups["entity"]),
+        quotes=tuple(groups["quote"]),
+        statements=tuple(groups["statement"]),
+        sentences=sentences,
+    )
+
+
 def iter_items(annotations: Annotations) -> Iterator[Item]:
     """Every entity, quote and statement."""
     yield from annotations.entities
