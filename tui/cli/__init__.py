@@ -17,11 +17,25 @@ from types import ModuleType
 from annotate.detect.nlp import ModelNotAvailable, check_model
 from store import StoreError
 from tui import trace
-from tui.cli import analyze_cmd, config_cmd, export_cmd, import_cmd, stats_cmd
+from tui.cli import (
+    agreement_cmd,
+    analyze_cmd,
+    config_cmd,
+    export_cmd,
+    import_cmd,
+    stats_cmd,
+)
 from tui.cli.common import fail
 from tui.config import ConfigError, Settings, check_settings, load_settings
 
-COMMANDS: tuple[ModuleType, ...] = (analyze_cmd, import_cmd, export_cmd, stats_cmd, config_cmd)
+COMMANDS: tuple[ModuleType, ...] = (
+    analyze_cmd,
+    import_cmd,
+    export_cmd,
+    stats_cmd,
+    agreement_cmd,
+    config_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
