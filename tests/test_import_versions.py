@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,35 @@ def test_two_exports_of_the_same_texts_become_two_versions(
             assert len(accepted["alice"]) == 2 and len(accepted["bob"]) == 1
     # alice's export from the shared store is what she exported herself
     assert _export(root, "alice", tmp_path / "again.jsonl").read_bytes() == alice.read_bytes()
+    # their pairwise agreement: per article alice accepted 2, bob 1 of them
+    capsys.readouterr()
+    assert main(["--store", str(root), "agreement", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["annotators"] == ["alice", "bob"] and report["articles"] == 2
+    (pair,) = report["pairs"]
+    assert (pair["a"], pair["b"], pair["articles"]) == ("alice", "bob", 2)
+    assert pair["exact"]["entities"]["overall"] == pytest.approx(2 * 2 / (4 + 2))
+    assert [d["count"] for d in report["disagreements"]] == [1, 1]
+
+
+def test_alices_export_is_unchanged_by_bobs_work_and_carols_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    accept, reject = Status.ACCEPTED, Status.REJECTED
+    root = tmp_path / "shared"
+    _annotate(root, "alice", [accept, reject, accept])
+    before = _export(root, "alice", tmp_path / "before.jsonl").read_bytes()
+    with Store.open(root, annotator="bob") as store:
+        for summary in store.list_articles():
+            _, seen = store.get(summary.id)
+            assert all(e.status is Status.PENDING for e in seen.entities)  # blind to alice
+            store.save_decision(summary.id, decide(seen.entities[0], reject, "bob"))
+    _annotate(tmp_path / "carol", "carol", [reject, accept, accept])
+    out = _import(root, _export(tmp_path / "carol", "carol", tmp_path / "c.jsonl"), capsys)
+    assert "2 gained annotations" in out
+    assert _export(root, "alice", tmp_path / "after.jsonl").read_bytes() == before
+    with Store.open(root, readonly=True) as store:
+        assert sorted(store.versions(store.list_articles()[0].id)) == ["alice", "bob", "carol"]
 
 
 def test_the_annotator_option_names_a_version_without_annotator_id(

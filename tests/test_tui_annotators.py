@@ -1,0 +1,82 @@
+"""Three annotators take turns in the app on a seed article (issue 16): each sees the
+shared suggestions blind to the others' decisions, and the agreement of their versions
+is what a hand computation gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from annotate.agreement import agreement, token_spans
+from annotate.model import Annotations, ArticleStatus, Span, Status
+from store import Store
+from tui.app import NewsreadApp
+from tui.cli.agreement_cmd import article_versions
+from tui.config import Settings
+
+# Each annotator's keys on the three suggestions, in reading order: Colombia, Russia,
+# Diego Molano (a = accept and move on, x = reject and move on, A = accept all).
+TURNS = {"alice": ["A"], "bob": ["x", "a", "a"], "carol": ["a", "x", "x"]}
+
+
+def _suggest(store: Store) -> tuple[str, str]:
+    """Give the first seed article three shared suggestions; its id and text."""
+    summary = store.list_articles()[0]
+    article, _ = store.get(summary.id)
+    text = article.text
+
+    def span(words: str, label: str) -> Span:
+        start = text.index(words)
+        return Span(start, start + len(words), label)
+
+    suggested = Annotations(
+        entities=(span("Colombia", "GPE"), span("Russia", "GPE"), span("Diego Molano", "PERSON"))
+    )
+    store.save_analysis(summary.id, suggested, {"model": "test", "version": "0"})
+    return summary.id, text
+
+
+async def test_three_annotators_blind_views_and_agreement(
+    seeded_store: Store, settings: Settings
+) -> None:
+    article_id, text = _suggest(seeded_store)
+    for who, keys in TURNS.items():
+        app = NewsreadApp(
+            seeded_store, Settings(store=settings.store, annotator=who), analyze=False
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            app.open_article(article_id)
+            await pilot.pause()
+            shown = app.main.annotations.entities
+            assert [s.status for s in shown] == [Status.PENDING] * 3, who  # blind
+            assert seeded_store.summary(article_id).status is ArticleStatus.NEW
+            if app.main.focused_item is None:
+                await pilot.press("tab")
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            assert seeded_store.summary(article_id).status is ArticleStatus.DONE
+            assert f"@{who}" in app._status_line
+
+    versions = seeded_store.versions(article_id)
+    accepted = {
+        name: [text[s.start : s.end] for s in v.entities if s.status is Status.ACCEPTED]
+        for name, v in versions.items()
+    }
+    assert accepted == {
+        "alice": ["Colombia", "Russia", "Diego Molano"],
+        "bob": ["Russia", "Diego Molano"],
+        "carol": ["Colombia"],
+    }
+    report = agreement(article_versions(seeded_store))
+    pairs = {(p["a"], p["b"]): p for p in report["pairs"]}
+    assert report["articles"] == 1  # the other seed article has no version
+    exact = {k: p["exact"]["entities"]["overall"] for k, p in pairs.items()}
+    assert exact == {("alice", "bob"): 4 / 5, ("alice", "carol"): 2 / 4, ("bob", "carol"): 0.0}
+    # By hand, with N word tokens: alice tags G G P P, bob O G P P, carol G O O O.
+    n = len(token_spans(text))
+    po, pe = (n - 1) / n, (2 * 1 + 2 * 2 + (n - 4) * (n - 3)) / n**2
+    assert pairs[("alice", "bob")]["token_kappa"] == pytest.approx((po - pe) / (1 - pe))
+    # alpha: 4 units of counts {x: 2, y: 1} (each adds 2), totals G 4, P 4, O 3N - 8
+    total = 3 * n
+    expected_alpha = 1 - (total - 1) * 8 / (total**2 - 16 - 16 - (total - 8) ** 2)
+    assert report["alpha"] == pytest.approx(expected_alpha)
