@@ -91,6 +91,11 @@ class Store(StoreBase):
                 return state.article, state.version(version).annotations
             return state.article, state.seen_by(self.viewer)
 
+    def suggestions(self, article_id: str) -> Annotations:
+        """The article's shared suggestions (its base: what a new version starts from)."""
+        with self._lock:
+            return self._files.state(article_id).base
+
     def versions(self, article_id: str) -> dict[str, Annotations]:
         """Every annotator's version of an article (agreement, review), by name."""
         with self._lock:

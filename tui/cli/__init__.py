@@ -23,6 +23,7 @@ from tui.cli import (
     config_cmd,
     export_cmd,
     import_cmd,
+    review_cmd,
     stats_cmd,
 )
 from tui.cli.common import fail
@@ -34,6 +35,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     export_cmd,
     stats_cmd,
     agreement_cmd,
+    review_cmd,
     config_cmd,
 )
 
