@@ -80,3 +80,30 @@ async def test_three_annotators_blind_views_and_agreement(
     total = 3 * n
     expected_alpha = 1 - (total - 1) * 8 / (total**2 - 16 - 16 - (total - 8) ** 2)
     assert report["alpha"] == pytest.approx(expected_alpha)
+
+
+async def test_the_queue_puts_the_annotators_own_articles_first(
+    seeded_store: Store, settings: Settings
+) -> None:
+    """With an overlap of one in a team of two, each seed article is one member's: the
+    list shows theirs first and ``status:mine`` keeps only theirs."""
+    from annotate.assignment import assigned
+
+    ids = [s.id for s in seeded_store.list_articles()]
+
+    def own_of(team: tuple[str, str]) -> list[str]:
+        return [i for i in ids if assigned(i, "tester", team, 1)]
+
+    # a partner with whom the hash splits the two seeds one each
+    team = next(t for n in "abcdefghij" if len(own_of(t := ("tester", n))) == 1)
+    own = own_of(team)
+    turn = Settings(store=settings.store, annotator="tester", team=team, overlap=1)
+    app = NewsreadApp(seeded_store, turn, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = [r.id for r in app.main.article_list.rows]
+        assert rows == own + [i for i in ids if i not in own]
+        await pilot.press("slash")
+        for key in "status:mine":
+            await pilot.press(key if key != ":" else "colon")
+        await pilot.pause()
+        assert [r.id for r in app.main.article_list.rows] == own

@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
+from annotate.assignment import assigned
 from annotate.edits import Edit, EditConflict
 from annotate.limits import ARTICLE_BUDGET_S
 from annotate.model import Annotations, Article, ArticleStatus, Statement
@@ -108,6 +109,8 @@ class NewsreadApp(App[None]):
         if self.store.readonly and not self.store.notices:
             self.say("This store is open read-only: decisions cannot be saved.", "warning")
         summaries = self.store.list_articles()
+        if self.settings.overlap:  # this annotator's queue first (annotate.assignment)
+            summaries.sort(key=lambda s: not self.is_mine(s))
         self._status_counts = Counter(s.status for s in summaries)
         self.main.set_rows(summaries)
         touched = max((s for s in summaries if s.updated), key=lambda s: s.updated, default=None)
@@ -146,6 +149,14 @@ class NewsreadApp(App[None]):
         from tui.screens.help import HelpScreen  # loaded on first use
 
         self.push_screen(HelpScreen(self.main))
+
+    def is_mine(self, summary: ArticleSummary) -> bool:
+        """Whether the article is this annotator's: assigned to them by the overlap
+        setting, or already in their version (the filter ``status:mine``)."""
+        settings = self.settings
+        return settings.annotator in summary.versions or assigned(
+            summary.id, settings.annotator, settings.team, settings.overlap
+        )
 
     # -- articles and decisions ---------------------------------------------------------
     def open_article(self, article_id: str) -> None:

@@ -467,7 +467,7 @@ class AnnotateScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
-            self.article_list.set_filter(parse_filter(event.value))
+            self.article_list.set_filter(parse_filter(event.value, self.newsread.is_mine))
             self.update_status_hint()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
