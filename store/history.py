@@ -142,12 +142,6 @@ class ArticleState:
         """What ``viewer`` sees of the article."""
         return self.view(resolve(viewer, self.versions))
 
-    @property
-    def history(self) -> tuple[Edit, ...]:
-        """Every version's decisions, oldest first (their own lists are per version)."""
-        edits = [e for v in self.versions.values() for e in v.history[: v.cursor]]
-        return tuple(sorted(edits, key=attrgetter("timestamp")))
-
     # -- changing ---------------------------------------------------------------------
     def _with(self, name: str, version: Version) -> ArticleState:
         return replace(self, versions={**self.versions, name: version})

@@ -5,13 +5,16 @@ is what a hand computation gives."""
 from __future__ import annotations
 
 import pytest
+from textual.geometry import Region
 
 from annotate.agreement import agreement, token_spans
 from annotate.model import Annotations, ArticleStatus, Span, Status
 from store import Store
+from tests.conftest import wait_for
 from tui.app import NewsreadApp
 from tui.cli.agreement_cmd import article_versions
 from tui.config import Settings
+from tui.screens.agreement import AgreementScreen
 
 # Each annotator's keys on the three suggestions, in reading order: Colombia, Russia,
 # Diego Molano (a = accept and move on, x = reject and move on, A = accept all).
@@ -80,6 +83,17 @@ async def test_three_annotators_blind_views_and_agreement(
     total = 3 * n
     expected_alpha = 1 - (total - 1) * 8 / (total**2 - 16 - 16 - (total - 8) ** 2)
     assert report["alpha"] == pytest.approx(expected_alpha)
+
+    # the same figures in the app (palette: "Annotator agreement")
+    app = NewsreadApp(seeded_store, Settings(store=settings.store, annotator="rita"), analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.run_action("agreement")
+        await wait_for(lambda: isinstance(app.screen, AgreementScreen))
+        await pilot.pause()
+        painted = "\n".join(
+            str(s) for s in app.screen.query_one("#agreement").render_lines(Region(0, 0, 108, 60))
+        )
+        assert "alice · bob" in painted and f"{expected_alpha:.3f}" in painted
 
 
 async def test_the_queue_puts_the_annotators_own_articles_first(

@@ -144,6 +144,20 @@ class NewsreadApp(App[None]):
         timeout = 4 if severity == "information" else 12
         self.notify(escape(message), severity=severity, timeout=timeout, markup=False)
 
+    @work(thread=True, exclusive=True, group="agreement", name="agreement")
+    def action_agreement(self) -> None:
+        """Compute the agreement between annotators and show it (``newsread agreement``)."""
+        from annotate.agreement import agreement
+        from tui.cli.agreement_cmd import article_versions, renderables
+        from tui.screens.agreement import AgreementScreen
+
+        try:
+            parts = renderables(agreement(article_versions(self.store)))
+        except (StoreError, KeyError) as exc:
+            self.call_from_thread(self.say, f"agreement failed: {exc}", "error")
+            return
+        self.call_from_thread(self.push_screen, AgreementScreen(parts))
+
     def action_help(self) -> None:
         """Show every key."""
         from tui.screens.help import HelpScreen  # loaded on first use

@@ -21,6 +21,7 @@ ACTIONS = (
     ("Tag the focused statement", "tag"),
     ("Set the focused quote's speaker", "speaker"),
     ("Mark or clear the focused quote's cue", "cue"),
+    ("Annotator agreement", "app.agreement"),
     ("Show every key", "app.help"),
 )
 

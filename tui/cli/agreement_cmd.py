@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from tui.cli.common import fail
 
 if TYPE_CHECKING:
+    from rich.console import RenderableType
+
     from annotate.agreement import ArticleVersions
     from store import Store
     from tui.config import Settings
@@ -90,30 +92,38 @@ def _figure(value: float | None) -> str:
 def render(report: dict[str, Any]) -> None:
     """The report as rich tables on stdout."""
     from rich.console import Console
+
+    console = Console(file=sys.stdout, highlight=False, emoji=False)
+    for part in renderables(report):
+        console.print(part)
+
+
+def renderables(report: dict[str, Any]) -> list[RenderableType]:
+    """The report as rich tables, every name and title as plain text (the CLI prints
+    them; the app's agreement screen shows them)."""
     from rich.table import Table
     from rich.text import Text
 
     from annotate.terminal_text import one_line
 
-    console = Console(file=sys.stdout, highlight=False, emoji=False)
+    def pair_name(pair: dict[str, Any]) -> Text:
+        return Text(f"{one_line(pair['a']) or '(unnamed)'} · {one_line(pair['b']) or '(unnamed)'}")
+
     names = ", ".join(one_line(n) or "(unnamed)" for n in report["annotators"])
-    console.print(
+    parts: list[RenderableType] = [
         Text(
             f"{report['articles']} articles with two versions or more · annotators: {names}"
             f" · Krippendorff's alpha (entity tags): {_figure(report['alpha'])}"
         )
-    )
+    ]
     if not report["pairs"]:
-        console.print(Text("No article has two annotators' versions yet."))
-        return
+        parts.append(Text("No article has two annotators' versions yet."))
+        return parts
     table = Table(title="Pairwise agreement (F1 exact / overlap)")
     for column in ("pair", "articles", "entities", "contents", "speakers", "token κ", "tag κ"):
         table.add_column(column)
     for pair in report["pairs"]:
-        cells = [
-            Text(f"{one_line(pair['a']) or '(unnamed)'} · {one_line(pair['b']) or '(unnamed)'}"),
-            Text(str(pair["articles"])),
-        ]
+        cells = [pair_name(pair), Text(str(pair["articles"]))]
         for kind in ("entities", "quotes", "speakers"):
             exact = pair["exact"][kind]["overall"]
             overlap = pair["overlap"][kind]["overall"]
@@ -122,26 +132,21 @@ def render(report: dict[str, Any]) -> None:
         tags = ", ".join(f"{one_line(t)} {_figure(k)}" for t, k in pair["tag_kappa"].items())
         cells.append(Text(tags or "-"))
         table.add_row(*cells)
-    console.print(table)
     labels = Table(title="Entities by label (F1 exact / overlap)")
-    labels.add_column("pair")
-    labels.add_column("label")
-    labels.add_column("F1")
+    for column in ("pair", "label", "F1"):
+        labels.add_column(column)
     for pair in report["pairs"]:
         exact, overlap = pair["exact"]["entities"], pair["overlap"]["entities"]
         for label, value in exact["by_label"].items():
             labels.add_row(
-                Text(f"{one_line(pair['a'])} · {one_line(pair['b'])}"),
+                pair_name(pair),
                 Text(one_line(label)),
                 Text(f"{_figure(value)} / {_figure(overlap['by_label'].get(label))}"),
             )
-    console.print(labels)
     worst = Table(title="Most disagreements")
-    worst.add_column("article")
-    worst.add_column("title")
-    worst.add_column("disagreements")
+    for column in ("article", "title", "disagreements"):
+        worst.add_column(column)
     for entry in report["disagreements"][:DISAGREEMENTS_SHOWN]:
-        worst.add_row(
-            Text(entry["article"]), Text(one_line(entry["title"])), Text(str(entry["count"]))
-        )
-    console.print(worst)
+        title = Text(one_line(entry["title"]))
+        worst.add_row(Text(entry["article"]), title, Text(str(entry["count"])))
+    return [*parts, table, labels, worst]
