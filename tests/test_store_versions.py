@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 
 from annotate.model import ArticleStatus, Status
 from store import Store
@@ -100,3 +101,46 @@ def test_an_annotators_export_is_unchanged_by_anothers_work(tmp_path: Path, caps
     assert task["spans"] == []  # bob rejected every suggestion
     (task,) = [orjson.loads(line) for line in before.splitlines()]
     assert [s["label"] for s in task["spans"]] == [shared.entities[0].label]
+
+
+def test_versions_survive_a_crash_and_replay_from_the_journal(tmp_path: Path) -> None:
+    root = tmp_path / "store"
+    store, article_id = _store_with_one(root)
+    _, shared = store.get(article_id)
+    store.save_decision(article_id, decide(shared.entities[0], Status.ACCEPTED, "alice"))
+    store.save_decision(article_id, decide(shared.entities[0], Status.REJECTED, "bob"))
+    store.save_decision(article_id, decide(shared.entities[1], Status.REJECTED, "bob"))
+    assert store.undo(article_id, "bob") is not None
+    expected = store.versions(article_id)
+    store._release()  # killed: the decisions are only in the journal
+    with Store.open(root) as again:
+        assert any("recovered" in n for n in again.notices)
+        assert again.versions(article_id) == expected
+        assert again.history(article_id, "bob")[1] == 1  # the undo replayed too
+        redone = again.redo(article_id, "bob")
+        assert redone is not None
+        assert {e.id: e.status for e in redone[0].entities}[
+            shared.entities[1].id
+        ] is Status.REJECTED
+        assert again.history(article_id, "alice")[1] == 1
+
+
+def test_an_export_of_one_version_reads_decisions_still_in_the_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "store"
+    monkeypatch.setattr(Store, "FOLD_AFTER_IDLE", 3600.0)  # keep them in the journal
+    store, article_id = _store_with_one(root)
+    try:
+        _, shared = store.get(article_id)
+        store.save_decision(article_id, decide(shared.entities[0], Status.ACCEPTED, "alice"))
+        store.save_decision(article_id, decide(shared.entities[1], Status.ACCEPTED, "bob"))
+        out = tmp_path / "out.jsonl"
+        for who, index in (("alice", 0), ("bob", 1)):
+            argv = ["--store", str(root), "export", "--version", who, "--out", str(out)]
+            assert main(argv) == 0
+            (task,) = [orjson.loads(line) for line in out.read_bytes().splitlines()]
+            span = shared.entities[index]
+            assert [(s["start"], s["end"]) for s in task["spans"]] == [(span.start, span.end)]
+    finally:
+        store.close()
