@@ -37,7 +37,9 @@ def read_index(root: Path) -> tuple[dict[str, ArticleSummary], str | None]:
         return {}, None
     try:
         table = data["articles"]
-        summaries = [ArticleSummary.from_dict(doc) for doc in table.values()]
+        # An entry without "versions" was written before versions (store.versions): it
+        # may describe another annotator's work as everyone's, so its file is read again.
+        summaries = [ArticleSummary.from_dict(doc) for doc in table.values() if "versions" in doc]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         return {}, f"{path} was malformed ({exc}); it is only a cache and is rebuilt"
     return {s.id: s for s in summaries}, None

@@ -140,6 +140,8 @@ class StreamedStore:
         try:
             for line in self._index:
                 found = match(line)
+                if line != _INDEX_TAIL and _VERSIONS not in line:
+                    return False  # written before versions: the store reads the files
                 if found is not None:
                     key = (int(found[2]), found[1])
                 elif line == _INDEX_TAIL:

@@ -144,3 +144,22 @@ def test_an_export_of_one_version_reads_decisions_still_in_the_journal(
             assert [(s["start"], s["end"]) for s in task["spans"]] == [(span.start, span.end)]
     finally:
         store.close()
+
+
+def test_an_index_written_before_versions_is_not_trusted(tmp_path: Path) -> None:
+    """An old index calls alice's work everyone's: the files are read again instead, so
+    bob's list and export do not show it as his."""
+    root = tmp_path / "store"
+    store, article_id = _store_with_one(root)
+    _, shared = store.get(article_id)
+    store.save_decision(article_id, decide(shared.entities[0], Status.ACCEPTED, "alice"))
+    store.close()
+    index = root / "index.json"
+    old = index.read_bytes().replace(b',"versions":{', b',"old":{')
+    assert old != index.read_bytes()
+    index.write_bytes(old)
+    with Store.open(root, readonly=True, annotator="bob") as bob:
+        assert bob.summary(article_id).status is ArticleStatus.NEW
+    out = tmp_path / "bob.jsonl"
+    assert main(["--store", str(root), "export", "--version", "bob", "--out", str(out)]) == 0
+    assert out.read_bytes() == b""  # bob's version is new: nothing to export
