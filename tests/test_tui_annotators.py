@@ -4,15 +4,20 @@ is what a hand computation gives."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from textual.geometry import Region
 
 from annotate.agreement import agreement, token_spans
 from annotate.model import Annotations, ArticleStatus, Span, Status
 from store import Store
+from store.reading import open_source
+from store.versions import GOLD, Viewer
 from tests.conftest import wait_for
 from tui.app import NewsreadApp
 from tui.cli.agreement_cmd import article_versions
+from tui.cli.review_cmd import review
 from tui.config import Settings
 from tui.screens.agreement import AgreementScreen
 
@@ -83,6 +88,27 @@ async def test_three_annotators_blind_views_and_agreement(
     total = 3 * n
     expected_alpha = 1 - (total - 1) * 8 / (total**2 - 16 - 16 - (total - 8) ** 2)
     assert report["alpha"] == pytest.approx(expected_alpha)
+
+    # a review resolves every conflict (the majority each time: Enter) into gold
+    asked = io.StringIO()
+    outcome = review(seeded_store, "rita", io.StringIO("\n" * 3), asked)
+    assert outcome == (1, 3, 3)  # one article, three conflicts, three keys (Enter)
+    assert "1* GPE" in asked.getvalue() and "alice, carol" in asked.getvalue()
+    gold = seeded_store.versions(article_id)["gold"]
+    resolved = [
+        (text[s.start : s.end], s.label) for s in gold.entities if s.status is Status.ACCEPTED
+    ]
+    assert resolved == [("Colombia", "GPE"), ("Russia", "GPE"), ("Diego Molano", "PERSON")]
+    source = open_source(settings.store, Viewer((GOLD,), merged=False))
+    try:
+        (listed,) = [a for a in source.listing() if a.id == article_id]
+        exported = source.docs(article_id).entities
+        assert listed.status == "done"
+        assert sorted((e["label"], e["status"]) for e in exported) == [
+            ("GPE", "accepted"), ("GPE", "accepted"), ("PERSON", "accepted")
+        ]  # fmt: skip
+    finally:
+        source.close()
 
     # the same figures in the app (palette: "Annotator agreement")
     app = NewsreadApp(seeded_store, Settings(store=settings.store, annotator="rita"), analyze=False)

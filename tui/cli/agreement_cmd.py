@@ -47,15 +47,17 @@ def register(subparsers: Any) -> None:
 
 def article_versions(store: Store) -> Iterator[ArticleVersions]:
     """Each article that two annotators or more have a version of, as the computation
-    takes it (articles with fewer are passed over without reading their files)."""
+    takes it (articles with fewer are passed over without reading their files; a
+    ``gold`` version, a review's result, is not an annotator's)."""
     from annotate.agreement import ArticleVersions
+    from store.versions import GOLD
 
     for summary in store.list_articles():
-        names = summary.names()
+        names = [n for n in summary.names() if n != GOLD]  # a review's result is no annotator
         if len(names) < 2:
             continue
         article, _ = store.get(summary.id)
-        versions = store.versions(summary.id)
+        versions = {n: v for n, v in store.versions(summary.id).items() if n != GOLD}
         sentences = next(iter(versions.values())).sentences  # the article's, in every version
         done = frozenset(n for n in names if summary.versions[n][0] == "done")
         yield ArticleVersions(article.id, article.title, article.text, versions, sentences, done)
