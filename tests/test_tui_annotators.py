@@ -19,7 +19,7 @@ from tui.app import NewsreadApp
 from tui.cli.agreement_cmd import article_versions
 from tui.cli.review_cmd import review
 from tui.config import Settings
-from tui.screens.agreement import AgreementScreen
+from tui.screens.report import ReportScreen
 
 # Each annotator's keys on the three suggestions, in reading order: Colombia, Russia,
 # Diego Molano (a = accept and move on, x = reject and move on, A = accept all).
@@ -114,12 +114,21 @@ async def test_three_annotators_blind_views_and_agreement(
     app = NewsreadApp(seeded_store, Settings(store=settings.store, annotator="rita"), analyze=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await app.run_action("agreement")
-        await wait_for(lambda: isinstance(app.screen, AgreementScreen))
+        await wait_for(lambda: isinstance(app.screen, ReportScreen))
         await pilot.pause()
         painted = "\n".join(
-            str(s) for s in app.screen.query_one("#agreement").render_lines(Region(0, 0, 108, 60))
+            str(s) for s in app.screen.query_one("#report").render_lines(Region(0, 0, 108, 60))
         )
         assert "alice · bob" in painted and f"{expected_alpha:.3f}" in painted
+        await pilot.press("escape")
+        # asked for, the others' choices on the open article, side by side
+        app.open_article(article_id)
+        await app.run_action("compare")
+        await pilot.pause()
+        table = app.screen.query_one("#report").render_lines(Region(0, 0, 108, 30))
+        rows = [line.text for line in table]
+        russia = next(r for r in rows if "“Russia”" in r)
+        assert [c.strip() for c in russia.split("│")[2:6]] == ["GPE", "GPE", "—", "GPE"]
 
 
 async def test_the_queue_puts_the_annotators_own_articles_first(

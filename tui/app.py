@@ -149,14 +149,43 @@ class NewsreadApp(App[None]):
         """Compute the agreement between annotators and show it (``newsread agreement``)."""
         from annotate.agreement import agreement
         from tui.cli.agreement_cmd import article_versions, renderables
-        from tui.screens.agreement import AgreementScreen
+        from tui.screens.report import ReportScreen
 
         try:
             parts = renderables(agreement(article_versions(self.store)))
         except (StoreError, KeyError) as exc:
             self.call_from_thread(self.say, f"agreement failed: {exc}", "error")
             return
-        self.call_from_thread(self.push_screen, AgreementScreen(parts))
+        self.call_from_thread(self.push_screen, ReportScreen(parts))
+
+    def action_compare(self) -> None:
+        """Show every annotator's choices on the open article (this annotator works blind
+        to them until they ask: ``annotate.review``)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        from annotate.review import items
+        from tui.screens.report import ReportScreen
+
+        article = self.main.article
+        if article is None:
+            return
+        versions = self.store.versions(article.id)
+        found = items(versions)
+        if not found:
+            self.say("no annotator has decided anything in this article yet")
+            return
+        table = Table(title=f"Every annotator's choices: {one_line(article.title)}")
+        table.add_column("item")
+        for name in versions:
+            table.add_column(one_line(name) or "(unnamed)")
+        for item in found:
+            kind, start, end, tag = item.key
+            what = one_line(article.text[start:end])[:40]
+            label = f"{kind} {one_line(tag)} “{what}”" if tag else f"{kind} “{what}”"
+            choices = [item.choices[n] for n in versions]
+            table.add_row(Text(label), *(Text(one_line(c) if c else "—") for c in choices))
+        self.push_screen(ReportScreen([table]))
 
     def action_help(self) -> None:
         """Show every key."""

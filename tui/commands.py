@@ -22,6 +22,7 @@ ACTIONS = (
     ("Set the focused quote's speaker", "speaker"),
     ("Mark or clear the focused quote's cue", "cue"),
     ("Annotator agreement", "app.agreement"),
+    ("Compare with the other annotators", "app.compare"),
     ("Show every key", "app.help"),
 )
 

@@ -1,5 +1,6 @@
-"""The agreement screen (palette: "Annotator agreement"): ``newsread agreement``'s tables
-in the app, computed in a worker so the app never waits on it."""
+"""A report in a modal screen: the agreement between annotators (palette: "Annotator
+agreement", ``newsread agreement``'s tables) and the other annotators' choices on the
+open article (palette: "Compare with the other annotators")."""
 
 from __future__ import annotations
 
@@ -13,18 +14,18 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-class AgreementScreen(ModalScreen[None]):
-    """The agreement report (rich tables of plain text); escape or q closes it."""
+class ReportScreen(ModalScreen[None]):
+    """Rich renderables of plain text (never markup); escape or q closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "dismiss(None)", "Close"),
     ]
 
     DEFAULT_CSS = """
-    AgreementScreen {
+    ReportScreen {
         align: center middle;
     }
-    AgreementScreen > VerticalScroll {
+    ReportScreen > VerticalScroll {
         width: 110;
         max-width: 100%;
         height: 90%;
@@ -40,4 +41,4 @@ class AgreementScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(Group(*self.parts), id="agreement")
+            yield Static(Group(*self.parts), id="report")
