@@ -229,7 +229,7 @@ def test_every_cli_command_writes_only_safe_text(tmp_path: Path) -> None:
         in (first)
     )
     assert "empty\\x1b]0;PWNED\\x07\\u202egnp.exe\\u202c\\u2066x\\u2069\\nline.txt: empty" in first
-    assert "imported 2 articles" in first  # the clean record and the hostile file name
+    assert "imported 2 new articles" in first  # the clean record and the hostile file name
     assert "x\\x1b]2;TITLE\\x1b\\bob.txt: no such file" in outputs[commands[6]]
 
 

@@ -130,10 +130,11 @@ class Worker:
     def step(self) -> str:
         store, rng = self.store, self.rng
         article_id = rng.choice([s.id for s in store.list_articles()])
-        article, annotations = store.get(article_id)
-        todo = pending(store, article_id)
-        roll = rng.random()
         who = rng.choice(["ann", "bob", None])
+        version = who or ""  # each decides on their own version (store.versions)
+        article, annotations = store.get(article_id, version)
+        todo = [s for s in annotations.entities if s.status is Status.PENDING]
+        roll = rng.random()
         when = 1_700_000_000.0 + rng.randrange(50)
         if roll < 0.3 and todo:
             span = rng.choice(todo)
@@ -173,14 +174,14 @@ class Worker:
             edit = make_edit("tag", [], [statement], who, when)
             kind = "tag"
         elif roll < 0.9:
-            if not store.undo(article_id):
+            if not store.undo(article_id, version):
                 return "skip"
             if rng.random() < 0.5:  # a redo has to follow its undo
-                store.redo(article_id)
+                store.redo(article_id, version)
                 return "redo"
             return "undo"
         else:
-            return "redo" if store.redo(article_id) else "skip"
+            return "redo" if store.redo(article_id, version) else "skip"
         store.save_decision(article_id, edit)
         return kind
 

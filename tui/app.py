@@ -28,11 +28,13 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
+from annotate.assignment import assigned
 from annotate.edits import Edit, EditConflict
 from annotate.limits import ARTICLE_BUDGET_S
 from annotate.model import Annotations, Article, Statement
-from annotate.terminal_text import escape
-from store import Store, StoreError
+from annotate.terminal_text import escape, one_line
+from store import ArticleSummary, Store, StoreError
+from store.versions import Viewer
 from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
@@ -67,6 +69,7 @@ class NewsreadApp(App[None]):
     def __init__(self, store: Store, settings: Settings, *, analyze: bool = True) -> None:
         super().__init__()
         self.store = store
+        store.viewer = Viewer.of(settings.annotator)  # blind: this annotator's version only
         self.settings = settings
         self.analyze_in_background = analyze
         self.analysis_requests: queue.Queue[str | None] = queue.Queue()
@@ -114,6 +117,8 @@ class NewsreadApp(App[None]):
         if self.store.readonly and not self.store.notices:
             self.say("This store is open read-only: decisions cannot be saved.", "warning")
         summaries = self.store.list_articles()
+        if self.settings.overlap:  # this annotator's queue first (annotate.assignment)
+            summaries.sort(key=lambda s: not self.is_mine(s))
         touched = max((s for s in summaries if s.updated), key=lambda s: s.updated, default=None)
         start = touched.id if touched else (summaries[0].id if summaries else None)
         self.main.model_state = "model not loaded" if self.analyze_in_background else "analysis off"
@@ -138,11 +143,62 @@ class NewsreadApp(App[None]):
         timeout = 4 if severity == "information" else 12
         self.notify(escape(message), severity=severity, timeout=timeout, markup=False)
 
+    @work(thread=True, exclusive=True, group="agreement", name="agreement")
+    def action_agreement(self) -> None:
+        """Compute the agreement between annotators and show it (``newsread agreement``)."""
+        from annotate.agreement import agreement
+        from tui.cli.agreement_cmd import article_versions, renderables
+        from tui.screens.report import ReportScreen
+
+        try:
+            parts = renderables(agreement(article_versions(self.store)))
+        except (StoreError, KeyError) as exc:
+            self.call_from_thread(self.say, f"agreement failed: {exc}", "error")
+            return
+        self.call_from_thread(self.push_screen, ReportScreen(parts))
+
+    def action_compare(self) -> None:
+        """Show every annotator's choices on the open article (this annotator works blind
+        to them until they ask: ``annotate.review``)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        from annotate.review import items
+        from tui.screens.report import ReportScreen
+
+        article = self.main.article
+        if article is None:
+            return
+        versions = self.store.versions(article.id)
+        found = items(versions)
+        if not found:
+            self.say("no annotator has decided anything in this article yet")
+            return
+        table = Table(title=f"Every annotator's choices: {one_line(article.title)}")
+        table.add_column("item")
+        for name in versions:
+            table.add_column(one_line(name) or "(unnamed)")
+        for item in found:
+            kind, start, end, tag = item.key
+            what = one_line(article.text[start:end])[:40]
+            label = f"{kind} {one_line(tag)} “{what}”" if tag else f"{kind} “{what}”"
+            choices = [item.choices[n] for n in versions]
+            table.add_row(Text(label), *(Text(one_line(c) if c else "—") for c in choices))
+        self.push_screen(ReportScreen([table]))
+
     def action_help(self) -> None:
         """Show every key."""
         from tui.screens.help import HelpScreen  # loaded on first use
 
         self.push_screen(HelpScreen(self.main))
+
+    def is_mine(self, summary: ArticleSummary) -> bool:
+        """Whether the article is this annotator's: assigned to them by the overlap
+        setting, or already in their version (the filter ``status:mine``)."""
+        settings = self.settings
+        return settings.annotator in summary.versions or assigned(
+            summary.id, settings.annotator, settings.team, settings.overlap
+        )
 
     # -- articles and decisions ---------------------------------------------------------
     def open_article(self, article_id: str) -> None:

@@ -28,6 +28,10 @@ ACTIONS = (
     ("Set the focused quote's speaker", "speaker",
      "Pick a person or organisation, mark a phrase in the text, or none (s)"),
     ("Mark or clear the focused quote's cue", "cue", "The reporting verb, e.g. said (c)"),
+    ("Annotator agreement", "app.agreement",
+     "Exact and overlap F1, Cohen's kappa and Krippendorff's alpha between the versions"),
+    ("Compare with the other annotators", "app.compare",
+     "Every annotator's choice on the open article's items, side by side"),
     ("Show every key", "app.help", "Every key with its binding id, and what the marks mean (?)"),
 )  # fmt: skip
 

@@ -21,11 +21,27 @@ from typing import Any
 from annotate.detect.nlp import ModelNotAvailable, check_model
 from store import StoreError
 from tui import trace
-from tui.cli import analyze_cmd, config_cmd, export_cmd, import_cmd, stats_cmd
+from tui.cli import (
+    agreement_cmd,
+    analyze_cmd,
+    config_cmd,
+    export_cmd,
+    import_cmd,
+    review_cmd,
+    stats_cmd,
+)
 from tui.cli.common import fail
 from tui.config import ConfigError, Settings, check_settings, load_settings
 
-COMMANDS: tuple[ModuleType, ...] = (analyze_cmd, import_cmd, export_cmd, stats_cmd, config_cmd)
+COMMANDS: tuple[ModuleType, ...] = (
+    analyze_cmd,
+    import_cmd,
+    export_cmd,
+    stats_cmd,
+    agreement_cmd,
+    review_cmd,
+    config_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,7 +114,7 @@ def run_app(settings: Settings) -> int:
     from tui.startup import ensure_seeds
 
     try:
-        store = Store.open(settings.store, on_rewrite=KeptLines())
+        store = Store.open(settings.store, on_rewrite=KeptLines(), annotator=settings.annotator)
     except StoreError as exc:
         return fail(str(exc))
     trace.mark("store_open")

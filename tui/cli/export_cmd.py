@@ -7,6 +7,12 @@ Filters: ``--status`` (article status; default: in progress and done, i.e. every
 article with a decision), ``--since`` (articles with a decision at or after that
 time), ``--label`` (entities with these labels; articles without one are skipped),
 ``--annotator`` (decisions recorded for that person; articles without one skipped).
+
+Which version of each article (``store.versions``): ``--version NAME`` exports NAME's
+decisions, ``--version gold`` the reviewed ``gold`` version where there is one, else
+the current annotator's (``newsread --annotator NAME``); without it, the same, and an
+article that has neither is exported with every annotator's decisions merged, as
+before versions existed.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from tui.cli.common import fail
 
 if TYPE_CHECKING:
     from annotate.export.source import ArticleSource
+    from store.versions import Viewer
     from tui.config import Settings
 
 FORMATS = ("jsonl", "jsonl-rel", "spacy", "conll", "textcat")
@@ -57,6 +64,12 @@ def register(subparsers: Any) -> None:
         dest="only_annotator",
         metavar="NAME",
         help="only decisions recorded for NAME",
+    )
+    parser.add_argument(
+        "--version",
+        metavar="NAME",
+        help="whose version: an annotator's name, or gold (gold where reviewed, else yours); "
+        "default: gold, else yours, else the merged decisions",
     )
     parser.add_argument(
         "--label",
@@ -120,6 +133,17 @@ def parse_since(value: str | None) -> float | None:
         ) from None
 
 
+def export_viewer(version: str | None, annotator: str) -> Viewer:
+    """The version of each article an export takes (see the module)."""
+    from store.versions import GOLD, Viewer
+
+    if version is None:
+        return Viewer((GOLD, annotator), merged=True)
+    if version == GOLD:
+        return Viewer((GOLD, annotator), merged=False)
+    return Viewer((version,), merged=False)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread export``."""
     from annotate.export import training, writers
@@ -139,10 +163,11 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"--eval-split {args.eval_split} must be at least 0 and below 1")
     selection = Selection.of(_split(args.label), args.only_annotator)
     try:
+        viewer = export_viewer(args.version, settings.annotator)
         if args.format in ("jsonl", "jsonl-rel"):
-            store: ArticleSource = open_source(settings.store)
+            store: ArticleSource = open_source(settings.store, viewer)
         else:
-            store = Store.open(settings.store, readonly=True)
+            store = Store.open(settings.store, readonly=True, viewer=viewer)
     except StoreError as exc:
         return fail(str(exc))
     try:

@@ -294,7 +294,7 @@ class ArticleScreen(Screen[None]):
 
     def _apply_filter(self, query: str) -> None:
         # The reader stays on the open article while the query is typed.
-        self.article_list.set_filter(parse_filter(query, self._search_index))
+        self.article_list.set_filter(parse_filter(query, self._search_index, self.newsread.is_mine))
         self.progress = replace(self.progress, shown=self.article_list.row_count)
         self._show_match_count()
 
