@@ -196,6 +196,27 @@ class NewsreadApp(App[None]):
         action = edit.action.removeprefix("undo ")
         self.say(f"undone: {action}" if back else f"redone: {action}")
 
+    def propagate_last_decision(self) -> None:
+        """Apply the open article's last decision to every other mention of its text
+        (``annotate.actions.propagate``): one decision, one undo, the count shown."""
+        from annotate import actions
+
+        article, screen = self.main.article, self.main
+        if article is None:
+            return
+        history, cursor = self.store.history(article.id)
+        source = actions.find(screen.annotations, actions.last_decided(history, cursor))
+        found = actions.propagate(
+            screen.annotations, article.text, source.id if source else None, screen.annotator
+        )
+        if source is None or found is None:
+            what = f"'{source.text(article.text)}'" if source else "the last decision"
+            self.say(f"no other mention of {what} to change")
+            return
+        edit, _count = found
+        screen.apply_decision(edit, then=screen.reader.focused_id)
+        self.say(f"{edit.action} of '{source.text(article.text)}'")
+
     def _summary_changed(self, old: ArticleSummary, new: ArticleSummary) -> None:
         self._status_counts[old.status] -= 1
         self._status_counts[new.status] += 1

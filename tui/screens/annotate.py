@@ -88,6 +88,8 @@ class AnnotateScreen(Screen[None]):
                 tooltip="Tag the focused quote, or the sentence of the focused span"),
         Binding("A", "accept_all", "Accept all", id="accept_all", show=False,
                 tooltip="Accept every pending suggestion of the article"),
+        Binding("m", "propagate", "All mentions", id="propagate", show=False,
+                tooltip="Apply the last decision to every other mention of its text"),
         Binding("u,ctrl+z", "undo", "Undo", id="undo",
                 tooltip="Undo the article's last decision (also after a restart)"),
         Binding("ctrl+y", "redo", "Redo", id="redo", show=False, tooltip="Redo"),
@@ -264,6 +266,9 @@ class AnnotateScreen(Screen[None]):
 
     def action_accept_all(self) -> None:
         self.apply_decision(actions.accept_all(self.annotations, self.annotator))
+
+    def action_propagate(self) -> None:
+        self.newsread.propagate_last_decision()
 
     def action_undo(self) -> None:
         self.newsread.step_history(back=True)
