@@ -270,26 +270,29 @@ def tag(
     return make_edit("tag " + ",".join(wanted) if wanted else "untag", before, after, annotator)
 
 
-def mentions(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Every other place ``text[start:end]`` occurs as a whole word (or words).
+def occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Every place ``needle`` occurs in ``text`` as a whole word (or words).
 
-    A mention must not continue a word on either side (``Molano`` is not in
-    ``Molanos``), so a decision never lands on part of a longer word.
+    A match must not continue a word on either side (``Molano`` is not in ``Molanos``),
+    so a decision never lands on part of a longer word.
     """
-    needle = text[start:end]
     if not needle.strip():
         return []
     found = []
+    head, tail = needle[0].isalnum(), needle[-1].isalnum()
     for match in re.finditer(re.escape(needle), text):
         s, e = match.span()
-        if (s, e) == (start, end):
-            continue
-        if (needle[0].isalnum() and s > 0 and text[s - 1].isalnum()) or (
-            needle[-1].isalnum() and e < len(text) and text[e].isalnum()
+        if (head and s > 0 and text[s - 1].isalnum()) or (
+            tail and e < len(text) and text[e].isalnum()
         ):
             continue
         found.append((s, e))
     return found
+
+
+def mentions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Every other whole-word place where ``text[start:end]`` occurs (:func:`occurrences`)."""
+    return [found for found in occurrences(text, text[start:end]) if found != (start, end)]
 
 
 def last_decided(history: Sequence[Edit], cursor: int) -> str | None:

@@ -14,6 +14,7 @@ import pytest
 from annotate.detect.nlp import load_model
 from annotate.learn.examples import Converted, Decided, reference_doc, to_examples
 from annotate.learn.heldout import eval_score, read_heldout, split, write_heldout
+from annotate.learn.lexicon import Lexicon
 from annotate.learn.scoring import Prf, score_sets
 from annotate.learn.training import (
     BudgetExceeded,
@@ -23,7 +24,7 @@ from annotate.learn.training import (
     check_data,
     train,
 )
-from annotate.model import Annotations, Article, Span, Status
+from annotate.model import Annotations, Article, Origin, Span, Status
 
 
 def _span(text: str, part: str, label: str, status: Status = Status.ACCEPTED) -> Span:
@@ -181,3 +182,29 @@ def test_a_budget_that_ends_later_stops_there() -> None:
         clock=clock,
     )
     assert trained.stopped_by_budget and trained.epochs == 1 and trained.steps == 3
+
+
+def test_the_lexicon_suggests_accepted_names_elsewhere_and_forgets_undone_ones() -> None:
+    lexicon = Lexicon()
+    first = _decided(TEXT, ("Ann Lee", "PERSON", Status.ACCEPTED), ("Oslo", "GPE", Status.REJECTED))
+    assert lexicon.update("one", first.article.text, first.annotations)
+    assert not lexicon.update("one", first.article.text, first.annotations)  # no change
+    other = "Later Ann Lee and Ann Leeds went to Oslo with Ann Lee."
+    existing = Annotations(entities=(_span(other, "Ann Lee", "ORG", Status.PENDING),))
+    found = lexicon.suggest(other, existing)
+    last = other.rindex("Ann Lee")
+    # the free whole-word mention only: not "Ann Leeds", not one an entity already covers,
+    # not the rejected Oslo
+    assert [(s.start, s.end, s.label, s.origin, s.status) for s in found] == [
+        (last, last + 7, "PERSON", Origin.LEARNED, Status.PENDING)
+    ]
+    assert lexicon.update("one", first.article.text, Annotations())  # undone
+    assert lexicon.suggest(other, Annotations()) == ()
+
+
+def test_the_label_most_often_accepted_wins() -> None:
+    lexicon = Lexicon()
+    for n, label in enumerate(["ORG", "PERSON", "PERSON"]):
+        item = _decided(f"Story {n}: Molano spoke.", ("Molano", label, Status.ACCEPTED))
+        lexicon.update(str(n), item.article.text, item.annotations)
+    assert lexicon.labels() == {"Molano": "PERSON"}

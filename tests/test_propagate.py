@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from annotate import actions
 from annotate.edits import apply_edit
+from annotate.learn.lexicon import learned
 from annotate.model import Annotations, Article, Origin, Span, Status
 from store import Store
+from tests.conftest import wait_for
 from tui.app import NewsreadApp
 from tui.config import Settings
 
@@ -126,3 +129,43 @@ async def test_one_key_fixes_every_mention_and_one_undo_removes_it(
         assert undone[_at("Molano", 1)] == ("PERSON", Status.ACCEPTED)  # the relabel stays
         assert undone[_at("Molano", 2)] == ("ORG", Status.PENDING)
         assert _at("Molano", 4) not in undone
+
+
+SECOND = "Caracas answers\n\nMolano visited Caracas, and Molano spoke."
+
+
+async def test_a_decision_becomes_a_learned_suggestion_in_the_next_article_and_undo_removes_it(
+    store: Store, settings: Settings
+) -> None:
+    first = replace(Article.from_text(TEXT), analysis={"model": "test", "version": "0"})
+    second = replace(Article.from_text(SECOND), analysis={"model": "test", "version": "0"})
+    caracas = SECOND.index("Caracas", 10)
+    store.add_articles(
+        [
+            (first, _suggested()),
+            (second, Annotations(entities=(Span(caracas, caracas + 7, "GPE"),))),
+        ]
+    )
+    molanos = [(m.start(), m.end()) for m in re.finditer("Molano", SECOND)]
+
+    def learned_in_second() -> set[tuple[int, int, str]]:
+        return learned(store.get(second.id)[1].entities)
+
+    app = NewsreadApp(store, settings, analyze=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.main.article is not None and app.main.article.id == first.id
+        while app.main.focused_item is None or app.main.focused_item.start != _at("Molano", 1)[0]:
+            await pilot.press("tab")
+        await pilot.press(str(list(settings.labels).index("PERSON") + 1), "m")
+        await pilot.press("j")  # the next article
+        assert app.main.article is not None and app.main.article.id == second.id
+        assert app.learned is not None
+        await wait_for(lambda: learned_in_second() == {(s, e, "PERSON") for s, e in molanos})
+        await pilot.pause()
+        shown = {(e.start, e.end) for e in app.main.annotations.entities if e.origin == "learned"}
+        assert shown == set(molanos)  # on screen, pending, to accept or reject
+        await pilot.press("k", "u", "u")  # back, undo the propagation and the relabel
+        await pilot.press("j")
+        await wait_for(lambda: not learned_in_second())
+        assert [e.label for e in store.get(second.id)[1].entities] == ["GPE"]

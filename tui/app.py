@@ -29,13 +29,14 @@ from textual.worker import get_current_worker
 
 from annotate.edits import Edit, EditConflict
 from annotate.limits import ARTICLE_BUDGET_S
-from annotate.model import Annotations, Article, ArticleStatus, Statement
+from annotate.model import Annotations, Article, ArticleStatus, Statement, Status
 from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
 from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
 from tui.config import Settings
+from tui.learned import LearnedReady, LearnedSuggestions, without_learned
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
 from tui.widgets.article_view import ArticleView
@@ -73,6 +74,8 @@ class NewsreadApp(App[None]):
         self._status_counts: Counter[ArticleStatus] = Counter()
         self._status_line = ""
         self._collector = IdleCollector(self.call_after_refresh)
+        self.learned: LearnedSuggestions | None = None
+        """Learned suggestions (``tui.learned``), started after the first paint."""
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen()
@@ -92,6 +95,8 @@ class NewsreadApp(App[None]):
         # What was frozen stays frozen: unfreezing makes the next full collection scan
         # the ~200,000 objects of the app and model, 170 ms measured on quitting.
         gc.enable()
+        if self.learned is not None:
+            self.learned.stop()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -125,6 +130,11 @@ class NewsreadApp(App[None]):
         self._collector.start()
         self.set_interval(CHECK_EVERY_S, self._collector.tick, name="idle-gc")
         self.mount(LabelPalette())
+        if not self.store.readonly:
+            self.learned = LearnedSuggestions(self.store, self.post_message)
+            self.learned.start()
+            if self.main.article is not None:
+                self.learned.opened(self.main.article.id)
         if self.analyze_in_background and not self.store.readonly:
             self._model_state = "model loading…"
             self.update_status()
@@ -155,6 +165,8 @@ class NewsreadApp(App[None]):
             self.say(f"cannot open article {article_id}: {exc}", "error")
             return
         self.main.show_article(article, annotations)
+        if self.learned is not None:
+            self.learned.opened(article_id)
         if article.analysis is None:
             self._priority = article_id
             self._wake.set()
@@ -173,6 +185,8 @@ class NewsreadApp(App[None]):
             self.say(f"NOT SAVED: {exc}", "error")
             return None
         self._summary_changed(old, self.store.summary(article_id))
+        if self.learned is not None:
+            self.learned.decided(article_id)
         return annotations
 
     def step_history(self, *, back: bool) -> None:
@@ -191,6 +205,8 @@ class NewsreadApp(App[None]):
             return
         annotations, edit = result
         self._summary_changed(old, self.store.summary(article.id))
+        if self.learned is not None:
+            self.learned.decided(article.id)
         # Focus what the step changed back (a statement is not focusable in the reader).
         touched = [i.id for i in edit.after if not isinstance(i, Statement)]
         self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
@@ -343,6 +359,34 @@ class NewsreadApp(App[None]):
             self.main.article, _ = self.store.get(article.id)
             self.main.refresh_annotations(merged)
             trace.mark("highlights")
+
+    def on_learned_ready(self, message: LearnedReady) -> None:
+        """Store an article's learned suggestions next to the model's pending ones."""
+        article_id = message.article_id
+        try:
+            article, annotations = self.store.get(article_id)
+            old = self.store.summary(article_id)
+            if article.analysis is None or old.status is ArticleStatus.DONE:
+                return
+            pending = without_learned(annotations)  # the rest, as of now (not of the job)
+            spans = [
+                s
+                for s in message.spans
+                if not any(e.overlaps(s.start, s.end) for e in pending.entities)
+            ]
+            suggested = Annotations(
+                entities=(*[e for e in pending.entities if e.status is Status.PENDING], *spans),
+                quotes=tuple(q for q in annotations.quotes if q.status is Status.PENDING),
+                sentences=annotations.sentences,
+            )
+            merged = self.store.save_analysis(article_id, suggested, dict(article.analysis))
+        except StoreError as exc:
+            self.say(str(exc), "error")
+            return
+        self._summary_changed(old, self.store.summary(article_id))
+        shown = self.main.article
+        if shown is not None and shown.id == article_id:
+            self.main.refresh_annotations(merged, focus=self.main.reader.focused_id)
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         self.say(message.error, "error")
