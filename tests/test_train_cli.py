@@ -259,3 +259,13 @@ async def test_the_app_with_a_trained_model_replaces_pending_suggestions_only(
     assert len([e for e in before[worked].entities if e.status != "pending"]) == 4
     assert main(["--store", str(root), "export", "--out", str(tmp_path / "after.jsonl")]) == 0
     assert (tmp_path / "after.jsonl").read_bytes() == (tmp_path / "before.jsonl").read_bytes()
+
+
+def test_an_unwritable_models_folder_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "store"
+    _store(root, done=6)
+    (root / "models").write_text("not a folder", encoding="utf-8")
+    assert _train(root, "--epochs", "1") == 2
+    assert "cannot write into" in _one_line_error(capsys)

@@ -103,6 +103,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"{exc}; the current model stays in use", 1)
     except ModelNotAvailable as exc:
         return fail(str(exc))
+    except OSError as exc:  # the models folder cannot be written (full disk, permissions)
+        return fail(f"cannot write into {models}: {exc}; no model was saved")
 
 
 def _read_decided(path: Path) -> tuple[dict[str, Decided], dict[str, Decided]] | str:
