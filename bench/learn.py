@@ -11,7 +11,8 @@ match, offsets and label (``annotate.learn.scoring``).  Prints one JSON line:
 * ``train_s``: wall time of ``newsread train`` (target <= 600 on 2 shared cores);
 * ``docs``: documents imported, held out by the store, scored here;
 * ``curve``: the entity F of ``newsread train --curve`` at 25/50/75/100 % (on the store's
-  held-out documents, as the command prints it), ``curve_s`` its wall time.
+  held-out documents, as the command prints it), ``curve_s`` its wall time and
+  ``curve_epochs`` the epochs each point got (fewer than asked: the budget cut it short).
 
 The base model speaks OntoNotes; wikigold has PER/ORG/LOC/MISC.  Its labels are mapped:
 PERSON -> PER; ORG -> ORG; GPE, LOC, FAC -> LOC; NORP, EVENT, WORK_OF_ART, PRODUCT,
@@ -107,6 +108,7 @@ def main() -> None:
         trained_f = evaluate(load_model(str(model.path)), gold).overall.f
 
         curve: list[float] = []
+        curve_epochs: list[int] = []
         curve_s = 0.0
         if not args.no_curve:
             started = time.perf_counter()
@@ -117,8 +119,9 @@ def main() -> None:
                 )
             curve_s = time.perf_counter() - started
             assert code == 0, printed.getvalue()
-            rows = re.findall(r"^\s+(\d+)%\s+\d+\s+([0-9.]+)", printed.getvalue(), re.M)
+            rows = re.findall(r"^\s+\d+%\s+\d+\s+(\d+)\s+([0-9.]+)", printed.getvalue(), re.M)
             curve = [round(float(f), 4) for _, f in rows]
+            curve_epochs = [int(e) for e, _ in rows]
 
     print(
         json.dumps(
@@ -135,6 +138,7 @@ def main() -> None:
                 "epochs": model.meta["training"]["epochs"],
                 "curve": curve,
                 "curve_s": round(curve_s, 1),
+                "curve_epochs": curve_epochs,
                 "store_table_f": {
                     "base": model.meta["scores"]["base"]["overall"]["f"],
                     "trained": model.meta["scores"]["trained"]["overall"]["f"],

@@ -246,11 +246,13 @@ def _curve(
     from annotate.learn.training import TrainingError, train
 
     ordered = sorted(train_items, key=lambda i: eval_score(i.article.id, seed=1))
-    rows: list[tuple[float, int, float]] = []
+    rows: list[tuple[float, int, float, int]] = []
+    reserve = SAVE_RESERVE_S  # per point, for scoring it: measured after the first
     for index, share in enumerate(CURVE):
         count = max(1, math.ceil(share * len(ordered)))
         left = sum(CURVE[index:])
-        budget = (deadline - time.monotonic()) * share / left
+        spare = deadline - time.monotonic() - reserve * (len(CURVE) - index)
+        budget = spare * share / left
         with _progress_bar(f"{share:.0%} of the data") as progress:
             try:
                 trained = train(
@@ -265,28 +267,32 @@ def _curve(
                     raise
                 print(f"newsread: {share:.0%}: {escape(str(exc))}", file=sys.stderr)
                 continue
-        rows.append((share, count, evaluate(trained.nlp, eval_items).overall.f))
+        scoring = time.monotonic()
+        f = evaluate(trained.nlp, eval_items).overall.f
+        reserve = 1.5 * (time.monotonic() - scoring) + 1.0
+        rows.append((share, count, f, trained.epochs))
     print(escape(render_curve(rows, len(eval_items))))
     return 0
 
 
-def render_curve(rows: Sequence[tuple[float, int, float]], eval_count: int) -> str:
-    """The learning curve as text: share, articles, entity F, change, and the trend."""
+def render_curve(rows: Sequence[tuple[float, int, float, int]], eval_count: int) -> str:
+    """The learning curve as text: share, articles, epochs, entity F, change, and the
+    trend (fewer epochs than asked: the budget cut that point short)."""
     lines = [
         f"entity F on {eval_count} held-out done articles",
         "",
-        "  data  articles  F      change",
+        "  data  articles  epochs  F      change",
     ]
     previous: float | None = None
-    for share, count, f in rows:
+    for share, count, f, epochs in rows:
         change = "" if previous is None else f"{f - previous:+.3f}"
-        lines.append(f"  {share:>4.0%}  {count:>8}  {f:.3f}  {change}")
+        lines.append(f"  {share:>4.0%}  {count:>8}  {epochs:>6}  {f:.3f}  {change}")
         previous = f
     lines += ["", trend(rows)]
     return "\n".join(lines)
 
 
-def trend(rows: Sequence[tuple[float, int, float]]) -> str:
+def trend(rows: Sequence[tuple[float, int, float, int]]) -> str:
     """What the last step of the curve says about annotating more."""
     if len(rows) < 2:
         return "trend: too few points to tell"
