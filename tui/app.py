@@ -17,6 +17,7 @@ import time
 from collections import Counter
 from collections.abc import Mapping
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -46,6 +47,13 @@ from tui.widgets.text_lines import TextLines
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+
+def _stale(analysis: Mapping[str, Any], info: Mapping[str, str], summary: ArticleSummary) -> bool:
+    """True when a trained model should suggest again: another model made the article's
+    suggestions, it is not done, and its analysis was not skipped (over the budget)."""
+    other = (analysis.get("model"), analysis.get("version")) != (info["model"], info["version"])
+    return other and summary.status is not ArticleStatus.DONE and "skipped" not in analysis
 
 
 class NewsreadApp(App[None]):
@@ -292,16 +300,19 @@ class NewsreadApp(App[None]):
             return
         self.post_message(ModelLoaded(name, time.perf_counter() - started))
         info = model_label(nlp)
-        trained = is_model_path(name)
-        queue = iter(
-            [
-                s.id
-                for s in self.store.list_articles()
-                if not s.analysed or (trained and s.status is not ArticleStatus.DONE)
-            ]
-        )
+        queue = iter([s.id for s in self.store.list_articles() if not s.analysed])
         labels = tuple(self.settings.labels)  # the config may restrict the label set
         done: set[str] = set()
+        trained = is_model_path(name)  # a trained model: suggest again where another did
+        if trained:
+            again = [s.id for s in self.store.list_articles() if s.analysed]
+            queue = chain(queue, again)
+
+        def analysed(article: Article) -> bool:
+            if article.analysis is None:
+                return False
+            return not trained or not _stale(article.analysis, info, self.store.summary(article.id))
+
         runner = BudgetedRunner()  # quitting never waits for an analysis
         while not worker.is_cancelled:
             article_id, self._priority = self._priority, None  # the open article first
@@ -314,9 +325,7 @@ class NewsreadApp(App[None]):
             done.add(article_id)
             try:
                 article, _ = self.store.get(article_id)
-                if article.analysis is not None and not (
-                    trained and _stale(article.analysis, info, self.store.summary(article_id))
-                ):
+                if analysed(article):
                     continue
                 found = runner.run(
                     partial(_suggestions, nlp, article, labels),
@@ -393,13 +402,6 @@ class NewsreadApp(App[None]):
         if message.article_id is None:
             self._model_state = "no model"
             self.update_status()
-
-
-def _stale(analysis: Mapping[str, Any], info: Mapping[str, str], summary: ArticleSummary) -> bool:
-    """True when a trained model should suggest again: another model made the article's
-    suggestions, it is not done, and its analysis was not skipped (over the budget)."""
-    other = (analysis.get("model"), analysis.get("version")) != (info["model"], info["version"])
-    return other and summary.status is not ArticleStatus.DONE and "skipped" not in analysis
 
 
 def _suggestions(nlp: Language, article: Article, labels: tuple[str, ...]) -> list[Annotations]:
