@@ -20,11 +20,13 @@ from typing import Any, Self
 
 
 class Origin(StrEnum):
-    """Who proposed a span: the statistical model, a correction rule, or a person."""
+    """Who proposed a span: the statistical model, a correction rule, a person, or what
+    people decided elsewhere in the corpus (``learned``: ``annotate.learn.lexicon``)."""
 
     MODEL = "model"
     RULE = "rule"
     USER = "user"
+    LEARNED = "learned"
 
 
 class Status(StrEnum):

@@ -18,9 +18,10 @@ import gc
 import queue
 import time
 from collections import deque
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import events, work
 from textual.app import App
@@ -31,7 +32,7 @@ from textual.worker import get_current_worker
 from annotate.assignment import assigned
 from annotate.edits import Edit, EditConflict
 from annotate.limits import ARTICLE_BUDGET_S
-from annotate.model import Annotations, Article, Statement
+from annotate.model import Annotations, Article, ArticleStatus, Statement, Status
 from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
 from store.versions import Viewer
@@ -39,12 +40,20 @@ from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
 from tui.config import Settings
+from tui.learned import LearnedReady, LearnedSuggestions, without_learned
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
 from tui.widgets.palette import LabelPalette
 
 if TYPE_CHECKING:
     from spacy.language import Language
+
+
+def _stale(analysis: Mapping[str, Any], info: Mapping[str, str], summary: ArticleSummary) -> bool:
+    """True when a trained model should suggest again: another model made the article's
+    suggestions, it is not done, and its analysis was not skipped (over the budget)."""
+    other = (analysis.get("model"), analysis.get("version")) != (info["model"], info["version"])
+    return other and summary.status is not ArticleStatus.DONE and "skipped" not in analysis
 
 
 class NewsreadApp(App[None]):
@@ -77,6 +86,8 @@ class NewsreadApp(App[None]):
         self.analysis_budget_s = ARTICLE_BUDGET_S
         """Seconds one article's analysis may take before it is stored as skipped."""
         self._collector = IdleCollector(self.call_after_refresh)
+        self.learned: LearnedSuggestions | None = None
+        """Learned suggestions (``tui.learned``), started after the first paint."""
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen()
@@ -102,6 +113,8 @@ class NewsreadApp(App[None]):
         # the ~200,000 objects of the app and model, 170 ms measured on quitting.
         gc.enable()
         self.analysis_requests.put(None)  # an idle worker waits on the queue: let it end
+        if self.learned is not None:
+            self.learned.stop()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -134,6 +147,11 @@ class NewsreadApp(App[None]):
         self._collector.start()
         self.set_interval(CHECK_EVERY_S, self._collector.tick, name="idle-gc")
         self.main.mount(LabelPalette())  # its Changed message goes to the screen
+        if not self.store.readonly:
+            self.learned = LearnedSuggestions(self.store, self.post_message)
+            self.learned.start()
+            if self.main.article is not None:
+                self.learned.opened(self.main.article.id)
         if self.analyze_in_background and not self.store.readonly:
             self.main.model_state = "model loading…"
             self.run_analysis()
@@ -209,6 +227,8 @@ class NewsreadApp(App[None]):
             self.say(f"cannot open article {article_id}: {exc}", "error")
             return
         self.main.show_article(article, annotations, self.store.summary(article_id))
+        if self.learned is not None:
+            self.learned.opened(article_id)
         if article.analysis is None:
             self.analysis_requests.put(article_id)
 
@@ -225,6 +245,8 @@ class NewsreadApp(App[None]):
             self.say(f"NOT SAVED: {exc}", "error")
             return None
         self.main.summary_changed(old, self.store.summary(article_id), annotations)
+        if self.learned is not None:
+            self.learned.decided(article_id)
         return annotations
 
     def step_history(self, *, back: bool) -> None:
@@ -243,11 +265,34 @@ class NewsreadApp(App[None]):
             return
         annotations, edit = result
         self.main.summary_changed(old, self.store.summary(article.id), annotations)
+        if self.learned is not None:
+            self.learned.decided(article.id)
         # Focus what the step changed back (a statement is not focusable in the reader).
         touched = [i.id for i in edit.after if not isinstance(i, Statement)]
         self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
         action = edit.action.removeprefix("undo ")
         self.say(f"undone: {action}" if back else f"redone: {action}")
+
+    def propagate_last_decision(self) -> None:
+        """Apply the open article's last decision to every other mention of its text
+        (``annotate.actions.propagate``): one decision, one undo, the count shown."""
+        from annotate import actions
+
+        article, screen = self.main.article, self.main
+        if article is None:
+            return
+        history, cursor = self.store.history(article.id)
+        source = actions.find(screen.annotations, actions.last_decided(history, cursor))
+        found = actions.propagate(
+            screen.annotations, article.text, source.id if source else None, screen.annotator
+        )
+        if source is None or found is None:
+            what = f"'{source.text(article.text)}'" if source else "the last decision"
+            self.say(f"no other mention of {what} to change")
+            return
+        edit, _count = found
+        screen.apply_decision(edit, then=screen.reader.focused_id)
+        self.say(f"{edit.action} of '{source.text(article.text)}'")
 
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")
@@ -256,9 +301,14 @@ class NewsreadApp(App[None]):
 
         Requested articles (the one just opened) come first; with nothing left the
         thread blocks on :attr:`analysis_requests` until the next request or ``None``.
+
+        With a trained model (a folder, ``newsread train``), articles not done whose
+        suggestions another model made are analysed again: ``Store.save_analysis``
+        replaces their pending suggestions and keeps every decision as it was.
         """
         from annotate.detect.nlp import (
             ModelNotAvailable,
+            is_model_path,
             load_model,
             model_label,
             resolve_model_name,
@@ -279,6 +329,15 @@ class NewsreadApp(App[None]):
         labels = tuple(self.settings.labels)  # the config may restrict the label set
         scare_quotes = self.settings.scare_quotes
         done: set[str] = set()
+        trained = is_model_path(name)  # a trained model: suggest again where another did
+        if trained:
+            unanalysed.extend(s.id for s in self.store.list_articles() if s.analysed)
+
+        def analysed(article: Article) -> bool:
+            if article.analysis is None:
+                return False
+            return not trained or not _stale(article.analysis, info, self.store.summary(article.id))
+
         runner = BudgetedRunner()  # quitting never waits for an analysis
         while not worker.is_cancelled:
             try:  # a request first; block on the queue only when nothing else is left
@@ -292,7 +351,7 @@ class NewsreadApp(App[None]):
             done.add(article_id)
             try:
                 article, _ = self.store.get(article_id)
-                if article.analysis is not None:
+                if analysed(article):
                     continue
                 found = runner.run(
                     partial(_suggestions, nlp, article, labels, scare_quotes),
@@ -338,6 +397,34 @@ class NewsreadApp(App[None]):
             self.main.article, _ = self.store.get(article.id)
             self.main.refresh_annotations(merged)
             trace.mark("highlights")
+
+    def on_learned_ready(self, message: LearnedReady) -> None:
+        """Store an article's learned suggestions next to the model's pending ones."""
+        article_id = message.article_id
+        try:
+            article, annotations = self.store.get(article_id)
+            old = self.store.summary(article_id)
+            if article.analysis is None or old.status is ArticleStatus.DONE:
+                return
+            pending = without_learned(annotations)  # the rest, as of now (not of the job)
+            spans = [
+                s
+                for s in message.spans
+                if not any(e.overlaps(s.start, s.end) for e in pending.entities)
+            ]
+            suggested = Annotations(
+                entities=(*[e for e in pending.entities if e.status is Status.PENDING], *spans),
+                quotes=tuple(q for q in annotations.quotes if q.status is Status.PENDING),
+                sentences=annotations.sentences,
+            )
+            merged = self.store.save_analysis(article_id, suggested, dict(article.analysis))
+        except StoreError as exc:
+            self.say(str(exc), "error")
+            return
+        self.main.summary_changed(old, self.store.summary(article_id), merged)
+        shown = self.main.article
+        if shown is not None and shown.id == article_id:
+            self.main.refresh_annotations(merged, focus=self.main.reader.focused_id)
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
         if self._screens_gone:

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 DECISIONS = frozenset(
     {
         "accept", "reject", "skip", "relabel", "quick_label", "move_edge", "select",
-        "speaker", "cue", "tag", "accept_all", "undo", "redo", "next_suggestion",
+        "speaker", "cue", "tag", "accept_all", "propagate", "undo", "redo", "next_suggestion",
         "prev_suggestion", "next_item", "go_to_item",
         "next_article", "prev_article",
     }
@@ -67,6 +67,8 @@ ANNOTATE_BINDINGS: list[BindingType] = [
             tooltip="Mark the focused quote's cue (reporting verb), or clear it"),
     Binding("A", "accept_all", "Accept all", id="accept_all", show=False,
             tooltip="Accept every pending suggestion of the article"),
+    Binding("m", "propagate", "All mentions", id="propagate", show=False,
+            tooltip="Apply the last decision to every other mention of its text"),
     Binding("ctrl+y", "redo", "Redo", id="redo", show=False, tooltip="Redo"),
     Binding("j", "next_article", "Next article", id="next_article", show=False,
             tooltip="Next article"),

