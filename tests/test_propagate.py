@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from annotate import actions
+from annotate import actions, propagation
 from annotate.edits import apply_edit
 from annotate.learn.lexicon import learned
 from annotate.model import Annotations, Article, Origin, Span, Status
@@ -51,7 +51,7 @@ def _labels(annotations: Annotations) -> dict[tuple[int, int], tuple[str, Status
 
 def test_mentions_are_whole_words_only() -> None:
     start, end = _at("Molano", 1)
-    found = actions.mentions(TEXT, start, end)
+    found = propagation.mentions(TEXT, start, end)
     assert found == [_at("Molano", n) for n in (0, 2, 4)]  # not "Molanos" (3)
 
 
@@ -62,7 +62,7 @@ def test_a_relabel_applied_to_every_mention_of_the_surname() -> None:
     assert relabel is not None
     annotations = apply_edit(annotations, relabel)
     source = next(s for s in annotations.entities if (s.start, s.end) == first)
-    found = actions.propagate(annotations, TEXT, source.id, "ann")
+    found = propagation.propagate(annotations, TEXT, source.id, "ann")
     assert found is not None
     edit, count = found
     after = _labels(apply_edit(annotations, edit))
@@ -74,7 +74,7 @@ def test_a_relabel_applied_to_every_mention_of_the_surname() -> None:
     added = next(s for s in edit.after if isinstance(s, Span) and s.start == _at("Molano", 4)[0])
     assert added.origin is Origin.USER and added.annotator == "ann"
     # once applied, there is nothing left to change
-    assert actions.propagate(apply_edit(annotations, edit), TEXT, source.id, "ann") is None
+    assert propagation.propagate(apply_edit(annotations, edit), TEXT, source.id, "ann") is None
 
 
 def test_a_rejection_rejects_the_same_label_on_the_other_mentions() -> None:
@@ -84,7 +84,7 @@ def test_a_rejection_rejects_the_same_label_on_the_other_mentions() -> None:
     reject = actions.reject(annotations, _span("Molano", 1, "ORG").id, "ann")
     assert reject is not None
     annotations = apply_edit(annotations, reject)
-    found = actions.propagate(annotations, TEXT, _span("Molano", 1, "ORG").id, "ann")
+    found = propagation.propagate(annotations, TEXT, _span("Molano", 1, "ORG").id, "ann")
     assert found is not None and found[1] == 1
     after = _labels(apply_edit(annotations, found[0]))
     assert after[_at("Molano", 2)] == ("ORG", Status.REJECTED)
@@ -93,14 +93,14 @@ def test_a_rejection_rejects_the_same_label_on_the_other_mentions() -> None:
 
 def test_a_pending_source_or_a_unique_text_changes_nothing() -> None:
     annotations = _suggested()
-    assert actions.propagate(annotations, TEXT, _span("Molano", 1, "ORG").id, "ann") is None
+    assert propagation.propagate(annotations, TEXT, _span("Molano", 1, "ORG").id, "ann") is None
     bogota = replace(_span("Bogota", 0, "GPE"), status=Status.ACCEPTED)
     accepted = apply_edit(
         annotations,
         actions.accept(annotations, bogota.id, "ann"),  # type: ignore[arg-type]
     )
-    assert actions.propagate(accepted, TEXT, bogota.id, "ann") is None
-    assert actions.last_decided([], 0) is None
+    assert propagation.propagate(accepted, TEXT, bogota.id, "ann") is None
+    assert propagation.last_decided([], 0) is None
 
 
 async def test_one_key_fixes_every_mention_and_one_undo_removes_it(

@@ -275,15 +275,15 @@ class NewsreadApp(App[None]):
 
     def propagate_last_decision(self) -> None:
         """Apply the open article's last decision to every other mention of its text
-        (``annotate.actions.propagate``): one decision, one undo, the count shown."""
-        from annotate import actions
+        (``annotate.propagation.propagate``): one decision, one undo, the count shown."""
+        from annotate import actions, propagation
 
         article, screen = self.main.article, self.main
         if article is None:
             return
         history, cursor = self.store.history(article.id)
-        source = actions.find(screen.annotations, actions.last_decided(history, cursor))
-        found = actions.propagate(
+        source = actions.find(screen.annotations, propagation.last_decided(history, cursor))
+        found = propagation.propagate(
             screen.annotations, article.text, source.id if source else None, screen.annotator
         )
         if source is None or found is None:

@@ -101,10 +101,14 @@ def merge(
                 speaker, ref = quotes[inside[0]].speaker, quotes[inside[0]].speaker_ref
         else:
             kind = QuoteKind.INDIRECT
+        # A quotation may run one mark past the clause: the content covers it whole, so
+        # its quoted stretches always lie inside it.
+        start = min([item.start, *(quotes[i].start for i in inside)])
+        end = max([item.end, *(quotes[i].end for i in inside)])
         added.append(
             Quote(
-                item.start,
-                item.end,
+                start,
+                end,
                 kind,
                 speaker=speaker,
                 cue=Span(item.cue[0], item.cue[1], CUE, origin=Origin.RULE),

@@ -17,8 +17,8 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
-from annotate.actions import occurrences
 from annotate.model import Annotations, Origin, Span, Status
+from annotate.propagation import occurrences
 
 MIN_CHARS = 2
 """Shorter accepted texts (``I``, ``a``) are not suggested elsewhere."""
