@@ -17,10 +17,14 @@ Figures so far (analysis, model loaded once beforehand, best of ``--rounds``):
   ``=``, without the guard, to show the quadratic cost the guard avoids;
 * ``tokens_pathological_s`` / ``tokens_normal_same_length_s``: the tokens every export
   (and the reader's token moves) computes, for the pathological article and prose;
+* ``spacy_peak_rss_mb_10k`` / ``spacy_peak_rss_mb_50k`` (and ``spacy_export_s_*``): peak
+  resident memory of ``newsread export --format spacy`` over a store of 10k and of 50k
+  small done articles, each in a fresh process; ``spacy_rss_growth`` = their ratio
+  (target <= 2: the DocBins stream, memory does not grow with the store).
 * ``import_growth``: 1,000 articles imported into a 50k-article store over the same
   into a 5k one (target <= 1.3; see :func:`import_growth_figures`).
 
-    python bench/scale.py [--rounds 3] [--only analyze]
+    python bench/scale.py [--rounds 3] [--only analyze] [--only spacy]
 """
 
 from __future__ import annotations
@@ -110,6 +114,77 @@ def token_figures(args: argparse.Namespace) -> Figures:
         "tokens_pathological_s": best_of(args.rounds, lambda: make_doc(pathological)),
         "tokens_normal_same_length_s": best_of(args.rounds, lambda: make_doc(normal)),
     }
+
+
+def _small_articles(count: int, start: int = 0) -> list[Any]:
+    """``count`` small done articles (one sentence, two accepted entities, a tag)."""
+    from dataclasses import replace
+
+    from annotate.model import Annotations, Article, Span, Statement, Status
+
+    names, places = ("Ann Lee", "Bob Ray", "Kim Ode", "Tom Cruz"), ("Oslo", "Lima", "Rome")
+    made = []
+    for i in range(start, start + count):
+        who, where = names[i % 4], places[i % 3]
+        text = f"{who} met the mayor of {where} on day {i} and said talks went well."
+        spans = tuple(
+            Span(text.index(part), text.index(part) + len(part), label, status=Status.ACCEPTED)
+            for part, label in ((who, "PERSON"), (where, "GPE"))
+        )
+        article = replace(Article.from_text(text), analysis={"model": "m", "version": "1"})
+        tag = Statement(0, len(text), ("claim",))
+        made.append((article, Annotations(entities=spans, statements=(tag,))))
+    return made
+
+
+def spacy_export_child(store: str, out: str) -> None:
+    """Run ``newsread export --format spacy`` in this fresh process; print its peak RSS
+    (``VmHWM``: ``ru_maxrss`` would carry the parent's peak across ``exec``)."""
+    from tui.cli import main as cli
+
+    code = cli(["--store", store, "export", "--format", "spacy", "--out", out])
+    peak = 0.0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1]) / 1024
+    print(json.dumps({"code": code, "peak_rss_mb": round(peak, 1)}))
+
+
+@measure("spacy")
+def spacy_rss_figures(args: argparse.Namespace) -> Figures:
+    """Peak RSS of a spaCy export of a store of 10k and of 50k articles, each in a
+    fresh process (``spacy_rss_growth`` = 50k / 10k, target <= 2: memory flat in size)."""
+    import subprocess
+    import tempfile
+
+    from store import Store
+
+    sizes = (args.spacy_small, args.spacy_large)
+    shm = Path("/dev/shm")
+    figures: Figures = {}
+    with tempfile.TemporaryDirectory(dir=shm if shm.is_dir() else None) as work:
+        root = Path(work) / "store"
+        made = 0
+        for size in sizes:
+            with Store.open(root) as store:
+                while made < size:
+                    batch = min(1000, size - made)
+                    store.add_articles(_small_articles(batch, made))
+                    made += batch
+            started = time.perf_counter()
+            result = subprocess.run(
+                [sys.executable, __file__, "--spacy-child", str(root), str(Path(work) / "out")],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            child = json.loads(result.stdout.splitlines()[-1])
+            assert child["code"] == 0, result.stderr[-2000:]
+            figures[f"spacy_export_s_{size // 1000}k"] = round(time.perf_counter() - started, 1)
+            figures[f"spacy_peak_rss_mb_{size // 1000}k"] = child["peak_rss_mb"]
+    small, large = (figures[f"spacy_peak_rss_mb_{n // 1000}k"] for n in sizes)
+    figures["spacy_rss_growth"] = round(large / small, 2)
+    return figures
 
 
 def _import_lines(first: int, count: int) -> bytes:
@@ -262,9 +337,15 @@ def main() -> None:
         "--run-chars", type=int, default=3000, help="length of the unguarded run (quadratic!)"
     )
     parser.add_argument("--only", action="append", help="run only these measures")
+    parser.add_argument("--spacy-small", type=int, default=10_000, help="articles (spacy)")
+    parser.add_argument("--spacy-large", type=int, default=50_000, help="articles (spacy)")
+    parser.add_argument("--spacy-child", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--small-store", type=int, default=5000, help="import_growth: articles")
     parser.add_argument("--big-store", type=int, default=50000, help="import_growth: articles")
     args = parser.parse_args()
+    if args.spacy_child:
+        spacy_export_child(*args.spacy_child)
+        return
     figures: Figures = {}
     for name, function in MEASURES:
         if args.only is None or name in args.only:

@@ -29,13 +29,22 @@ from typing import Any, NamedTuple
 import orjson
 from tinydb import TinyDB
 
-from annotate.edits import Item
+from annotate.edits import Edit, Item, kind_of
 from annotate.model import Annotations, Article
 from store.codec import edit_doc, edit_from_doc, item_doc, item_from_doc
 from store.durable import DurableStorage, Signature
 from store.errors import StoreCorrupt, StoreError
-from store.history import ArticleState, item_order
+from store.history import ArticleState, Version, item_order
 from store.trailer import FoundExtra, file_bytes, version_and_rest
+from store.versions import (
+    Overlay,
+    apply_overlays,
+    is_suggestion,
+    iter_items,
+    overlay_of,
+    recovered_suggestions,
+    version_name,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,21 +81,8 @@ class ArticleFile:
             article = Article.from_dict(docs[0])
             state_docs = self.db.table("state").all()
             state = dict(state_docs[0]) if state_docs else {}
-            annotations = _annotations(self.db.table("items").all(), state)
-            history = tuple(
-                edit_from_doc(d["edit"])
-                for d in sorted(self.db.table("history").all(), key=lambda d: int(d["pos"]))
-            )
-            cursor = int(state.get("cursor", 0))
-            if not 0 <= cursor <= len(history):
-                raise ValueError(f"undo cursor {cursor} outside its history")
-            stored = ArticleState(
-                article=article,
-                annotations=annotations,
-                history=history,
-                cursor=cursor,
-                order=int(state.get("order", 0)),
-            )
+            history = sorted(self.db.table("history").all(), key=lambda d: int(d["pos"]))
+            stored = _state(article, self.db.table("items").all(), history, state)
             seq = int(state.get("seq", 0))
         except StoreCorrupt:
             raise
@@ -113,20 +109,22 @@ class ArticleFile:
         handed to the storage in one ``write``: inserting 10,000 items one table
         operation at a time would cost TinyDB ten times more for the same bytes.
         """
-        annotations = state.annotations
         tables = {
             "article": [state.article.to_dict()],
-            "items": _item_docs(annotations),
+            "items": _item_docs(state),
             "state": [
                 {
-                    "sentences": [list(s) for s in annotations.sentences],
+                    "sentences": [list(s) for s in state.base.sentences],
                     "order": state.order,
-                    "cursor": state.cursor,
+                    "cursors": {name: v.cursor for name, v in state.versions.items()},
                     "seq": seq,
                 }
             ],
             "history": [
-                {"pos": pos, "edit": edit_doc(edit)} for pos, edit in enumerate(state.history)
+                {"pos": pos, "version": name, "edit": edit_doc(edit)}
+                for pos, (name, edit) in enumerate(
+                    (name, edit) for name, v in state.versions.items() for edit in v.history
+                )
             ],
         }
         data = {
@@ -138,22 +136,81 @@ class ArticleFile:
         return self.storage.signature
 
 
-def _annotations(docs: list[Any], state: dict[str, Any]) -> Annotations:
+def _state(
+    article: Article, docs: list[Any], history_docs: list[Any], state: dict[str, Any]
+) -> ArticleState:
+    """An article file's tables as a state (``store.versions``: items with a ``version``
+    key are that version's overlay; an older file's decisions are split by annotator)."""
     groups: dict[str, list[Any]] = {"entity": [], "quote": [], "statement": []}
+    overlays: dict[str, tuple[list[Item], list[tuple[str, str]]]] = {}
     for doc in docs:
-        groups[doc["type"]].append(item_from_doc(doc))
-    sentences = tuple((int(a), int(b)) for a, b in state.get("sentences", ()))
-    return Annotations(
+        name = doc.get("version")
+        if name is not None:
+            items, removed = overlays.setdefault(str(name), ([], []))
+            if doc.get("removed"):
+                removed.append((str(doc["type"]), str(doc["id"])))
+            else:
+                items.append(item_from_doc(doc))
+            continue
+        item = item_from_doc(doc)
+        if is_suggestion(item):
+            groups[doc["type"]].append(item)
+        else:
+            overlays.setdefault(version_name(item), ([], []))[0].append(item)
+    histories: dict[str, list[Edit]] = {}
+    applied: dict[str, int] = {}
+    legacy = "cursors" not in state
+    cursor = int(state.get("cursor", 0))
+    if legacy and not 0 <= cursor <= len(history_docs):
+        raise ValueError(f"undo cursor {cursor} outside its history")
+    for pos, doc in enumerate(history_docs):
+        edit = edit_from_doc(doc["edit"])
+        name = str(doc.get("version", version_name_of(edit)))
+        histories.setdefault(name, []).append(edit)
+        if legacy and pos < cursor:
+            applied[name] = applied.get(name, 0) + 1
+    if legacy:
+        for item in recovered_suggestions(
+            Annotations(*(tuple(g) for g in groups.values())),
+            (e for h in histories.values() for e in h),
+        ):
+            groups[kind_of(item)].append(item)
+    else:
+        applied = {str(k): int(v) for k, v in dict(state["cursors"]).items()}
+    base = Annotations(
         entities=tuple(sorted(groups["entity"], key=item_order)),
         quotes=tuple(sorted(groups["quote"], key=item_order)),
         statements=tuple(sorted(groups["statement"], key=item_order)),
-        sentences=sentences,
+        sentences=tuple((int(a), int(b)) for a, b in state.get("sentences", ())),
     )
+    versions: dict[str, Version] = {}
+    for name in sorted(set(overlays) | set(histories)):
+        items, removed = overlays.get(name, ([], []))
+        history = tuple(histories.get(name, ()))
+        at = applied.get(name, 0)
+        if not 0 <= at <= len(history):
+            raise ValueError(f"undo cursor {at} of version {name!r} outside its history")
+        view = apply_overlays(base, [Overlay(tuple(items), tuple(removed))])
+        versions[name] = Version(view, history, at)
+    return ArticleState(article, base, versions, int(state.get("order", 0)))
 
 
-def _item_docs(annotations: Annotations) -> list[dict[str, Any]]:
-    items: list[Item] = [*annotations.entities, *annotations.quotes, *annotations.statements]
-    return [item_doc(i) for i in items]
+def version_name_of(edit: Edit) -> str:
+    """The version an edit of an older file (written before versions) belongs to."""
+    return edit.annotator or ""
+
+
+def _item_docs(state: ArticleState) -> list[dict[str, Any]]:
+    """The base's items, then each version's overlay (``store.versions``)."""
+    docs = [item_doc(i) for i in iter_items(state.base)]
+    for name, version in state.versions.items():
+        overlay = overlay_of(state.base, version.annotations)
+        docs += [{**item_doc(i), "version": name} for i in overlay.items]
+        docs += [
+            {"type": kind, "id": item_id, "version": name, "removed": True}
+            for kind, item_id in overlay.removed
+        ]
+    return docs
 
 
 class ArticleDocs(NamedTuple):
@@ -173,9 +230,12 @@ class ArticleDocs(NamedTuple):
     tokens: bytes | None
 
     @classmethod
-    def of(cls, state: ArticleState, tokens: bytes | None) -> ArticleDocs:
-        """The documents of an article held in memory."""
-        annotations = state.annotations
+    def of(
+        cls, state: ArticleState, tokens: bytes | None, annotations: Annotations | None = None
+    ) -> ArticleDocs:
+        """The documents of an article held in memory (``annotations``: a version of it;
+        default: its merged view)."""
+        annotations = state.annotations if annotations is None else annotations
         return cls(
             state.article.to_dict(),
             [e.to_dict() for e in annotations.entities],
@@ -213,8 +273,14 @@ def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
             raise StoreCorrupt(Path(path), "it holds no article")
         article = next(iter(articles.values()))
         groups: dict[str, list[dict[str, Any]]] = {"entity": [], "quote": [], "statement": []}
+        versioned: list[dict[str, Any]] = []
         for doc in (data.get("items") or {}).values():
-            groups[doc["type"]].append(doc)
+            if "version" in doc:
+                versioned.append(doc)
+            else:
+                groups[doc["type"]].append(doc)
+        if versioned:
+            groups = _merged_docs(groups, versioned)
         state: dict[str, Any] = next(iter((data.get("state") or {}).values()), {})
         if not isinstance(article, dict):
             raise TypeError("the article table holds something other than a document")
@@ -231,6 +297,33 @@ def read_docs(path: str, tokens: bytes | None = None) -> ArticleDocs:
         sentences,
         tokens,
     )
+
+
+def _merged_docs(
+    groups: dict[str, list[dict[str, Any]]], versioned: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """The merged view (``store.versions``) from the documents: the base's with each
+    version's overlay laid over them, the version decided most recently last -- what
+    ``ArticleState.annotations`` holds, without building the objects."""
+    overlays: dict[str, list[dict[str, Any]]] = {}
+    for doc in versioned:
+        overlays.setdefault(str(doc["version"]), []).append(doc)
+
+    def latest(docs: list[dict[str, Any]]) -> float:
+        return max((float(d.get("timestamp") or 0.0) for d in docs), default=0.0)
+
+    items = {(d["type"], d["id"]): d for docs in groups.values() for d in docs}
+    for name in sorted(overlays, key=lambda n: (latest(overlays[n]), n)):
+        for doc in overlays[name]:
+            if doc.get("removed"):
+                items.pop((doc["type"], doc["id"]), None)
+        for doc in overlays[name]:
+            if not doc.get("removed"):
+                items[(doc["type"], doc["id"])] = doc
+    merged: dict[str, list[dict[str, Any]]] = {"entity": [], "quote": [], "statement": []}
+    for (kind, _), doc in items.items():
+        merged[kind].append(doc)
+    return merged
 
 
 _READ_SIZE = 1 << 16

@@ -23,6 +23,7 @@ from store.files import ArticleFiles
 from store.history import ArticleState
 from store.journal import JOURNAL_NAME, Journal
 from store.summary import summary_after
+from store.versions import BASE
 
 
 class DecisionLog:
@@ -50,22 +51,37 @@ class DecisionLog:
         self._on_decision = on_decision
 
     def log(
-        self, article_id: str, operation: dict[str, Any], state: ArticleState, applied: Edit
+        self,
+        article_id: str,
+        operation: dict[str, Any],
+        state: ArticleState,
+        applied: Edit,
+        version: str,
     ) -> None:
-        """Journal one operation; only once it is on disk does memory change.
+        """Journal one operation on ``version``; only once it is on disk does memory change.
 
         ``applied`` is the edit that turned the previous state into ``state`` (for an
-        undo, the inverted decision): the summary is updated from it alone."""
+        undo, the inverted decision): when the article has no other version (its merged
+        view is this version) the summary is updated from it alone, else made anew."""
         assert self.journal is not None  # a writer always has one
         files = self.files
         if self.journal.replaced():
             self._journal_replaced()
-        self.journal.append({"seq": files.seq + 1, "article": article_id, **operation})
+        entry = {"seq": files.seq + 1, "article": article_id, **operation, "version": version}
+        self.journal.append(entry)
         files.seq += 1
         files.cache.put(article_id, state, unfolded=True)
-        files.summaries[article_id] = summary_after(
-            files.summaries[article_id], applied.before, applied.after, state.annotations
-        )
+        old = files.summaries[article_id]
+        if state.versions.keys() <= {version}:
+            summary = summary_after(old, applied.before, applied.after, state.annotations)
+            base = old.versions.get(BASE) or [str(old.status), old.pending, old.decided, 0.0]
+            summary.versions = {
+                BASE: base,
+                version: [str(summary.status), summary.pending, summary.decided, summary.updated],
+            }
+            files.summaries[article_id] = summary
+        else:
+            files.set_live_summary(article_id, state)
         self.last_decision = time.monotonic()
         self._on_decision()
         if self.journal.count >= self.fold_limit:

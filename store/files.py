@@ -31,7 +31,7 @@ from store.extras import ExtraDoc, ExtraTables
 from store.history import ArticleState
 from store.index import append_index, compact_at, write_index
 from store.loading import EntryDoesNotApply, replay_entries, summary_of_stored
-from store.summary import ArticleSummary, summarize
+from store.summary import ArticleSummary, summarize_state
 
 
 class ArticleFiles:
@@ -148,9 +148,7 @@ class ArticleFiles:
     def set_live_summary(self, article_id: str, state: ArticleState) -> None:
         """The summary of the live state; signature and seq still describe the file."""
         old = self.summaries[article_id]
-        self.summaries[article_id] = summarize(
-            state.article, state.annotations, state.order, old.signature, old.seq, old.line
-        )
+        self.summaries[article_id] = summarize_state(state, old.signature, old.seq, old.line)
 
     # -- writing ----------------------------------------------------------------
     def write_article(
@@ -171,7 +169,7 @@ class ArticleFiles:
         if fold:
             summary = self.summaries[article_id]
         else:
-            summary = summarize(state.article, state.annotations, state.order)
+            summary = summarize_state(state)
         extra = self.extras.table(article_id, state, summary, tokens, later=extra_later)
         self.write_file(article_id, state, summary, extra)
 

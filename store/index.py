@@ -85,7 +85,9 @@ def read_cached(root: Path) -> CachedIndex:
         return CachedIndex()
     try:
         table = data["articles"]
-        summaries = [ArticleSummary.from_dict(doc) for doc in table.values()]
+        # An entry without "versions" was written before versions (store.versions): it
+        # may describe another annotator's work as everyone's, so its file is read again.
+        summaries = [ArticleSummary.from_dict(doc) for doc in table.values() if "versions" in doc]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         notice = f"{path} was malformed ({exc}); it is only a cache and is rebuilt"
         return CachedIndex(notice=notice)
@@ -93,7 +95,10 @@ def read_cached(root: Path) -> CachedIndex:
     lines, cached.log_usable = read_log(root, signature)
     for line in lines:
         try:
-            summary = ArticleSummary.from_dict(orjson.loads(line))
+            doc = orjson.loads(line)
+            if "versions" not in doc:  # written before versions: read its file again
+                raise ValueError("no versions")
+            summary = ArticleSummary.from_dict(doc)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError):
             cached.log_usable = False  # a damaged line: compacted at the next write
             continue

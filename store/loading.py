@@ -19,7 +19,7 @@ from store.articles import StoredArticle
 from store.errors import StoreCorrupt
 from store.history import ArticleState
 from store.index import read_cached, scan_article_files
-from store.summary import ArticleSummary, summarize
+from store.summary import ArticleSummary, summarize_state
 
 ReadFile = Callable[[str, Path | None], StoredArticle]
 """Reads an article's file (at the path given, else at its own), checking its id."""
@@ -27,10 +27,7 @@ ReadFile = Callable[[str, Path | None], StoredArticle]
 
 def summary_of_stored(stored: StoredArticle) -> ArticleSummary:
     """The summary of an article as its file holds it."""
-    state = stored.state
-    return summarize(
-        state.article, state.annotations, state.order, stored.signature, stored.seq, stored.line
-    )
+    return summarize_state(stored.state, stored.signature, stored.seq, stored.line)
 
 
 def load_summaries(

@@ -69,6 +69,7 @@ from store.schema import SCHEMA_VERSION, read_schema
 from store.summary import summarize
 from store.tokens import TokenPacks
 from store.trailer import FoundExtra, find_extra
+from store.versions import BASE, EVERYTHING, Viewer, resolve
 
 Wanted = Callable[[str, float], bool]
 """Whether an export wants an article of this status and latest decision time."""
@@ -85,8 +86,12 @@ class _Held(NamedTuple):
 class StreamedStore:
     """A store read for an export, one article at a time (see the module)."""
 
-    def __init__(self, root: Path, index: BinaryIO) -> None:
+    def __init__(self, root: Path, index: BinaryIO, viewer: Viewer = EVERYTHING) -> None:
         self.root = root
+        self.viewer = viewer
+        """Which version of each article it gives (``store.versions``)."""
+        self._others: set[str] = set()
+        """Articles listed in another view than the merged one the files cache."""
         self._index = index
         self._articles_dir = os.path.join(root, "articles")
         self._held: dict[str, _Held] = {}
@@ -98,9 +103,10 @@ class StreamedStore:
         """Those of articles the index does not list, in list order (after its own)."""
 
     @classmethod
-    def open(cls, root: str | Path) -> StreamedStore | None:
-        """The store at ``root`` read as a stream; ``None`` when it cannot be (see the
-        module): the caller then opens it with ``Store.open(root, readonly=True)``."""
+    def open(cls, root: str | Path, viewer: Viewer = EVERYTHING) -> StreamedStore | None:
+        """The store at ``root`` read as a stream, each article as ``viewer`` sees it;
+        ``None`` when it cannot be (see the module): the caller then opens it with
+        ``Store.open(root, readonly=True, viewer=viewer)``."""
         root = Path(root).expanduser()
         try:
             if not root.is_dir() or read_schema(root, create=False) != SCHEMA_VERSION:
@@ -111,7 +117,7 @@ class StreamedStore:
         index = open_index(root)
         if index is None:
             return None
-        stream = cls(root, index)
+        stream = cls(root, index, viewer)
         try:
             stream._read_log()
             if stream._replay(journal) and stream._find_unindexed():
@@ -128,8 +134,8 @@ class StreamedStore:
         states, touched = replay_entries(journal.entries, self._read_file)
         for article_id in touched:
             state = states[article_id]
-            summary = summarize(state.article, state.annotations, state.order)
-            self._held[article_id] = _Held(state, str(summary.status), summary.updated)
+            status, updated = self._seen(article_id, state)
+            self._held[article_id] = _Held(state, status, updated)
         return True
 
     def _read_log(self) -> None:
@@ -162,6 +168,8 @@ class StreamedStore:
         try:
             for line in self._index:
                 found = match(line)
+                if line != _INDEX_TAIL and _VERSIONS not in line:
+                    return False  # written before versions: the store reads the files
                 if found is not None:
                     key = (int(found[2]), found[1])
                 elif line == _INDEX_TAIL:
@@ -196,8 +204,7 @@ class StreamedStore:
                 state, status, updated = held
             else:
                 state = self._read_file(article_id).state
-                summary = summarize(state.article, state.annotations, state.order)
-                status, updated = str(summary.status), summary.updated
+                status, updated = self._seen(article_id, state)
             if last is not None and (state.order, name[:-5]) <= last:
                 return False
             listed = ListedArticle(article_id, status, updated, held is None)
@@ -221,7 +228,13 @@ class StreamedStore:
         """
         held, folder = self._held, self._articles_dir
         for fields in self._entries():  # in list order: checked by open
-            article_id, _, status, updated, signature = fields
+            article_id, _, status, updated, signature, names = fields
+            if names and resolve(self.viewer, names) != resolve(EVERYTHING, names):
+                if article_id not in held:  # another view than the cached one
+                    status, updated = self._seen(article_id, self._read_file(article_id).state)
+                    if wanted is None or wanted(status, updated):
+                        yield ListedArticle(article_id, status, updated, False)
+                    continue
             if article_id in held:
                 _, status, updated = held[article_id]
                 yield ListedArticle(article_id, status, updated, False)
@@ -241,8 +254,7 @@ class StreamedStore:
                 continue
             if current != signature:  # rewritten since the index was written
                 state = self._read_file(article_id).state
-                summary = summarize(state.article, state.annotations, state.order)
-                status, updated = str(summary.status), summary.updated
+                status, updated = self._seen(article_id, state)
                 want = wanted is None or wanted(status, updated)
             if want:
                 yield ListedArticle(article_id, status, updated)
@@ -258,7 +270,7 @@ class StreamedStore:
         try:
             for line in self._index:
                 found = match(line)
-                if found is not None:
+                if found is not None and (_NO_VERSIONS in line or _VERSIONS not in line):
                     article_id, order, status, updated, signature = found.groups()
                     if logged and article_id in logged:
                         yield logged[article_id]
@@ -293,8 +305,9 @@ class StreamedStore:
             self._token_packs = TokenPacks(self.root)
         tokens = self._token_packs.get(article_id)
         held = self._held.get(article_id)
-        if held is not None:
-            return ArticleDocs.of(held.state, tokens)
+        if held is not None or article_id in self._others:
+            state = held.state if held is not None else self._read_file(article_id).state
+            return ArticleDocs.of(state, tokens, state.seen_by(self.viewer))
         path = self._article_file(article_id)
         docs = read_docs(path, tokens)
         if docs.article.get("id") != article_id:
@@ -305,7 +318,16 @@ class StreamedStore:
         """As ``Store.get``."""
         held = self._held.get(article_id)
         state = held.state if held is not None else self._read_file(article_id).state
-        return state.article, state.annotations
+        return state.article, state.seen_by(self.viewer)
+
+    def _seen(self, article_id: str, state: ArticleState) -> tuple[str, float]:
+        """The status and latest decision of the article as the viewer sees it; an
+        article seen in another view than the merged one is noted in ``_others``."""
+        key = resolve(self.viewer, state.versions)
+        if key != resolve(EVERYTHING, state.versions):
+            self._others.add(article_id)
+        summary = summarize(state.article, state.view(key), state.order)
+        return str(summary.status), summary.updated
 
     def close(self) -> None:
         """Close the index and the token packs."""
@@ -328,13 +350,18 @@ class StreamedStore:
 
 
 class _Fields(NamedTuple):
-    """What an export needs of an index summary (``signature`` as its JSON digits)."""
+    """What an export needs of an index summary (``signature`` as its JSON digits;
+    ``versions``: the article's versions, empty when it has none)."""
 
     id: str
     order: int
     status: str
     updated: float
     signature: bytes
+    versions: tuple[str, ...] = ()
+
+
+_VERSIONS, _NO_VERSIONS = b'"versions":', b'"versions":{}'
 
 
 # ``store.index.write_index`` starts every summary with these keys, in this order (an
@@ -353,13 +380,19 @@ def _fields(raw: bytes) -> _Fields:
     """The fields of an index summary an export needs; ``ValueError``/``KeyError``/
     ``TypeError`` when it is not a summary."""
     found = _LISTED.match(raw)
-    if found is not None:
+    if found is not None and (_NO_VERSIONS in raw or _VERSIONS not in raw):
         article_id, order, status, updated, signature = found.groups()
         return _Fields(article_id.decode(), int(order), status.decode(), float(updated), signature)
-    doc = orjson.loads(raw)  # keys in another order: written by hand, or by another version
+    doc = orjson.loads(raw)  # keys in another order, or versions: parsed whole
     signature = b",".join(b"%d" % int(n) for n in doc.get("signature", ()))
+    names = tuple(str(n) for n in doc.get("versions", {}) if n != BASE)
     return _Fields(
-        str(doc["id"]), int(doc["order"]), str(doc["status"]), float(doc["updated"]), signature
+        str(doc["id"]),
+        int(doc["order"]),
+        str(doc["status"]),
+        float(doc["updated"]),
+        signature,
+        names,
     )
 
 
@@ -372,7 +405,8 @@ def _signature(path: str) -> bytes | None:
     return b"%d,%d,%d" % (found.st_ino, found.st_mtime_ns, found.st_size)
 
 
-def open_source(root: str | Path) -> StreamedStore | Store:
-    """The store at ``root`` for an export: read as a stream (memory that does not grow
-    with the store), or opened read-only when it cannot be streamed."""
-    return StreamedStore.open(root) or Store.open(root, readonly=True)
+def open_source(root: str | Path, viewer: Viewer = EVERYTHING) -> StreamedStore | Store:
+    """The store at ``root`` for an export of what ``viewer`` sees (``store.versions``):
+    read as a stream (memory that does not grow with the store), or opened read-only
+    when it cannot be streamed."""
+    return StreamedStore.open(root, viewer) or Store.open(root, readonly=True, viewer=viewer)

@@ -15,7 +15,9 @@ Layout of a store folder::
 files, summaries, the bounded cache of ``store.cache``), ``store.decisions`` (journal,
 decisions, undo, folding), ``store.fold`` (the background fold thread),
 ``store.extras`` (the extra tables a rewrite hook makes, ``store.trailer``, and token
-packs).  A decision is durable when :meth:`Store.save_decision` returns (journal fsynced).
+packs); its life -- opening, closing, the fold -- is ``store.opening``; the versions of
+each article, one per annotator, ``store.versions``.  A decision is durable when
+:meth:`Store.save_decision` returns (journal fsynced).
 
 Threads.  One re-entrant lock, ``Store._lock``, guards every piece of shared state.
 Every public method takes it, except :meth:`Store.extra_table`, which touches no
@@ -36,267 +38,28 @@ index.  A reader sees the store as it was when it opened.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from annotate.edits import Edit, merge_suggestions
+from annotate.edits import Edit
 from annotate.model import Annotations, Article
 from store import backup as backups
-from store.articles import ArticleDocs, ListedArticle, StoredArticle, read_bytes
+from store.articles import ArticleDocs, ListedArticle, read_bytes
 from store.codec import edit_doc
-from store.decisions import DecisionLog
-from store.durable import remove_temp_files
-from store.errors import SchemaError, StoreError, StoreLockLost, StoreReadOnly, StoreWriteError
-from store.extras import ExtraTables
-from store.files import ArticleFiles
-from store.fold import FoldThread
-from store.history import ArticleState, sorted_annotations
-from store.journal import JOURNAL_NAME, loss_notice, read_journal
-from store.loading import load_summaries
-from store.lock import WriterLock, take_writer_lock
-from store.schema import META_NAME, SCHEMA_VERSION, read_schema, upgrade_with_backup
+from store.history import from_pool, sorted_annotations
+from store.opening import StoreBase
+from store.schema import SCHEMA_VERSION
 from store.summary import ArticleSummary, summarize
-from store.tokens import PACKS_DIR
-from store.trailer import FoundExtra, RewriteHook, find_extra
+from store.trailer import FoundExtra, find_extra
+from store.versions import EVERYTHING, Overlay, overlay_of, resolve
 
 __all__ = ["SCHEMA_VERSION", "ArticleSummary", "ListedArticle", "Store", "summarize"]
 
 
-class Store:
+class Store(StoreBase):
     """A newsread store folder.  Create with :meth:`open`; close when done."""
-
-    FOLD_AFTER_IDLE: ClassVar[float] = 0.5
-    """Seconds without a decision after which a background thread folds the journal."""
-    JOURNAL_LIMIT: ClassVar[int] = 2048
-    """Journal entries past which every decision also folds one article itself (when
-    the user never pauses long enough for the background fold)."""
-    CACHE_SIZE: ClassVar[int] = 32
-    """Articles kept parsed in memory besides those with unfolded decisions."""
-    BACKUPS_KEPT: ClassVar[int] = 5
-    """Snapshots kept in ``backups/``; older ones are deleted."""
-    TOKENIZE_BATCH: ClassVar[int] = 100
-    """:meth:`add_articles` has the hook tokenize the articles it adds (exports then
-    need not) when it is given at least this many: loading the tokenizer costs about a
-    second, which an import amortises but the seeds of a first start would not."""
-
-    def __init__(
-        self,
-        root: Path,
-        *,
-        readonly: bool,
-        writer_lock: WriterLock | None,
-        on_rewrite: RewriteHook | None = None,
-    ) -> None:
-        self.root = root
-        self.readonly = readonly
-        self.notices: list[str] = []
-        """Things the user should be told about this store (read-only, recovery, upgrade)."""
-        self.damaged: dict[str, str] = {}
-        """Article files left out because they are damaged (``skip_damaged``), by id."""
-        self._writer_lock = writer_lock
-        self._lock = threading.RLock()
-        self._wake = threading.Condition(self._lock)
-        self._closed = False
-        self._fold: FoldThread | None = None
-        self._extras = ExtraTables(root, on_rewrite, self.notices, self._wake_fold)
-        self._files = ArticleFiles(root, self.CACHE_SIZE, self._extras)
-        self._decisions = DecisionLog(
-            root, self._files, lambda: self.JOURNAL_LIMIT, self.notices, self._wake_fold
-        )
-
-    # -- opening and closing --------------------------------------------------
-    @classmethod
-    def open(
-        cls,
-        root: str | Path,
-        *,
-        readonly: bool = False,
-        skip_damaged: bool = False,
-        on_rewrite: RewriteHook | None = None,
-    ) -> Store:
-        """Open (or create) the store at ``root``; ``on_rewrite`` makes the extra table
-        kept with each rewritten article file (``store.trailer``), none without it.
-
-        The writer lock is taken unless ``readonly``; when another process holds it the
-        store opens read-only (check :attr:`readonly`; :attr:`notices` says why).  A
-        damaged article file stops the opening with :class:`StoreCorrupt` naming it,
-        unless ``skip_damaged``: then it is left out and listed in :attr:`damaged`.
-        """
-        root = Path(root).expanduser()
-        lock, notice = None, None
-        if not readonly:
-            lock, notice = take_writer_lock(root)
-            readonly = lock is None
-        elif not root.is_dir():
-            raise StoreError(f"no store at {root}")
-        store = cls(root, readonly=readonly, writer_lock=lock, on_rewrite=on_rewrite)
-        if notice:
-            store.notices.append(notice)
-        try:
-            with store._lock:
-                store._open(skip_damaged)
-        except BaseException:
-            store._release()
-            raise
-        if not store.readonly:
-            store._fold = FoldThread(
-                store._wake,
-                f"newsread-fold {root}",
-                closed=lambda: store._closed,
-                pending=store._fold_pending,
-                wait=store._seconds_to_pause,
-                step=store._fold_step,
-            )
-            store._fold.start()
-        return store
-
-    def _open(self, skip_damaged: bool) -> None:
-        existed = (self.root / META_NAME).exists()  # else a journal is not expected yet
-        version = read_schema(self.root, create=not self.readonly)
-        if version < SCHEMA_VERSION:
-            if self.readonly:
-                raise SchemaError(
-                    f"{self.root} was written by an older newsread (store schema {version}); "
-                    f"open it once for writing to upgrade it (a backup is kept)"
-                )
-            self.notices.append(upgrade_with_backup(self.root, version, self.BACKUPS_KEPT))
-        upgraded = version < SCHEMA_VERSION
-        if not self.readonly:
-            for folder in (self.root, self.root / PACKS_DIR):  # articles/: by the scan
-                remove_temp_files(folder)
-        journal = read_journal(self.root / JOURNAL_NAME)  # before the article files
-        files = self._files
-        files.summaries, files.index_stale, files.log_lines = load_summaries(
-            self.root,
-            self._read_file,
-            readonly=self.readonly,
-            skip_damaged=skip_damaged,
-            notices=self.notices,
-            damaged=self.damaged,
-        )
-        files.next_order = max((s.order for s in files.summaries.values()), default=-1) + 1
-        lost = loss_notice(self.root / JOURNAL_NAME, journal, expected=existed and not upgraded)
-        if lost:
-            self.notices.append(lost)
-        recovered = files.replay(journal.entries, self.root / JOURNAL_NAME, self.damaged, lost)
-        if recovered and not self.readonly:
-            self.notices.append(recovered)
-        files.seq = max([journal.last_seq, *(s.seq for s in files.summaries.values())])
-        if not self.readonly:
-            self._decisions.checkpoint()  # folds what was replayed, starts a fresh journal
-            if files.index_dirty:
-                files.write_index()
-
-    def _read_file(self, article_id: str, path: Path | None = None) -> StoredArticle:
-        return self._files.read_file(article_id, path)
-
-    def close(self) -> None:
-        """Fold the journal into the article files, write the index, release the lock.
-
-        If that fails (disk full), every decision is still safe in the journal and is
-        folded in at the next start; the error says so.
-        """
-        try:
-            with self._lock:
-                if self._closed:
-                    return
-                try:
-                    if self._writer_lock is not None:
-                        self._writer_lock.check()  # a lost lock: write nothing more
-                    if not self.readonly:
-                        self._decisions.checkpoint()
-                        self._files.make_extra_tables()
-                        if self._files.index_dirty:
-                            self._files.write_index()
-                except StoreLockLost:
-                    raise  # says itself that what was saved is kept
-                except StoreWriteError as exc:
-                    raise StoreWriteError(
-                        f"{exc}; every decision is safe in {self.root / JOURNAL_NAME} and "
-                        f"will be folded in when the store is next opened"
-                    ) from exc
-                finally:
-                    self._shut()
-        finally:
-            self._join_fold()
-
-    def _release(self) -> None:
-        """Drop everything without folding: what a killed process leaves behind."""
-        self._shut()
-        self._join_fold()
-
-    def _shut(self) -> None:
-        with self._lock:
-            self._closed = True
-            self._wake.notify_all()
-            self._decisions.close()
-            self._extras.close_packs()
-            if self._writer_lock is not None:
-                self._writer_lock.release()
-                self._writer_lock = None
-
-    def _join_fold(self) -> None:
-        """Wait for the background fold to stop (never while holding the store lock,
-        which it needs to notice that the store closed)."""
-        fold, self._fold = self._fold, None
-        if fold is not None:
-            fold.join()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # -- the background fold (store.fold; called with the lock held) --------------
-    def _wake_fold(self) -> None:
-        if self._fold is not None:
-            self._fold.wake()
-
-    def _fold_pending(self) -> bool:
-        lock = self._writer_lock
-        return (lock is None or lock.lost is None) and self._decisions.pending()
-
-    def _seconds_to_pause(self) -> float:
-        return self.FOLD_AFTER_IDLE - (time.monotonic() - self._decisions.last_decision)
-
-    def _fold_step(self) -> None:
-        try:
-            self._require_writer()
-        except StoreError as exc:
-            self.notices.append(str(exc))  # the next write says it again
-            return
-        if self._extras.version is None:
-            self._load_hook_unlocked()  # then fold with extra tables
-        elif not self._decisions.try_fold():
-            self._decisions.last_decision = time.monotonic()  # retry after another pause
-
-    def _load_hook_unlocked(self) -> None:
-        """Load the rewrite hook with the lock let go (held once by the caller), then
-        note the stale extra tables to make."""
-        self._extras.load_unlocked(self._lock, lambda: self._closed)
-        self._find_stale_extras()
-
-    def _find_stale_extras(self) -> None:
-        if not self._closed:
-            self._extras.find_stale(self._files.listed(), self._files.cache.unfolded)
-
-    def flush_index(self) -> None:
-        """Fold the journal, make missing extra tables and write ``index.json`` now,
-        whole, its log folded in (on close the same happens, but the index is only
-        brought up to date: ``store.index``)."""
-        with self._lock:
-            self._require_writer()
-            self._decisions.checkpoint()
-            self._files.make_extra_tables()
-            self._extras.load()
-            self._find_stale_extras()
-            self._files.make_extra_tables(stale=True)
-            self._files.write_index(whole=True)
 
     # -- reading ----------------------------------------------------------------
     def __len__(self) -> int:
@@ -308,26 +71,52 @@ class Store:
             return article_id in self._files.summaries
 
     def list_articles(self) -> list[ArticleSummary]:
-        """Every article's summary in list order (the order they were added)."""
+        """Every article's summary in list order (the order they were added), as the
+        store's viewer sees it (``ArticleSummary.seen_by``)."""
         with self._lock:
-            return self._files.listed()
+            viewer = self.viewer
+            return [s.seen_by(viewer) for s in self._files.listed()]
 
     def summary(self, article_id: str) -> ArticleSummary:
-        """One article's list entry."""
+        """One article's list entry, as the store's viewer sees it."""
         with self._lock:
-            return self._files.summaries[article_id]
+            return self._files.summaries[article_id].seen_by(self.viewer)
 
-    def get(self, article_id: str) -> tuple[Article, Annotations]:
-        """An article with all its suggestions and decisions."""
+    def get(self, article_id: str, version: str | None = None) -> tuple[Article, Annotations]:
+        """An article with its suggestions and the decisions of ``version`` (default:
+        what the store's viewer sees)."""
         with self._lock:
             state = self._files.state(article_id)
-            return state.article, state.annotations
+            if version is not None:
+                return state.article, state.version(version).annotations
+            return state.article, state.seen_by(self.viewer)
 
-    def history(self, article_id: str) -> tuple[list[Edit], int]:
-        """The decision log of an article and how many of its entries are applied."""
+    def suggestions(self, article_id: str) -> Annotations:
+        """The article's shared suggestions (its base: what a new version starts from)."""
+        with self._lock:
+            return self._files.state(article_id).base
+
+    def versions(self, article_id: str) -> dict[str, Annotations]:
+        """Every annotator's version of an article (agreement, review), by name."""
         with self._lock:
             state = self._files.state(article_id)
-            return list(state.history), state.cursor
+            return {name: v.annotations for name, v in sorted(state.versions.items())}
+
+    def history(self, article_id: str, version: str | None = None) -> tuple[list[Edit], int]:
+        """The decision log of an article's ``version`` (default: the viewer's own) and
+        how many of its entries are applied."""
+        with self._lock:
+            state = self._files.state(article_id)
+            name = self._own(version)
+            current = state.version(state.last() if name is None else name)
+            return list(current.history), current.cursor
+
+    def _own(self, version: str | None) -> str | None:
+        """The version an undo without one goes to: the viewer's own (``None``, the
+        version decided last, for a store opened without an annotator)."""
+        if version is not None:
+            return version
+        return self.viewer.names[0] if self.viewer.names else None
 
     def docs(self, article_id: str) -> ArticleDocs:
         """The article as :meth:`get` gives it, as plain documents, plus its cached
@@ -338,7 +127,20 @@ class Store:
         it.  Raises ``KeyError`` for an unknown article and :class:`StoreCorrupt`
         naming a damaged file."""
         with self._lock:
-            return self._files.docs(article_id)
+            summary = self._files.summaries.get(article_id)
+            if summary is None or self._merged(summary):
+                return self._files.docs(article_id)
+            state = self._files.state(article_id)
+            tokens = self._extras.packs().get(article_id)
+            return ArticleDocs.of(state, tokens, state.seen_by(self.viewer))
+
+    def _merged(self, summary: ArticleSummary) -> bool:
+        """Whether the viewer sees the merged view of this article (what the article
+        file's caches describe)."""
+        if not summary.versions:
+            return True
+        names = summary.names()
+        return resolve(self.viewer, names) == resolve(EVERYTHING, names)
 
     def listing(
         self, wanted: Callable[[str, float], bool] | None = None, *, extra: bool = False
@@ -347,12 +149,16 @@ class Store:
         :class:`~store.articles.ListedArticle`); with ``wanted``, only those of a status
         and latest decision time it wants.  (``extra`` is for readers that read extra
         tables as they list: this one reads them in :meth:`extra_table`.)"""
-        for summary in self.list_articles():
+        with self._lock:
+            listed = self._files.listed()
+        for summary in listed:
+            merged = self._merged(summary)
+            summary = summary.seen_by(self.viewer)
             status = str(summary.status)
             if wanted is not None and not wanted(status, summary.updated):
                 continue
             with self._lock:
-                folded = summary.id not in self._files.cache.unfolded
+                folded = merged and summary.id not in self._files.cache.unfolded
             yield ListedArticle(summary.id, status, summary.updated, folded)
 
     def extra_table(self, listed: ListedArticle) -> FoundExtra | None:
@@ -371,17 +177,6 @@ class Store:
         return self._files.path(article_id)
 
     # -- writing ----------------------------------------------------------------
-    def _require_writer(self) -> None:
-        if self._closed:
-            raise StoreError(f"store {self.root} is closed")
-        if self.readonly:
-            raise StoreReadOnly(
-                f"store {self.root} is open read-only (another newsread is writing to it); "
-                f"nothing was saved"
-            )
-        if self._writer_lock is not None:
-            self._writer_lock.check()
-
     def add_article(self, article: Article, annotations: Annotations | None = None) -> bool:
         """Add an article; ``False`` (and nothing written) when its id is already stored
         (or belongs to a damaged file that was left out)."""
@@ -400,8 +195,7 @@ class Store:
         if not self._is_new(article):
             return False
         files = self._files
-        annotations = sorted_annotations(annotations or Annotations())
-        state = ArticleState(article, annotations, order=files.next_order)
+        state = from_pool(article, annotations or Annotations(), files.next_order)
         files.write_article(article.id, state, tokens=tokens)
         files.next_order += 1
         files.list_order = None
@@ -447,41 +241,77 @@ class Store:
         """Store a new analysis, keeping every decision already made on the article."""
         with self._lock:
             self._require_writer()
-            state = self._files.state(article_id)
-            merged = sorted_annotations(merge_suggestions(state.annotations, suggested))
+            state = self._files.state(article_id).with_suggestions(suggested)
             article = Article.from_dict({**state.article.to_dict(), "analysis": analysis})
-            updated = replace(state, article=article, annotations=merged)
+            updated = replace(state, article=article)
             self._files.write_article(article_id, updated)
-            return merged
+            return updated.seen_by(self.viewer)
 
-    def save_decision(self, article_id: str, edit: Edit) -> Annotations:
+    def save_version(self, article_id: str, version: str, annotations: Annotations) -> str:
+        """Make ``annotations`` the article's ``version`` (an import of that annotator's
+        work) and say what happened: ``"added"`` (a new version), ``"updated"`` (it
+        replaced an imported one), ``"unchanged"`` (it holds these already, decision
+        times aside: a re-import changes nothing) or ``"kept"`` (the version was made
+        by hand, with a history: never overwritten by an import).  The base and every
+        other version are left as they are."""
+        with self._lock:
+            self._require_writer()
+            state = self._files.state(article_id)
+            if not annotations.sentences:
+                annotations = annotations.replace(sentences=state.base.sentences)
+            wanted = _untimed(overlay_of(state.base, sorted_annotations(annotations)))
+            current = state.versions.get(version)
+            if current is not None:
+                if _untimed(overlay_of(state.base, current.annotations)) == wanted:
+                    return "unchanged"
+                if current.history:
+                    return "kept"
+            elif not wanted.items and not wanted.removed:
+                return "unchanged"
+            self._files.write_article(article_id, state.with_version(version, annotations))
+            return "added" if current is None else "updated"
+
+    def save_decision(self, article_id: str, edit: Edit, version: str | None = None) -> Annotations:
         """Apply a decision durably: when this returns, it is on disk with its history.
+        It goes to ``version`` (default: the version of the edit's annotator), whose
+        annotations are returned.
 
-        Raises ``EditConflict`` if the edit does not match the stored article, and
+        Raises ``EditConflict`` if the edit does not match that version, and
         :class:`StoreWriteError` if it could not be saved; in both cases nothing changed.
         """
         with self._lock:
             self._require_writer()
-            state = self._files.state(article_id).decided(edit)
+            name = (edit.annotator or "") if version is None else version
+            state = self._files.state(article_id).decided(edit, name)
             operation = {"op": "commit", "edit": edit_doc(edit)}
-            self._decisions.log(article_id, operation, state, edit)
-            return state.annotations
+            self._decisions.log(article_id, operation, state, edit, name)
+            return state.version(name).annotations
 
-    def undo(self, article_id: str) -> tuple[Annotations, Edit] | None:
-        """Undo the article's last decision (also after a restart); ``None`` if none."""
-        return self._step(article_id, back=True)
+    def undo(self, article_id: str, version: str | None = None) -> tuple[Annotations, Edit] | None:
+        """Undo the last decision of the article's ``version`` (default: the viewer's
+        own), also after a restart; ``None`` if none."""
+        return self._step(article_id, self._own(version), back=True)
 
-    def redo(self, article_id: str) -> tuple[Annotations, Edit] | None:
-        """Redo the last undone decision; ``None`` if there is none."""
-        return self._step(article_id, back=False)
+    def redo(self, article_id: str, version: str | None = None) -> tuple[Annotations, Edit] | None:
+        """Redo the last undone decision of ``version``; ``None`` if there is none."""
+        return self._step(article_id, self._own(version), back=False)
 
-    def _step(self, article_id: str, *, back: bool) -> tuple[Annotations, Edit] | None:
+    def _step(
+        self, article_id: str, version: str | None, *, back: bool
+    ) -> tuple[Annotations, Edit] | None:
         with self._lock:
             self._require_writer()
             current = self._files.state(article_id)
-            step = current.undone() if back else current.redone()
+            version = current.last() if version is None else version
+            step = current.undone(version) if back else current.redone(version)
             if step is None:
                 return None
             state, edit = step
-            self._decisions.log(article_id, {"op": "undo" if back else "redo"}, state, edit)
-            return state.annotations, edit
+            operation = {"op": "undo" if back else "redo"}
+            self._decisions.log(article_id, operation, state, edit, version)
+            return state.version(version).annotations, edit
+
+
+def _untimed(overlay: Overlay) -> Overlay:
+    """An overlay with its decision times left out (what a re-import compares)."""
+    return replace(overlay, items=tuple(replace(i, timestamp=None) for i in overlay.items))

@@ -29,6 +29,9 @@ class StoreStats:
     """``{kind: {label: {status: count}}}``, pending suggestions included."""
     by_annotator: dict[str, dict[str, int]] = field(default_factory=dict)
     """``{annotator: {status: count}}``, decisions only."""
+    progress: dict[str, dict[str, int]] = field(default_factory=dict)
+    """``{annotator: {"done": n, "in progress": n}}``: articles by the status of each
+    annotator's own version (``store.versions``); the rest are new to them."""
 
     @property
     def decisions(self) -> dict[str, int]:
@@ -57,6 +60,7 @@ class StoreStats:
             "pending": self.pending,
             "by_label": self.by_label,
             "by_annotator": self.by_annotator,
+            "progress": self.progress,
         }
 
 
@@ -65,10 +69,14 @@ def compute_stats(summaries: Iterable[ArticleSummary]) -> StoreStats:
     by_status = {str(status): 0 for status in ArticleStatus}
     counts: Counter[str] = Counter()
     articles = 0
+    progress: dict[str, Counter[str]] = {}
     for summary in summaries:
         articles += 1
         by_status[str(summary.status)] += 1
         counts.update(summary.counts)
+        for name in summary.names():
+            own = progress.setdefault(name or UNKNOWN_ANNOTATOR, Counter())
+            own[str(summary.versions[name][0])] += 1
     by_label: dict[str, dict[str, dict[str, int]]] = {}
     by_annotator: dict[str, dict[str, int]] = {}
     for key, count in sorted(counts.items()):
@@ -80,4 +88,8 @@ def compute_stats(summaries: Iterable[ArticleSummary]) -> StoreStats:
         if status in DECIDED:
             person = by_annotator.setdefault(annotator or UNKNOWN_ANNOTATOR, {})
             person[status] = person.get(status, 0) + count
-    return StoreStats(articles, by_status, by_label, dict(sorted(by_annotator.items())))
+    mine = {
+        name: {s: done[s] for s in (str(ArticleStatus.DONE), str(ArticleStatus.IN_PROGRESS))}
+        for name, done in sorted(progress.items())
+    }
+    return StoreStats(articles, by_status, by_label, dict(sorted(by_annotator.items())), mine)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from annotate.edits import Item
 from annotate.model import (
@@ -24,6 +24,10 @@ from annotate.model import (
     Status,
     is_pending,
 )
+from store.versions import BASE, EVERYTHING, Viewer, iter_items, resolve
+
+if TYPE_CHECKING:
+    from store.history import ArticleState
 
 COUNT_SEPARATOR = "|"
 """``counts`` keys are ``kind|label|status|annotator`` (annotator empty when unknown)."""
@@ -59,6 +63,28 @@ class ArticleSummary:
     """Version of the extra table kept in the article file (``store.trailer``), ``""``
     when it keeps none: the writer makes again, in the background, the tables that a
     crash, an older newsread or another hook version left missing or stale."""
+    versions: dict[str, list[Any]] = field(default_factory=dict)
+    """Progress of each annotator's version (``store.versions``) and of the base (under
+    ``store.versions.BASE``), as ``[status, pending, decided, updated]``; empty when the
+    article has no version.  The other fields describe the merged view."""
+
+    def names(self) -> list[str]:
+        """The article's versions."""
+        return [n for n in self.versions if n != BASE]
+
+    def seen_by(self, viewer: Viewer) -> ArticleSummary:
+        """This summary as ``viewer`` sees the article: status, pending, decided and
+        latest decision of its version (counts and labels stay the merged view's)."""
+        if not self.versions:
+            return self
+        names = self.names()
+        key = resolve(viewer, names)
+        if key == resolve(EVERYTHING, names) or key not in self.versions:
+            return self
+        status, pending, decided, updated = self.versions[key]
+        return replace(
+            self, status=_STATUSES[status], pending=pending, decided=decided, updated=updated
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict for ``index.json``."""
@@ -91,6 +117,7 @@ class ArticleSummary:
             tuple(get("signature", ())),
             get("seq", 0),
             get("line", ""),
+            dict(get("versions", {})),
         )
 
     def has_label(self, label: str) -> bool:
@@ -182,6 +209,29 @@ def summarize(
         seq=seq,
         line=line,
     )
+
+
+def progress(annotations: Annotations, analysed: bool) -> list[Any]:
+    """``[status, pending, decided, updated]`` of one view (``ArticleSummary.versions``)."""
+    return [
+        str(annotations.status(analysed)),
+        annotations.pending,
+        annotations.decided,
+        _latest(iter_items(annotations)),
+    ]
+
+
+def summarize_state(
+    state: ArticleState, signature: tuple[int, ...] = (), seq: int = 0, line: str = ""
+) -> ArticleSummary:
+    """:func:`summarize` of an article's merged view, with each version's progress."""
+    summary = summarize(state.article, state.annotations, state.order, signature, seq, line)
+    if state.versions:
+        analysed = summary.analysed
+        summary.versions = {BASE: progress(state.base, analysed)}
+        for name, version in state.versions.items():
+            summary.versions[name] = progress(version.annotations, analysed)
+    return summary
 
 
 def summary_after(

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from store import Store
+from tests.tui_support import add_fixture_articles
 from tui.config import Settings
 from tui.startup import ensure_seeds
 
@@ -69,6 +70,13 @@ def store(tmp_path: Path) -> Iterator[Store]:
 def seeded_store(store: Store) -> Store:
     """A store holding the two bundled seed articles (not analysed yet)."""
     ensure_seeds(store)
+    return store
+
+
+@pytest.fixture
+def fixture_store(store: Store) -> Store:
+    """The store with the hand-annotated fixture article (tests.tui_support)."""
+    add_fixture_articles(store)
     return store
 
 

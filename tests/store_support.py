@@ -106,14 +106,18 @@ def files_on_disk(root: Path) -> dict[str, tuple[int, int, int]]:
 # -- kept export lines (annotate.export.lines) ----------------------------------------------------
 
 
-def built(article: Article, annotations: Annotations, answer: str) -> tuple[bytes, list[str]]:
+def built(article: Article, annotations: Annotations, status: str) -> tuple[bytes, list[str]]:
     """An article's JSONL line and warnings as the object path builds them."""
-    from annotate.formats.prodigy_jsonl import dumps, task_from_article
+    from annotate.formats.prodigy_jsonl import answer_for, dumps, task_from_article
     from annotate.formats.select import Selection
 
     warnings: list[str] = []
     task = task_from_article(
-        article, Selection().apply(annotations), report=warnings.append, answer=answer
+        article,
+        Selection().apply(annotations),
+        report=warnings.append,
+        answer=answer_for(status),
+        status=status,
     )
     return dumps(task), warnings
 
@@ -142,13 +146,13 @@ def check_kept(root: Path) -> int:
             continue
         if kept is None:
             continue
-        line, warnings = built(state.article, state.annotations, "accept")
+        line, warnings = built(state.article, state.annotations, str(summary.status))
         assert bytes(kept.line) == line, path.name
         assert list(kept.warnings) == warnings
         assert (kept.status, kept.updated, kept.answer) == (
             str(summary.status),
             summary.updated,
-            "accept",
+            "accept" if summary.status is ArticleStatus.DONE else "ignore",
         )
         chosen = Selection().apply(state.annotations)
         assert kept.total == len(chosen.entities) + len(chosen.quotes) + len(chosen.statements)

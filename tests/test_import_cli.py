@@ -56,7 +56,7 @@ def test_import_reads_every_kind_and_reports_each_bad_input(
     out, err = capsys.readouterr()
     assert code == 1  # some inputs failed, the rest is in
     assert out.strip() == (
-        "imported 150 articles (3559 annotations), skipped 0 duplicates, 5 failed"
+        "imported 150 new articles (3559 annotations), 0 gained annotations, 0 unchanged, 5 failed"
     )
     for name, reason in [
         ("image.txt", "binary"),
@@ -95,7 +95,10 @@ def test_reimport_skips_duplicates_and_says_so(
     capsys.readouterr()
     assert _run(store_path, *seeds) == 0
     out, err = capsys.readouterr()
-    assert "imported 0 articles (0 annotations), skipped 2 duplicates, 0 failed" in out
+    assert (
+        "imported 0 new articles (0 annotations), 0 gained annotations, 2 unchanged, 0 failed"
+        in out
+    )
     assert err.count("already holds this text") == 2
     assert len(_texts(store_path)) == 2
 
@@ -106,7 +109,7 @@ def test_stdin_is_read_with_a_dash(
     payload = b"Headline from a pipe\n\nBody text.\n"
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
     assert _run(tmp_path / "store", "-") == 0
-    assert "imported 1 article " in capsys.readouterr().out
+    assert "imported 1 new article " in capsys.readouterr().out
     (text,) = _texts(tmp_path / "store").values()
     assert text == "Headline from a pipe\n\nBody text."
 
@@ -158,7 +161,7 @@ def test_a_reader_crash_costs_only_its_file(
     (tmp_path / "in" / "b.txt").write_text("Still imported\n\nBody.", "utf-8")
     assert _run(tmp_path / "store", str(tmp_path / "in")) == 1
     out, err = capsys.readouterr()
-    assert "imported 1 article " in out and "1 failed" in out
+    assert "imported 1 new article " in out and "1 failed" in out
     assert "a.html: could not be read (RuntimeError: parser fell over)" in err
 
 
@@ -189,7 +192,7 @@ def test_a_full_disk_stops_the_import_with_one_line_and_a_true_count(
     monkeypatch.setattr(store.durable, "write_all", filling)
     assert _run(root, str(tmp_path / "many.jsonl")) == 1
     out, err = capsys.readouterr()
-    assert "imported 23 articles" in out
+    assert "imported 23 new articles" in out
     assert err.count("\n") == 1 and err.startswith(f"newsread: disk full: the store {root} ")
     assert "Traceback" not in err
     monkeypatch.setattr(store.durable, "write_all", real)

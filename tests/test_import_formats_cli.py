@@ -154,7 +154,7 @@ def test_one_broken_record_among_good_ones(
     named = [line for line in err.splitlines() if place in line]
     assert len(named) == 1 and why in named[0], err
     assert "\x1b" not in err and "BAD\nLABEL" not in err  # untrusted labels are escaped
-    assert "imported 2 articles (5 annotations)" in out
+    assert "imported 2 new articles (5 annotations)" in out
     with Store.open(store_path, readonly=True) as store:
         assert store.get(existing.id) == before  # nothing already stored changed
         got = {}
@@ -206,7 +206,7 @@ def test_conllu_fixture_and_tag_column(tmp_path: Path, capsys: pytest.CaptureFix
     fixture = Path(__file__).parent / "data" / "conllu" / "news.conllu"
     store_path = tmp_path / "store"
     assert main(["--store", str(store_path), "import", str(fixture)]) == 0
-    assert "imported 3 articles (7 annotations)" in capsys.readouterr().out
+    assert "imported 3 new articles (7 annotations)" in capsys.readouterr().out
     # the 4th column (POS) read as the tag: no entity is a tag there, so all are refused
     other = tmp_path / "other"
     assert main(["--store", str(other), "import", "--tag-column", "4", str(fixture)]) == 1
@@ -224,7 +224,7 @@ def test_label_studio_export_from_stdin(
     payload = json.dumps([task]).encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
     assert main(["--store", str(tmp_path / "store"), "import", "-"]) == 0
-    assert "imported 1 article (1 annotations)" in capsys.readouterr().out
+    assert "imported 1 new article (1 annotations)" in capsys.readouterr().out
 
 
 def test_stdin_text_starting_with_a_bracket_stays_text(
@@ -236,4 +236,4 @@ def test_stdin_text_starting_with_a_bracket_stays_text(
     payload = b"[Reuters] Headline here\n\nThe body of the story."
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(payload)))
     assert main(["--store", str(tmp_path / "store"), "import", "-"]) == 0
-    assert "imported 1 article " in capsys.readouterr().out
+    assert "imported 1 new article " in capsys.readouterr().out

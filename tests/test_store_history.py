@@ -200,16 +200,16 @@ def test_incremental_summary_equals_a_full_count(
     quote = Quote(2, 9, QuoteKind.PARTIAL, speaker=Span(12, 15, "PERSON"))
     state = ArticleState(article, sorted_annotations(Annotations(tuple(spans), (quote,))))
     summary = summarize(article, state.annotations, 0)
-    for _ in range(15):
+    for _ in range(15):  # one version: the case the store counts incrementally
         move = data.draw(st.sampled_from(["edit", "edit", "undo", "redo"]))
         if move == "edit":
             edit = _random_edit(data, state.annotations)
             try:
-                state, applied = state.decided(edit), edit
+                state, applied = state.decided(edit, "h"), edit
             except EditConflict:
                 continue
         else:
-            step = state.undone() if move == "undo" else state.redone()
+            step = state.undone("h") if move == "undo" else state.redone("h")
             if step is None:
                 continue
             state, applied = step

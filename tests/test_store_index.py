@@ -192,7 +192,11 @@ def test_the_files_are_tinydb_databases_a_person_can_query(path: Path) -> None:
     with TinyDB(article_path, access_mode="r") as db:
         assert db.table("article").all()[0]["title"] == "Story 0"
         people = db.table("items").search(where("label") == "PERSON")
-        assert [d["status"] for d in people] == ["accepted"]
+        # the shared suggestion, and the annotator's version of it (store.versions)
+        assert [(d["status"], d.get("version")) for d in people] == [
+            ("pending", None),
+            ("accepted", "tester"),
+        ]
         assert len(db.table("history")) == 3
     with TinyDB(path / "index.json", access_mode="r") as db:
         assert db.table("articles").search(where("id") == first.id)[0]["status"] == "done"

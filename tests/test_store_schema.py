@@ -63,17 +63,26 @@ def test_a_schema_1_store_is_backed_up_then_migrated(v1_store: Path) -> None:
         ("DATE", Status.REJECTED, "bob"),
     }
     assert one.statements == ()  # the tag was undone in schema 1
-    history, cursor = store.history(ONE)
-    assert [e.action for e in history] == ["accept", "accept", "reject", "relabel", "tag"]
-    assert cursor == 4
-    # Undo and redo carry on exactly where schema 1 left them.
-    redone = store.redo(ONE)
+    # The one history of schema 1 is split into each annotator's version (store.versions).
+    history, cursor = store.history(ONE, "alice")
+    assert [e.action for e in history] == ["accept", "accept", "tag"]
+    assert cursor == 2
+    history, cursor = store.history(ONE, "bob")
+    assert ([e.action for e in history], cursor) == (["reject", "relabel"], 2)
+    # Undo and redo carry on exactly where schema 1 left them, per annotator.
+    redone = store.redo(ONE, "alice")
     assert redone is not None and redone[1].action == "tag"
     assert [s.tags for s in redone[0].statements] == [("claim",)]
-    undone = store.undo(ONE)
+    undone = store.undo(ONE, "alice")
     assert undone is not None and undone[0].statements == ()
-    undone = store.undo(ONE)
+    undone = store.undo(ONE, "bob")
     assert undone is not None and undone[1].action == "undo relabel"
+    # bob's view: his decisions over the suggestions, alice's recovered as pending
+    assert {(s.label, s.status) for s in undone[0].entities} == {
+        ("PERSON", Status.PENDING),
+        ("GPE", Status.PENDING),
+        ("DATE", Status.REJECTED),
+    }
 
     _, two = store.get(TWO)  # the quote schema 1 could not read back is recovered
     (quote,) = two.quotes
@@ -94,8 +103,9 @@ def test_a_migration_interrupted_half_way_resumes(v1_store: Path) -> None:
     path.write_bytes(orjson.dumps(converted))
     assert _article_1_to_2(converted) is None
     with Store.open(v1_store) as store:
-        history, cursor = store.history(ONE)
-        assert len(history) == 5 and cursor == 4
+        history, cursor = store.history(ONE, "alice")
+        assert len(history) == 3 and cursor == 2
+        assert len(store.history(ONE, "bob")[0]) == 2
         assert store.get(TWO)[1].quotes[0].kind is QuoteKind.DIRECT
 
 

@@ -75,10 +75,12 @@ async def test_a_pending_speaker_keeps_the_article_from_done_until_accept_all(
     article_id = store.list_articles()[0].id
     article, _ = store.get(article_id)
     ann = fixture_annotations()
+    who = settings.annotator  # the decisions are this annotator's version (store.versions)
     half = Annotations(
-        entities=tuple(replace(e, status=Status.ACCEPTED) for e in ann.entities),
+        entities=tuple(replace(e, status=Status.ACCEPTED, annotator=who) for e in ann.entities),
         quotes=tuple(
-            replace(q, status=Status.ACCEPTED, speaker_status=Status.PENDING) for q in ann.quotes
+            replace(q, status=Status.ACCEPTED, speaker_status=Status.PENDING, annotator=who)
+            for q in ann.quotes
         ),
         sentences=ann.sentences,
     )

@@ -2,64 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from textual.pilot import Pilot
 
 from annotate.model import ArticleStatus, Origin, Quote, Span, Status
 from store import Store, StoreWriteError
-from tests.tui_support import TEXT, add_fixture_articles, at
-from tui.app import NewsreadApp
+from tests.tui_support import TEXT, at, entity, focus_on, focused_text, running, stored
 from tui.config import Settings
 from tui.screens.help import HelpScreen, binding_rows
 from tui.screens.pickers import LabelPicker, SpeakerPicker, TagPicker
 from tui.widgets.article_list import ArticleList
 from tui.widgets.article_view import ArticleView
-
-
-@pytest.fixture
-def fixture_store(store: Store) -> Store:
-    add_fixture_articles(store)
-    return store
-
-
-@asynccontextmanager
-async def running(
-    store: Store, settings: Settings, size: tuple[int, int] = (120, 40)
-) -> AsyncIterator[tuple[NewsreadApp, Pilot[None]]]:
-    app = NewsreadApp(store, settings, analyze=False)
-    async with app.run_test(size=size) as pilot:
-        await pilot.pause()
-        yield app, pilot
-
-
-def stored(store: Store) -> tuple[list[Span], list[Quote]]:
-    article_id = store.list_articles()[0].id
-    _, annotations = store.get(article_id)
-    return list(annotations.entities), list(annotations.quotes)
-
-
-def entity(store: Store, needle: str, nth: int = 0) -> Span:
-    start, end = at(needle, nth)
-    entities, _ = stored(store)
-    return next(s for s in entities if (s.start, s.end) == (start, end))
-
-
-def focused_text(app: NewsreadApp) -> str:
-    item = app.main.focused_item
-    assert item is not None
-    return TEXT[item.start : item.end]
-
-
-async def focus_on(app: NewsreadApp, pilot: Pilot[None], needle: str) -> None:
-    for _ in range(12):
-        if app.main.focused_item is not None and focused_text(app) == needle:
-            return
-        await pilot.press("tab")
-    raise AssertionError(f"could not focus {needle!r}")
 
 
 async def test_accept_records_decision_and_moves_on(
@@ -167,13 +121,14 @@ async def test_set_speaker_from_entities(fixture_store: Store, settings: Setting
     assert quote.speaker is not None
     assert (quote.speaker.start, quote.speaker.end) == (first.start, first.end)
     assert first.label == "PERSON"  # people come first
-    assert quote.speaker_status is Status.ACCEPTED and quote.status is Status.ACCEPTED
+    # Setting a speaker decides the speaker only; ``a`` accepts the quote (issue 13).
+    assert quote.speaker_status is Status.ACCEPTED and quote.status is Status.PENDING
 
 
 async def test_set_speaker_by_marking_text(fixture_store: Store, settings: Settings) -> None:
     async with running(fixture_store, settings) as (app, pilot):
         await focus_on(app, pilot, "We will cut taxes,")
-        await pilot.press("s", "up", "enter")  # "mark the speaker in the text"
+        await pilot.press("s", "m")  # "mark the speaker in the text" (one key)
         reader = app.main.query_one(ArticleView)
         assert reader.selecting
         assert reader.selection == at("Doe", nth=1)  # the first word after the quote

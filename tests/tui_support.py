@@ -6,6 +6,11 @@ so this article carries fixed suggestions, as if the model had produced them.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from textual.pilot import Pilot
+
 from annotate.model import (
     Annotations,
     Article,
@@ -15,6 +20,8 @@ from annotate.model import (
     Span,
 )
 from store import Store
+from tui.app import NewsreadApp
+from tui.config import Settings
 
 TEXT = (
     "City budget passes\n\n"
@@ -100,3 +107,44 @@ def add_fixture_articles(store: Store) -> tuple[str, str]:
         [(first, fixture_annotations()), (second, Annotations(sentences=sentences(SECOND_TEXT)))]
     )
     return first.id, second.id
+
+
+@asynccontextmanager
+async def running(
+    store: Store, settings: Settings, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[NewsreadApp, Pilot[None]]]:
+    """The app on ``store`` without the model, in a test terminal of ``size``."""
+    app = NewsreadApp(store, settings, analyze=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        yield app, pilot
+
+
+def stored(store: Store) -> tuple[list[Span], list[Quote]]:
+    """Entities and quotes of the fixture article, as stored."""
+    article_id = store.list_articles()[0].id
+    _, annotations = store.get(article_id)
+    return list(annotations.entities), list(annotations.quotes)
+
+
+def entity(store: Store, needle: str, nth: int = 0) -> Span:
+    """The stored entity on the ``nth`` ``needle`` of TEXT."""
+    start, end = at(needle, nth)
+    entities, _ = stored(store)
+    return next(s for s in entities if (s.start, s.end) == (start, end))
+
+
+def focused_text(app: NewsreadApp) -> str:
+    """The text of the item the reader focuses."""
+    item = app.main.focused_item
+    assert item is not None
+    return TEXT[item.start : item.end]
+
+
+async def focus_on(app: NewsreadApp, pilot: Pilot[None], needle: str) -> None:
+    """Tab until the item on ``needle`` is focused."""
+    for _ in range(12):
+        if app.main.focused_item is not None and focused_text(app) == needle:
+            return
+        await pilot.press("tab")
+    raise AssertionError(f"could not focus {needle!r}")

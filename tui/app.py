@@ -5,42 +5,43 @@ thread (TinyDB is not thread-safe).  The screen (:mod:`tui.screens.annotate`) tu
 keys into edits and calls :meth:`NewsreadApp.save_decision`, which returns only once the
 decision is on disk.  The spaCy pipeline never loads in ``compose``/``on_mount``:
 after the first paint a thread worker loads it and analyses the articles that have
-no suggestions yet (the open one first), posting an
-:class:`~tui.messages.AnalysisReady` per article; the UI thread stores and repaints.
+no suggestions yet, posting an :class:`~tui.messages.AnalysisReady` per article; the UI
+thread stores and repaints.  Opening an unanalysed article puts its id on the worker's
+``queue.Queue`` (:attr:`NewsreadApp.analysis_requests`), which the worker serves before
+the rest; with nothing to do it blocks on that queue, and quitting puts ``None`` on it.
+The app talks to the screen through the screen's methods and reactives, never its widgets.
 """
 
 from __future__ import annotations
 
 import gc
-import threading
+import queue
 import time
-from collections import Counter
+from collections import deque
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import get_current_worker
 
+from annotate.assignment import assigned
 from annotate.edits import Edit, EditConflict
 from annotate.limits import ARTICLE_BUDGET_S
-from annotate.model import Annotations, Article, ArticleStatus, Statement
+from annotate.model import Annotations, Article, Statement
 from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
+from store.versions import Viewer
 from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
 from tui.config import Settings
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.legend import Legend
 from tui.widgets.palette import LabelPalette
-from tui.widgets.text_lines import TextLines
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -56,21 +57,25 @@ class NewsreadApp(App[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit (every decision is saved)"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="help",
+            tooltip="Every key with its binding id, and what the marks mean",
+        ),
     ]
 
     def __init__(self, store: Store, settings: Settings, *, analyze: bool = True) -> None:
         super().__init__()
         self.store = store
+        store.viewer = Viewer.of(settings.annotator)  # blind: this annotator's version only
         self.settings = settings
         self.analyze_in_background = analyze
-        self._priority: str | None = None
-        self._wake = threading.Event()
+        self.analysis_requests: queue.Queue[str | None] = queue.Queue()
+        """Articles to analyse before the rest (the one just opened); ``None`` stops."""
         self.analysis_budget_s = ARTICLE_BUDGET_S
         """Seconds one article's analysis may take before it is stored as skipped."""
-        self._model_state = "model not loaded" if analyze else "analysis off"
-        self._status_counts: Counter[ArticleStatus] = Counter()
-        self._status_line = ""
         self._collector = IdleCollector(self.call_after_refresh)
 
     def get_default_screen(self) -> AnnotateScreen:
@@ -83,6 +88,11 @@ class NewsreadApp(App[None]):
         assert isinstance(screen, AnnotateScreen)
         return screen
 
+    @property
+    def _screens_gone(self) -> bool:
+        """True once the screens are gone: a worker's late message has nothing to update."""
+        return not self.screen_stack or not isinstance(self.screen_stack[0], AnnotateScreen)
+
     def on_mount(self) -> None:
         trace.mark("mount")
 
@@ -91,6 +101,7 @@ class NewsreadApp(App[None]):
         # What was frozen stays frozen: unfreezing makes the next full collection scan
         # the ~200,000 objects of the app and model, 170 ms measured on quitting.
         gc.enable()
+        self.analysis_requests.put(None)  # an idle worker waits on the queue: let it end
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -106,15 +117,14 @@ class NewsreadApp(App[None]):
         if self.store.readonly and not self.store.notices:
             self.say("This store is open read-only: decisions cannot be saved.", "warning")
         summaries = self.store.list_articles()
-        self._status_counts = Counter(s.status for s in summaries)
-        self.main.set_rows(summaries)
+        if self.settings.overlap:  # this annotator's queue first (annotate.assignment)
+            summaries.sort(key=lambda s: not self.is_mine(s))
         touched = max((s for s in summaries if s.updated), key=lambda s: s.updated, default=None)
         start = touched.id if touched else (summaries[0].id if summaries else None)
+        self.main.model_state = "model not loaded" if self.analyze_in_background else "analysis off"
+        self.main.set_rows(summaries, current=start)
         if start is not None:
-            self.main.article_list.move_to(start)
             self.open_article(start)
-        self.main.article_list.focus()
-        self.update_status()
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
@@ -123,27 +133,72 @@ class NewsreadApp(App[None]):
         # between key presses (tui.collector).
         self._collector.start()
         self.set_interval(CHECK_EVERY_S, self._collector.tick, name="idle-gc")
-        self.mount(LabelPalette())
+        self.main.mount(LabelPalette())  # its Changed message goes to the screen
         if self.analyze_in_background and not self.store.readonly:
-            self._model_state = "model loading…"
-            self.update_status()
+            self.main.model_state = "model loading…"
             self.run_analysis()
-
-    def on_label_palette_changed(self, message: LabelPalette.Changed) -> None:
-        palette = message.palette
-        self.main.query_one(ArticleView).use_palette(palette)
-        self.main.query_one(Legend).use_palette(palette.label_style)
 
     def say(self, message: str, severity: SeverityLevel = "information") -> None:
         """A notification whose text is shown literally (file names, errors are data)."""
         timeout = 4 if severity == "information" else 12
         self.notify(escape(message), severity=severity, timeout=timeout, markup=False)
 
+    @work(thread=True, exclusive=True, group="agreement", name="agreement")
+    def action_agreement(self) -> None:
+        """Compute the agreement between annotators and show it (``newsread agreement``)."""
+        from annotate.agreement import agreement
+        from tui.cli.agreement_cmd import article_versions, renderables
+        from tui.screens.report import ReportScreen
+
+        try:
+            parts = renderables(agreement(article_versions(self.store)))
+        except (StoreError, KeyError) as exc:
+            self.call_from_thread(self.say, f"agreement failed: {exc}", "error")
+            return
+        self.call_from_thread(self.push_screen, ReportScreen(parts))
+
+    def action_compare(self) -> None:
+        """Show every annotator's choices on the open article (this annotator works blind
+        to them until they ask: ``annotate.review``)."""
+        from rich.table import Table
+        from rich.text import Text
+
+        from annotate.review import items
+        from tui.screens.report import ReportScreen
+
+        article = self.main.article
+        if article is None:
+            return
+        versions = self.store.versions(article.id)
+        found = items(versions)
+        if not found:
+            self.say("no annotator has decided anything in this article yet")
+            return
+        table = Table(title=f"Every annotator's choices: {one_line(article.title)}")
+        table.add_column("item")
+        for name in versions:
+            table.add_column(one_line(name) or "(unnamed)")
+        for item in found:
+            kind, start, end, tag = item.key
+            what = one_line(article.text[start:end])[:40]
+            label = f"{kind} {one_line(tag)} “{what}”" if tag else f"{kind} “{what}”"
+            choices = [item.choices[n] for n in versions]
+            table.add_row(Text(label), *(Text(one_line(c) if c else "—") for c in choices))
+        self.push_screen(ReportScreen([table]))
+
     def action_help(self) -> None:
         """Show every key."""
         from tui.screens.help import HelpScreen  # loaded on first use
 
         self.push_screen(HelpScreen(self.main))
+
+    def is_mine(self, summary: ArticleSummary) -> bool:
+        """Whether the article is this annotator's: assigned to them by the overlap
+        setting, or already in their version (the filter ``status:mine``)."""
+        settings = self.settings
+        return settings.annotator in summary.versions or assigned(
+            summary.id, settings.annotator, settings.team, settings.overlap
+        )
 
     # -- articles and decisions ---------------------------------------------------------
     def open_article(self, article_id: str) -> None:
@@ -153,11 +208,9 @@ class NewsreadApp(App[None]):
         except (StoreError, KeyError) as exc:
             self.say(f"cannot open article {article_id}: {exc}", "error")
             return
-        self.main.show_article(article, annotations)
+        self.main.show_article(article, annotations, self.store.summary(article_id))
         if article.analysis is None:
-            self._priority = article_id
-            self._wake.set()
-        self.update_status()
+            self.analysis_requests.put(article_id)
 
     def save_decision(self, article_id: str, edit: Edit) -> Annotations | None:
         """Save a decision; ``None`` (and a visible notification) if it was not saved."""
@@ -171,7 +224,7 @@ class NewsreadApp(App[None]):
         except StoreError as exc:
             self.say(f"NOT SAVED: {exc}", "error")
             return None
-        self._summary_changed(old, self.store.summary(article_id))
+        self.main.summary_changed(old, self.store.summary(article_id), annotations)
         return annotations
 
     def step_history(self, *, back: bool) -> None:
@@ -189,47 +242,21 @@ class NewsreadApp(App[None]):
             self.say(f"nothing to {'undo' if back else 'redo'} in this article")
             return
         annotations, edit = result
-        self._summary_changed(old, self.store.summary(article.id))
+        self.main.summary_changed(old, self.store.summary(article.id), annotations)
         # Focus what the step changed back (a statement is not focusable in the reader).
         touched = [i.id for i in edit.after if not isinstance(i, Statement)]
         self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
         action = edit.action.removeprefix("undo ")
         self.say(f"undone: {action}" if back else f"redone: {action}")
 
-    def _summary_changed(self, old: ArticleSummary, new: ArticleSummary) -> None:
-        self._status_counts[old.status] -= 1
-        self._status_counts[new.status] += 1
-        self.main.article_list.update_row(new)
-        self.update_status()
-
-    # -- status line ----------------------------------------------------------------------
-    def update_status(self) -> None:
-        """Progress of the open article and of the corpus, model state, annotator."""
-        parts = ["READ-ONLY"] if self.store.readonly else []
-        article = self.main.article
-        if article is not None and article.id in self.store:
-            summary = self.store.summary(article.id)
-            total = summary.pending + summary.decided
-            parts.append(f"article {summary.decided}/{total}")
-        total_articles = len(self.store)
-        done = self._status_counts[ArticleStatus.DONE]
-        in_progress = self._status_counts[ArticleStatus.IN_PROGRESS]
-        percent = f" ({100 * done // total_articles}%)" if total_articles else ""
-        parts.append(f"done {done}/{total_articles}{percent} · {in_progress} started")
-        shown = self.main.article_list.row_count
-        if shown != total_articles:
-            parts.append(f"{shown} shown")
-        parts.append(self._model_state)
-        parts.append(f"@{one_line(str(self.settings.annotator))}")
-        line = " · ".join(parts)
-        if line != self._status_line:  # one fixed line, repainted only when it changes
-            self._status_line = line
-            self.main.query_one("#status", TextLines).set_content(Text(line))
-
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")
     def run_analysis(self) -> None:
-        """Load the model, then analyse every article without suggestions (open one first)."""
+        """Load the model, then analyse every article without suggestions.
+
+        Requested articles (the one just opened) come first; with nothing left the
+        thread blocks on :attr:`analysis_requests` until the next request or ``None``.
+        """
         from annotate.detect.nlp import (
             ModelNotAvailable,
             load_model,
@@ -248,17 +275,19 @@ class NewsreadApp(App[None]):
             return
         self.post_message(ModelLoaded(name, time.perf_counter() - started))
         info = model_label(nlp)
-        queue = iter([s.id for s in self.store.list_articles() if not s.analysed])
+        unanalysed = deque(s.id for s in self.store.list_articles() if not s.analysed)
         labels = tuple(self.settings.labels)  # the config may restrict the label set
+        scare_quotes = self.settings.scare_quotes
         done: set[str] = set()
         runner = BudgetedRunner()  # quitting never waits for an analysis
         while not worker.is_cancelled:
-            article_id, self._priority = self._priority, None  # the open article first
-            if article_id is None or article_id in done:
-                article_id = next((i for i in queue if i not in done), None)
+            try:  # a request first; block on the queue only when nothing else is left
+                article_id = self.analysis_requests.get(block=not unanalysed)
+            except queue.Empty:
+                article_id = unanalysed.popleft()
             if article_id is None:
-                self._wake.wait(0.5)
-                self._wake.clear()
+                return  # the app is quitting
+            if article_id in done:
                 continue
             done.add(article_id)
             try:
@@ -266,7 +295,7 @@ class NewsreadApp(App[None]):
                 if article.analysis is not None:
                     continue
                 found = runner.run(
-                    partial(_suggestions, nlp, article, labels),
+                    partial(_suggestions, nlp, article, labels, scare_quotes),
                     self.analysis_budget_s,
                     lambda: worker.is_cancelled,
                 )
@@ -287,8 +316,9 @@ class NewsreadApp(App[None]):
         # collector's sight, or a full collection rescans them all (seen as 50-100 ms
         # spikes in bench/keys.py); loading it switched automatic collection back on.
         self._collector.start()
-        self._model_state = "model ready"
-        self.update_status()
+        if self._screens_gone:
+            return
+        self.main.model_state = "model ready"
         trace.mark("model_ready")
 
     def on_analysis_ready(self, message: AnalysisReady) -> None:
@@ -300,7 +330,9 @@ class NewsreadApp(App[None]):
         except StoreError as exc:
             self.say(str(exc), "error")
             return
-        self._summary_changed(old, self.store.summary(message.article_id))
+        if self._screens_gone:  # stored; no screen left to show it on
+            return
+        self.main.summary_changed(old, self.store.summary(message.article_id), merged)
         article = self.main.article
         if article is not None and article.id == message.article_id:
             self.main.article, _ = self.store.get(article.id)
@@ -308,14 +340,18 @@ class NewsreadApp(App[None]):
             trace.mark("highlights")
 
     def on_analysis_failed(self, message: AnalysisFailed) -> None:
+        if self._screens_gone:
+            return
         self.say(message.error, "error")
         if message.article_id is None:
-            self._model_state = "no model"
-            self.update_status()
+            self.main.model_state = "no model"
 
 
-def _suggestions(nlp: Language, article: Article, labels: tuple[str, ...]) -> list[Annotations]:
+def _suggestions(
+    nlp: Language, article: Article, labels: tuple[str, ...], scare_quotes: bool
+) -> list[Annotations]:
     """The suggestions for one article (run on the analysis thread)."""
     from annotate.detect.pipeline import analyze
 
-    return [found for _, found in analyze(nlp, [article], labels=labels)]
+    found = analyze(nlp, [article], labels=labels, scare_quotes=scare_quotes)
+    return [annotations for _, annotations in found]

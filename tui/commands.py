@@ -13,16 +13,27 @@ if TYPE_CHECKING:
     from tui.app import NewsreadApp
 
 ACTIONS = (
-    ("Accept all pending suggestions", "accept_all"),
-    ("Undo the last decision", "undo"),
-    ("Redo", "redo"),
-    ("Filter articles", "filter"),
-    ("Draw a new span", "select"),
-    ("Tag the focused statement", "tag"),
-    ("Set the focused quote's speaker", "speaker"),
-    ("Mark or clear the focused quote's cue", "cue"),
-    ("Show every key", "app.help"),
-)
+    ("Accept all pending suggestions", "accept_all",
+     "Every pending entity, quote and speaker of the open article, in one undoable step"),
+    ("Undo the last decision", "undo", "Take back the open article's last decision (u)"),
+    ("Redo", "redo", "Make the last undone decision again (ctrl+y)"),
+    ("Search articles", "filter",
+     "Words of titles and bodies, speaker:NAME, quote:WORDS, status:, label: (/)"),
+    ("Draw a new span or quote", "select",
+     "Mark a missed entity or quote in the text, then pick its label or QUOTE (v)"),
+    ("Go to an item of this article", "go_to_item",
+     "Pick any entity or quote, decided ones too, from a list (g)"),
+    ("Next quote", "next_item(1, True)", "Focus the next quote, past the entities (>)"),
+    ("Tag the focused statement", "tag", "Claim, accusation, denial… for the quote (t)"),
+    ("Set the focused quote's speaker", "speaker",
+     "Pick a person or organisation, mark a phrase in the text, or none (s)"),
+    ("Mark or clear the focused quote's cue", "cue", "The reporting verb, e.g. said (c)"),
+    ("Annotator agreement", "app.agreement",
+     "Exact and overlap F1, Cohen's kappa and Krippendorff's alpha between the versions"),
+    ("Compare with the other annotators", "app.compare",
+     "Every annotator's choice on the open article's items, side by side"),
+    ("Show every key", "app.help", "Every key with its binding id, and what the marks mean (?)"),
+)  # fmt: skip
 
 MAX_ARTICLE_HITS = 50
 
@@ -50,15 +61,17 @@ class ArticleCommands(Provider):
         return self.app  # type: ignore[return-value]
 
     async def discover(self) -> Hits:
-        for name, action in ACTIONS:
-            yield DiscoveryHit(name, partial(self._run, action), help="action")
+        for name, action, description in ACTIONS:
+            yield DiscoveryHit(name, partial(self._run, action), help=description)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for name, action in ACTIONS:
+        for name, action, description in ACTIONS:
             score = matcher.match(name)
             if score > 0:
-                yield Hit(score, highlight(matcher, name), partial(self._run, action))
+                yield Hit(
+                    score, highlight(matcher, name), partial(self._run, action), help=description
+                )
         shown = 0
         for summary in self.newsread.store.list_articles():
             label = f"Go to: {summary.title}"
@@ -81,7 +94,4 @@ class ArticleCommands(Provider):
             await self.app.run_action(action, self.newsread.main)
 
     def _go_to(self, article_id: str) -> None:
-        main = self.newsread.main
-        main.action_escape()
-        main.article_list.move_to(article_id)
-        self.newsread.open_article(article_id)
+        self.newsread.main.go_to(article_id)

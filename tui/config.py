@@ -71,6 +71,15 @@ class Settings:
     """Statement tags offered by the tag picker."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Remapped keys: binding id -> key(s), e.g. ``accept = "y"``."""
+    scare_quotes: bool = False
+    """Suggest scare quotes too: quotations of at most three words with no cue and no
+    speaker, and quoted names or titles (off: each costs a rejection, few are quotes)."""
+    team: tuple[str, ...] = ()
+    """The annotators who share the corpus (for ``overlap``)."""
+    overlap: int = 0
+    """Annotators each article goes to (``annotate.assignment``); 0: every article goes
+    to everyone.  The article list puts an annotator's own articles first and the
+    filter ``status:mine`` keeps them."""
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy where every value that is not ``None`` replaces the current one."""
@@ -84,6 +93,15 @@ def _str_tuple(data: Mapping[str, Any], key: str, source: Path) -> tuple[str, ..
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise ConfigError(f"{source}: '{key}' must be a list of non-empty strings")
     return tuple(value)
+
+
+def _overlap(data: Mapping[str, Any], source: Path) -> int | None:
+    value = data.get("overlap")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ConfigError(f"{source}: 'overlap' must be a whole number, 0 or more")
+    return value
 
 
 def check_settings(settings: Settings) -> Settings:
@@ -101,6 +119,8 @@ def check_settings(settings: Settings) -> Settings:
             check_token(label, "label")
         for tag in settings.tags:
             check_token(tag, "tag")
+        for name in settings.team:
+            check_token(name, "team member", spaces=True)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
     return settings
@@ -123,6 +143,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for key in ("store", "model", "annotator"):
         if key in data and not isinstance(data[key], str):
             raise ConfigError(f"{path}: '{key}' must be a string")
+    if "scare_quotes" in data and not isinstance(data["scare_quotes"], bool):
+        raise ConfigError(f"{path}: 'scare_quotes' must be true or false")
     settings = settings.with_overrides(
         store=Path(data["store"]).expanduser() if "store" in data else None,
         model=data.get("model"),
@@ -130,6 +152,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         labels=_str_tuple(data, "labels", path),
         tags=_str_tuple(data, "tags", path),
         keys=dict(keys) or None,
+        scare_quotes=data.get("scare_quotes"),
+        team=_str_tuple(data, "team", path),
+        overlap=_overlap(data, path),
     )
     return settings.with_overrides(
         store=Path(env["NEWSREAD_STORE"]).expanduser() if env.get("NEWSREAD_STORE") else None,

@@ -14,3 +14,7 @@ def label_class(label: str) -> str:
     """The component class that colours ``label`` (unknown labels share one colour)."""
     name = f"label--{label}"
     return name if name in LABEL_CLASSES else OTHER
+
+
+QUOTE_CHOICE = "QUOTE:"
+"""The label picker's answer for "this span is a quote": ``QUOTE:direct``, ``QUOTE:partial``."""

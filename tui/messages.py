@@ -33,3 +33,8 @@ class AnalysisFailed(Message):
 
     error: str
     article_id: str | None = None
+
+
+@dataclass
+class SearchIndexReady(Message):
+    """The filter's word index holds every article (built by the screen's worker)."""

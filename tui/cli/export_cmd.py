@@ -7,6 +7,12 @@ Filters: ``--status`` (article status; default: in progress and done, i.e. every
 article with a decision), ``--since`` (articles with a decision at or after that
 time), ``--label`` (entities with these labels; articles without one are skipped),
 ``--annotator`` (decisions recorded for that person; articles without one skipped).
+
+Which version of each article (``store.versions``): ``--version NAME`` exports NAME's
+decisions, ``--version gold`` the reviewed ``gold`` version where there is one, else
+the current annotator's (``newsread --annotator NAME``); without it, the same, and an
+article that has neither is exported with every annotator's decisions merged, as
+before versions existed.
 """
 
 from __future__ import annotations
@@ -23,9 +29,10 @@ from tui.cli.common import fail
 
 if TYPE_CHECKING:
     from annotate.export.source import ArticleSource
+    from store.versions import Viewer
     from tui.config import Settings
 
-FORMATS = ("jsonl", "spacy", "conll", "textcat")
+FORMATS = ("jsonl", "jsonl-rel", "spacy", "conll", "textcat")
 
 
 def register(subparsers: Any) -> None:
@@ -34,9 +41,11 @@ def register(subparsers: Any) -> None:
         "export",
         help="export accepted annotations: Prodigy JSONL, spaCy DocBin, CoNLL, textcat",
         description="Export the accepted decisions of the store. jsonl: Prodigy tasks "
-        "(db-in, review, rel.manual); spacy: DIR/train.spacy and DIR/dev.spacy plus "
-        "DIR/textcat_train.spacy and DIR/textcat_dev.spacy; conll: CoNLL-2003 with IOB2 "
-        "tags; textcat: JSONL of tagged statements (text, cats).",
+        "(db-in, review, ner); jsonl-rel: the same in rel.manual's shape (attributions "
+        "by kind, speakers, cues and their relations as spans and relations); spacy: "
+        "DIR/train.spacy and DIR/dev.spacy plus DIR/textcat_train.spacy and "
+        "DIR/textcat_dev.spacy (the folder is replaced whole); conll: CoNLL-2003 with "
+        "IOB2 tags; textcat: JSONL of tagged statements (text, cats).",
     )
     parser.add_argument("--format", choices=FORMATS, default="jsonl", help="default: jsonl")
     parser.add_argument(
@@ -55,6 +64,12 @@ def register(subparsers: Any) -> None:
         dest="only_annotator",
         metavar="NAME",
         help="only decisions recorded for NAME",
+    )
+    parser.add_argument(
+        "--version",
+        metavar="NAME",
+        help="whose version: an annotator's name, or gold (gold where reviewed, else yours); "
+        "default: gold, else yours, else the merged decisions",
     )
     parser.add_argument(
         "--label",
@@ -118,9 +133,21 @@ def parse_since(value: str | None) -> float | None:
         ) from None
 
 
+def export_viewer(version: str | None, annotator: str) -> Viewer:
+    """The version of each article an export takes (see the module)."""
+    from store.versions import GOLD, Viewer
+
+    if version is None:
+        return Viewer((GOLD, annotator), merged=True)
+    if version == GOLD:
+        return Viewer((GOLD, annotator), merged=False)
+    return Viewer((version,), merged=False)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread export``."""
-    from annotate.export import writers
+    from annotate.export import training, writers
+    from annotate.export.folder import FolderError
     from annotate.formats.select import Selection
     from store import Store, StoreError
     from store.reading import open_source
@@ -136,16 +163,17 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"--eval-split {args.eval_split} must be at least 0 and below 1")
     selection = Selection.of(_split(args.label), args.only_annotator)
     try:
-        if args.format == "jsonl":
-            store: ArticleSource = open_source(settings.store)
+        viewer = export_viewer(args.version, settings.annotator)
+        if args.format in ("jsonl", "jsonl-rel"):
+            store: ArticleSource = open_source(settings.store, viewer)
         else:
-            store = Store.open(settings.store, readonly=True)
+            store = Store.open(settings.store, readonly=True, viewer=viewer)
     except StoreError as exc:
         return fail(str(exc))
     try:
         articles = writers.selected_articles(store, statuses, since, selection)
         if args.format == "spacy":
-            writers.export_spacy(
+            training.export_spacy(
                 articles,
                 Path(args.out),
                 eval_split=args.eval_split,
@@ -156,16 +184,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         with writers.output(args.out) as out:
             if args.format == "jsonl":
                 count = writers.export_jsonl(articles, out)
+            elif args.format == "jsonl-rel":
+                count = writers.export_jsonl_rel(articles, out)
             elif args.format == "conll":
-                count = writers.export_conll(articles, out)
+                count = training.export_conll(articles, out)
             else:
                 again = writers.selected_articles(store, statuses, since, selection)
-                tags = writers.tag_set(again, settings.tags)
-                count = writers.export_textcat(articles, out, tags)
+                tags = training.tag_set(again, settings.tags)
+                count = training.export_textcat(articles, out, tags)
     except BrokenPipeError:
         # The reader went away (``export | head``): not an error, and nothing to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except FolderError as exc:
+        return fail(str(exc))
     except (StoreError, OSError) as exc:
         return fail(f"export failed: {exc}")
     finally:

@@ -3,8 +3,11 @@
 Thin by design: ``annotate.formats.readers`` turns each file into complete articles
 or failures, and this module only streams them into ``Store.add_articles`` in
 batches, reports duplicates and failures as they happen, shows a progress bar on
-longer runs and prints a summary.  Nothing is analysed here: the app analyses new
-articles in the background, so an import stays fast.
+longer runs and prints a summary.  Annotations for an article the store already holds
+come in as their annotator's version of it (``Store.save_version``, ``store.versions``):
+another annotator's work is kept, and the same export imported again changes nothing.
+Nothing is analysed here: the app analyses new articles in the background, so an import
+stays fast.
 
 Exit code: 0 when every input was read, 1 when some failed (the others are still
 imported), 2 when the store cannot be used at all.
@@ -47,7 +50,9 @@ def register(subparsers: Any) -> None:
         "CoNLL-U-like files; folders are walked recursively and '-' reads stdin. Annotations "
         "that come with an import are stored as accepted decisions and their article is done "
         "(Label Studio predictions stay pending). A record whose labels cannot be read is "
-        "named and left out. Articles already in the store (same text) are skipped.",
+        "named and left out. Annotations for an article already in the store (same text) come "
+        "in as their annotator's version of it (_annotator_id, else --annotator); an "
+        "article with nothing new is left as it is.",
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help="file, folder or '-' (stdin)")
     parser.add_argument(
@@ -77,17 +82,22 @@ class ImportSummary:
     """What an import did: counts for the summary line, reasons for the failures."""
 
     imported: int = 0
+    """New articles."""
     annotations: int = 0
+    """Annotations that came with new articles."""
+    gained: int = 0
+    """Articles already stored that gained an annotator's version (or an update of one)."""
     duplicates: int = 0
+    """Articles already stored that nothing new came for (unchanged)."""
     failures: list[Failure] = field(default_factory=list)
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
         failed = sum(f.count for f in self.failures)
         return (
-            f"imported {self.imported} article{'s' if self.imported != 1 else ''} "
-            f"({self.annotations} annotations), skipped {self.duplicates} "
-            f"duplicate{'s' if self.duplicates != 1 else ''}, {failed} failed"
+            f"imported {self.imported} new article{'s' if self.imported != 1 else ''} "
+            f"({self.annotations} annotations), {self.gained} gained annotations, "
+            f"{self.duplicates} unchanged, {failed} failed"
         )
 
 
@@ -288,8 +298,16 @@ def _flusher(
                     _count(summary, item)
             raise
         for item, was_added in zip(batch, added, strict=True):
+            ann = item.annotations
             if was_added:
                 _count(summary, item)
+                continue
+            if (
+                ann is not None
+                and item.article.id in store
+                and _add_versions(store, item, reporter)
+            ):
+                summary.gained += 1
                 continue
             summary.duplicates += 1
             if summary.duplicates <= DUPLICATES_SHOWN:
@@ -300,3 +318,23 @@ def _flusher(
         batch.clear()
 
     return flush
+
+
+def _add_versions(store: Store, item: Imported, reporter: Reporter) -> bool:
+    """Store the decisions of ``item`` (an article already stored) as the versions of
+    their annotators; whether any version was added or updated."""
+    from store.versions import grouped, split
+
+    assert item.annotations is not None
+    _, decided = split(item.annotations)
+    gained = False
+    for name, items in sorted(decided.items()):
+        outcome = store.save_version(item.article.id, name, grouped(items))
+        if outcome in ("added", "updated"):
+            gained = True
+        elif outcome == "kept":
+            reporter.say(
+                f"{item.where}: {name or 'an unnamed annotator'} already has a version of "
+                f"article {item.article.id} made in newsread; kept, not replaced by the import"
+            )
+    return gained

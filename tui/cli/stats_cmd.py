@@ -78,6 +78,12 @@ def render(stats: StoreStats, where: str) -> str:
         for name, counts in sorted(stats.by_annotator.items())
     ]
     lines += _table(["annotator", *DECIDED], rows, numeric=len(DECIDED))
+    lines += ["", "Progress by annotator (articles of their own version)"]
+    rows = [
+        [name, str(counts.get("done", 0)), str(counts.get("in progress", 0))]
+        for name, counts in stats.progress.items()
+    ]
+    lines += _table(["annotator", "done", "in progress"], rows, numeric=2)
     from annotate.terminal_text import escape  # only when printing: keeps start-up light
 
     return escape("\n".join(lines))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.style import Style
 from rich.text import Text
@@ -18,52 +18,75 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList, SelectionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
-from textual.widgets.selection_list import Selection
 
-from annotate.model import Span
+from annotate.model import Annotations, QuoteKind, Span
 from annotate.terminal_text import one_line
+from tui.labels import QUOTE_CHOICE
 from tui.widgets.text_layout import visible
 
-PICKER_CSS = """
-{name} {{
-    align: center middle;
-}}
-{name} > Vertical {{
-    width: 48;
-    height: auto;
-    max-height: 80%;
-    border: round $accent;
-    background: $panel;
-    padding: 0 1;
-}}
-{name} OptionList, {name} SelectionList,
-{name} OptionList:focus, {name} SelectionList:focus {{
-    height: auto;
-    max-height: 24;
-    border: none;
-    background: $panel;
-}}
-{name} .hint {{
-    color: $text-muted;
-}}
-"""
+T = TypeVar("T")
 
 
-class LabelPicker(ModalScreen[str | None]):
+class Picker(ModalScreen[T]):
+    """The shared look of every picker: a small centred box over the reader, escape cancels."""
+
+    DEFAULT_CSS = """
+    Picker {
+        align: center middle;
+    }
+    Picker > Vertical {
+        width: 48;
+        height: auto;
+        max-height: 80%;
+        border: round $accent;
+        background: $panel;
+        padding: 0 1;
+    }
+    Picker OptionList, Picker OptionList:focus {
+        height: auto;
+        max-height: 24;
+        border: none;
+        background: $panel;
+    }
+    Picker .hint {
+        color: $text-muted;
+    }
+    """
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "dismiss(None)", "Cancel", id="picker_cancel",
+                tooltip="Close the picker without a change"),
+    ]  # fmt: skip
+
+
+QUOTE_KIND_HELP = {
+    QuoteKind.DIRECT: "all in quotation marks",
+    QuoteKind.PARTIAL: "a quoted fragment in the writer's sentence",
+    QuoteKind.MIXED: "a reported clause holding quoted words",
+    QuoteKind.INDIRECT: "reported speech without marks",
+}
+
+
+class LabelPicker(Picker[str | None]):
     """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
 
-    DEFAULT_CSS = PICKER_CSS.format(name="LabelPicker")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
+    QUOTE_KEYS = {"q": QuoteKind.DIRECT, "p": QuoteKind.PARTIAL}
+    """With ``quotes``: these letters make the drawn span a quote of that kind."""
 
     def __init__(
-        self, labels: Sequence[str], current: str | None, style_for: Callable[[str], Style]
+        self,
+        labels: Sequence[str],
+        current: str | None,
+        style_for: Callable[[str], Style],
+        *,
+        quotes: bool = False,
     ) -> None:
         super().__init__()
         self.labels = list(labels)
         self.current = current
         self.style_for = style_for
+        self.quotes = quotes
 
     def compose(self) -> ComposeResult:
         options = []
@@ -74,10 +97,21 @@ class LabelPicker(ModalScreen[str | None]):
             if label == self.current:
                 prompt.append("  (current)", style="dim")
             options.append(Option(prompt, id=label))
+        if self.quotes:
+            for key, kind in self.QUOTE_KEYS.items():
+                prompt = Text(f"{key} ", style="bold")
+                prompt.append(" QUOTE ", style=self.style_for("QUOTE"))
+                prompt.append(f" {kind} ({QUOTE_KIND_HELP[kind]})")
+                options.append(Option(prompt, id=f"{QUOTE_CHOICE}{kind}"))
+        hint = (
+            "1–9 label · q/p quote · enter choose · esc cancel"
+            if self.quotes
+            else ("1–9 pick · enter choose · esc cancel")
+        )
         with Vertical():
             yield Label("Label", classes="title")
             yield OptionList(*options)
-            yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
+            yield Label(hint, classes="hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
@@ -91,12 +125,15 @@ class LabelPicker(ModalScreen[str | None]):
             if index < len(self.labels):
                 event.stop()
                 self.dismiss(self.labels[index])
+        elif self.quotes and event.character in self.QUOTE_KEYS:
+            event.stop()
+            self.dismiss(f"{QUOTE_CHOICE}{self.QUOTE_KEYS[event.character]}")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 
 
-class TagPicker(ModalScreen[tuple[str, ...] | None]):
+class TagPicker(Picker[tuple[str, ...] | None]):
     """Multi-select the tags of a statement: space or 1–9 toggle, enter saves.
 
     Every key here is a priority binding, so keys typed in quick succession ("t", "2",
@@ -104,18 +141,23 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
     digit typed before the list is even mounted still counts.
     """
 
-    DEFAULT_CSS = PICKER_CSS.format(name="TagPicker")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "dismiss(None)", "Cancel", priority=True),
-        Binding("enter", "save", "Save", priority=True),
-        Binding("space", "toggle_highlighted", "Toggle", priority=True),
-        Binding("down,j", "move(1)", "Down", show=False, priority=True),
-        Binding("up,k", "move(-1)", "Up", show=False, priority=True),
+        Binding("escape", "dismiss(None)", "Cancel", id="picker_cancel", priority=True,
+                tooltip="Close the picker without a change"),
+        Binding("enter", "save", "Save", id="tags_save", priority=True,
+                tooltip="Save the checked tags"),
+        Binding("space", "toggle_highlighted", "Toggle", id="tags_toggle", priority=True,
+                tooltip="Check or uncheck the highlighted tag"),
+        Binding("down,j", "move(1)", "Down", id="tags_down", show=False, priority=True,
+                tooltip="Next tag"),
+        Binding("up,k", "move(-1)", "Up", id="tags_up", show=False, priority=True,
+                tooltip="Previous tag"),
         *[
-            Binding(str(n), f"toggle_tag({n})", f"Toggle {n}", show=False, priority=True)
+            Binding(str(n), f"toggle_tag({n})", f"Toggle {n}", id=f"tags_toggle_{n}",
+                    show=False, priority=True, tooltip=f"Check or uncheck tag {n}")
             for n in range(1, 10)
         ],
-    ]
+    ]  # fmt: skip
 
     def __init__(self, tags: Sequence[str], current: Sequence[str], excerpt: str) -> None:
         super().__init__()
@@ -123,25 +165,24 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
         self.chosen = set(current)
         self.excerpt = excerpt
 
+    def _prompt(self, index: int, tag: str) -> Text:
+        # The check box is text, not shade: "[x]" reads the same without colour.
+        box = "[x]" if tag in self.chosen else "[ ]"
+        number = f"{index + 1}" if index < 9 else " "
+        return Text(f"{number} {box} {one_line(tag)}")
+
     def compose(self) -> ComposeResult:
-        selections = [
-            Selection(
-                Text(f"{i + 1} {one_line(tag)}" if i < 9 else f"  {one_line(tag)}"),
-                tag,
-                tag in self.chosen,
-            )
-            for i, tag in enumerate(self.tags)
-        ]
+        options = [Option(self._prompt(i, tag), id=tag) for i, tag in enumerate(self.tags)]
         with Vertical():
             yield Label(Text(f"Tag: “{visible(self.excerpt)}”"), classes="title")
-            yield SelectionList[str](*selections)
+            yield OptionList(*options)
             yield Label("space/1–9 toggle · enter save · esc cancel", classes="hint")
 
     def on_mount(self) -> None:
-        self.query_one(SelectionList).focus()
+        self.query_one(OptionList).focus()
 
-    def _list(self) -> SelectionList[str] | None:
-        found = self.query(SelectionList)
+    def _list(self) -> OptionList | None:
+        found = self.query(OptionList)
         return found.first() if found else None
 
     def action_toggle_tag(self, number: int) -> None:
@@ -150,26 +191,24 @@ class TagPicker(ModalScreen[tuple[str, ...] | None]):
 
     def _toggle(self, tag: str) -> None:
         self.chosen ^= {tag}
-        selection_list = self._list()
-        if selection_list is not None:
-            if tag in self.chosen:
-                selection_list.select(tag)
-            else:
-                selection_list.deselect(tag)
+        option_list = self._list()
+        if option_list is not None:
+            option_list.replace_option_prompt(tag, self._prompt(self.tags.index(tag), tag))
 
     def action_toggle_highlighted(self) -> None:
-        selection_list = self._list()
-        if selection_list is not None and selection_list.highlighted is not None:
-            self._toggle(self.tags[selection_list.highlighted])
+        option_list = self._list()
+        if option_list is not None and option_list.highlighted is not None:
+            self._toggle(self.tags[option_list.highlighted])
 
     def action_move(self, delta: int) -> None:
-        selection_list = self._list()
-        if selection_list is not None:
-            current = selection_list.highlighted or 0
-            selection_list.highlighted = max(0, min(len(self.tags) - 1, current + delta))
+        option_list = self._list()
+        if option_list is not None:
+            current = option_list.highlighted or 0
+            option_list.highlighted = max(0, min(len(self.tags) - 1, current + delta))
 
-    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged[str]) -> None:
-        self.chosen = set(event.selection_list.selected)  # a mouse click toggles too
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self._toggle(event.option.id)  # a mouse click toggles too
 
     def action_save(self) -> None:
         self.dismiss(tuple(tag for tag in self.tags if tag in self.chosen))
@@ -183,41 +222,47 @@ class SpeakerChoice:
     mark_in_text: bool = False
 
 
-class SpeakerPicker(ModalScreen[SpeakerChoice | None]):
+class SpeakerPicker(Picker[SpeakerChoice | None]):
     """Choose the speaker of a quote among the article's people and organisations."""
-
-    DEFAULT_CSS = PICKER_CSS.format(name="SpeakerPicker")
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     MARK = "__mark__"
     NONE = "__none__"
 
-    def __init__(self, text: str, candidates: Sequence[Span]) -> None:
+    def __init__(self, text: str, candidates: Sequence[Span], *, likeliest: int = 0) -> None:
         super().__init__()
         self.text = text
         self.candidates = list(candidates)
+        self.likeliest = likeliest
+        """The candidate the cursor starts on (nothing is decided until a key says so)."""
 
     def compose(self) -> ComposeResult:
-        options = [Option(Text("✎ mark the speaker in the text (v-mode)"), id=self.MARK)]
+        options = [Option(Text("m ✎ mark the speaker in the text (a phrase: enter)"), id=self.MARK)]
         for index, span in enumerate(self.candidates):
             mention = visible(self.text[span.start : span.end]).replace("\n", " ")
             prompt = Text(f"{index + 1} " if index < 9 else "  ", style="bold")
             prompt.append(mention)
             prompt.append(f"  {span.label}", style="dim")
             options.append(Option(prompt, id=str(index)))
-        options.append(Option(Text("∅ no speaker"), id=self.NONE))
+        options.append(Option(Text("0 ∅ no speaker"), id=self.NONE))
         with Vertical():
             yield Label("Speaker", classes="title")
             yield OptionList(*options)
-            yield Label("1–9 pick · enter choose · esc cancel", classes="hint")
+            yield Label("1–9 pick · m mark in text · 0 none · enter · esc", classes="hint")
 
     def on_mount(self) -> None:
         option_list = self.query_one(OptionList)
-        option_list.highlighted = 1 if self.candidates else 0
+        in_range = 0 <= self.likeliest < len(self.candidates)
+        option_list.highlighted = 1 + self.likeliest if in_range else 0
         option_list.focus()
 
     def on_key(self, event: Key) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
+        if event.character == "m":
+            event.stop()
+            self.dismiss(SpeakerChoice(mark_in_text=True))
+        elif event.character == "0":
+            event.stop()
+            self.dismiss(SpeakerChoice())
+        elif event.character and event.character.isdigit():
             index = int(event.character) - 1
             if index < len(self.candidates):
                 event.stop()
@@ -230,3 +275,92 @@ class SpeakerPicker(ModalScreen[SpeakerChoice | None]):
             self.dismiss(SpeakerChoice())
         else:
             self.dismiss(SpeakerChoice(span=self.candidates[int(event.option.id or 0)]))
+
+
+KIND_ORDER = (QuoteKind.DIRECT, QuoteKind.PARTIAL, QuoteKind.MIXED, QuoteKind.INDIRECT)
+"""Kind picker order (digits 1–4): the quotation kinds first, then reported speech."""
+
+
+class KindPicker(Picker[QuoteKind | None]):
+    """Re-kind a quote: 1–4 pick (``x`` on the reader says "not a quote")."""
+
+    def __init__(self, current: QuoteKind) -> None:
+        super().__init__()
+        self.kinds = list(KIND_ORDER)
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for index, kind in enumerate(self.kinds):
+            prompt = Text(f"{index + 1} ", style="bold")
+            prompt.append(f"{kind}  ")
+            prompt.append(QUOTE_KIND_HELP[kind], style="dim")
+            if kind is self.current:
+                prompt.append("  (current)", style="dim")
+            options.append(Option(prompt, id=str(kind)))
+        with Vertical():
+            yield Label("Quote kind", classes="title")
+            yield OptionList(*options)
+            yield Label("1–4 pick · enter choose · esc cancel · x on a quote: not a quote",
+                        classes="hint")  # fmt: skip
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = self.kinds.index(self.current)
+        option_list.focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in "1234"[: len(self.kinds)]:
+            event.stop()
+            self.dismiss(self.kinds[int(event.character) - 1])
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(QuoteKind(event.option.id or self.current))
+
+
+class ItemPicker(Picker[str | None]):
+    """Jump to any entity or quote: the items after the focused one, in reading order.
+
+    The first ten are numbered 1–9 and 0, so an item within ten of the focus is two
+    keys away (``g`` and its digit), decided or not.
+    """
+
+    DIGITS = "1234567890"
+
+    def __init__(self, text: str, annotations: Annotations, focused_id: str | None) -> None:
+        super().__init__()
+        from annotate.actions import focusables
+
+        items = focusables(annotations)
+        index = next((n for n, i in enumerate(items) if i.id == focused_id), -1)
+        self.items = items[index + 1 :] + items[: index + 1]  # after the focus, wrapping
+        self.text = text
+
+    def compose(self) -> ComposeResult:
+        from tui.widgets.article_view import DECISION_MARKS
+
+        options = []
+        for index, item in enumerate(self.items):
+            key = self.DIGITS[index] if index < len(self.DIGITS) else " "
+            prompt = Text(f"{key} ", style="bold")
+            prompt.append(f"{one_line(item.label)}{DECISION_MARKS[item.status] or '…'} ")
+            mention = visible(self.text[item.start : item.end]).replace("\n", " ")
+            prompt.append(mention if len(mention) <= 36 else mention[:35] + "…")
+            options.append(Option(prompt, id=item.id))
+        with Vertical():
+            yield Label("Go to item (decided ones too)", classes="title")
+            yield OptionList(*options)
+            yield Label("1–9, 0 jump · enter choose · esc cancel", classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_key(self, event: Key) -> None:
+        if event.character and event.character in self.DIGITS:
+            index = self.DIGITS.index(event.character)
+            if index < len(self.items):
+                event.stop()
+                self.dismiss(self.items[index].id)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

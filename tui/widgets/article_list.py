@@ -36,14 +36,21 @@ class ArticleList(ScrollView, can_focus=True):
     """The list of articles with status and pending counts; j/k move, enter opens."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("down", "cursor_down", "Next article", show=False),
-        Binding("up", "cursor_up", "Previous article", show=False),
-        Binding("enter", "select", "Open in the reader", id="open", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("shift+down", "page(1)", "Page down the list", show=False),
-        Binding("shift+up", "page(-1)", "Page up the list", show=False),
-    ]
+        Binding("down", "cursor_down", "Next article", id="list_down", show=False,
+                tooltip="Next article in the list"),
+        Binding("up", "cursor_up", "Previous article", id="list_up", show=False,
+                tooltip="Previous article in the list"),
+        Binding("enter", "select", "Open", id="open", show=False,
+                tooltip="Open the article in the reader"),
+        Binding("home", "first", "First", id="list_first", show=False,
+                tooltip="First article of the list"),
+        Binding("end", "last", "Last", id="list_last", show=False,
+                tooltip="Last article of the list"),
+        Binding("shift+down", "page(1)", "Page down", id="list_page_down", show=False,
+                tooltip="Page down the list"),
+        Binding("shift+up", "page(-1)", "Page up", id="list_page_up", show=False,
+                tooltip="Page up the list"),
+    ]  # fmt: skip
 
     COMPONENT_CLASSES = {
         "article-list--cursor",
@@ -75,11 +82,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._all: list[ArticleSummary] = []
-        self._rows: list[ArticleSummary] = []
+        self._summaries: list[ArticleSummary] = []  # every article, filtered or not
+        self._rows: list[ArticleSummary] = []  # the rows the filter shows
         self._predicate: Callable[[ArticleSummary], bool] | None = None
-        self._all_index: dict[str, int] = {}
-        self._quiet = False
+        self._summary_index: dict[str, int] = {}
         self._styles: dict[str, Style] = {}
         self._row_index: dict[str, int] = {}
         self.open_id: str | None = None
@@ -89,34 +95,55 @@ class ArticleList(ScrollView, can_focus=True):
     def set_rows(self, summaries: Sequence[ArticleSummary]) -> None:
         """Replace every row (keeps the cursor on the same article when possible)."""
         current = self.highlighted_id
-        self._all = list(summaries)
-        self._all_index = {s.id: i for i, s in enumerate(self._all)}
+        self._summaries = list(summaries)
+        self._summary_index = {s.id: i for i, s in enumerate(self._summaries)}
         self._apply_filter(keep=current)
 
     def update_row(self, summary: ArticleSummary) -> None:
         """Refresh one article's row after a decision or an analysis."""
-        index = self._all_index.get(summary.id)
+        index = self._summary_index.get(summary.id)
         if index is not None:
-            self._all[index] = summary
+            self._summaries[index] = summary
         row = self._row_index.get(summary.id)
         if row is not None:
             self._rows[row] = summary
             self._refresh_row(row)
 
     def set_filter(self, predicate: Callable[[ArticleSummary], bool] | None) -> None:
-        """Show only the rows the predicate accepts (``None`` shows all)."""
+        """Show only the rows the predicate accepts (``None`` shows all).
+
+        The cursor may land on another article, but nothing opens while a query is
+        typed (no :class:`Highlighted`): the reader stays where the person is.
+        """
         self._predicate = predicate
-        self._apply_filter(keep=self.highlighted_id)
+        with self.prevent(self.Highlighted):
+            self._apply_filter(keep=self.open_id or self.highlighted_id)
 
     def _apply_filter(self, keep: str | None) -> None:
         predicate = self._predicate
-        self._rows = [r for r in self._all if predicate is None or predicate(r)]
+        self._rows = [r for r in self._summaries if predicate is None or predicate(r)]
         self._row_index = {s.id: i for i, s in enumerate(self._rows)}
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        self._set_row_count(len(self._rows))
         index = next((i for i, r in enumerate(self._rows) if r.id == keep), 0)
         self.cursor = min(index, max(0, len(self._rows) - 1))
         self.refresh()
+
+    def _set_row_count(self, count: int) -> None:
+        """The virtual height follows the rows, without a layout pass when it can.
+
+        Assigning ``virtual_size`` lays out the whole screen (~30 ms at 120x40, most of
+        a filter keystroke).  A layout is only needed when the scrollbar appears or
+        goes (it takes a column); otherwise the scroll range is updated in place.
+        """
+        size = Size(self.size.width, count)
+        viewport = self.scrollable_content_region.height
+        old = self.virtual_size.height
+        if self.is_mounted and viewport > 0 and (old > viewport) == (count > viewport):
+            self.set_reactive(ArticleList.virtual_size, size)
+            self._scroll_update(size)
+        else:
+            self.virtual_size = size
 
     @property
     def rows(self) -> list[ArticleSummary]:
@@ -168,7 +195,7 @@ class ArticleList(ScrollView, can_focus=True):
             self._refresh_row(old)
             self._refresh_row(new)
         article_id = self.highlighted_id
-        if article_id is not None and old != new and not self._quiet:
+        if article_id is not None and old != new:
             self.post_message(self.Highlighted(article_id))
 
     def step(self, delta: int) -> str | None:
@@ -177,11 +204,8 @@ class ArticleList(ScrollView, can_focus=True):
         For a caller that opens the article itself, in the same frame: the message
         would only arrive after a frame showing the cursor moved and the old article.
         """
-        self._quiet = True
-        try:
+        with self.prevent(self.Highlighted):
             self.cursor = max(0, min(len(self._rows) - 1, self.cursor + delta))
-        finally:
-            self._quiet = False
         return self.highlighted_id
 
     def action_cursor_down(self) -> None:

@@ -6,7 +6,9 @@ lines are rendered, each cached, so long articles scroll smoothly.  Colours come
 the shared :class:`~tui.widgets.palette.LabelPalette`, i.e. from ``newsread.tcss``.
 
 Every highlight also carries a text mark (``PERSON✓``, ``QUOTE``, ``SPEAKER``), so
-labels and decisions stay readable without colour (``NO_COLOR``, monochrome).
+labels and decisions stay readable without colour (``NO_COLOR``, monochrome).  Reported
+speech has no quotation marks to show where it begins, so it also gets a mark before its
+first word (``SAID›``) and ends with ``REPORTED`` (``MIXED`` when it holds quoted words).
 
 Selection mode (``v``) draws a new span token by token: arrows move its edges, enter
 posts :class:`ArticleView.SpanDrawn`, escape cancels.
@@ -22,11 +24,11 @@ from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import var
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotate.model import Annotations, Quote, Status
+from annotate.model import Annotations, Quote, QuoteKind, Status
 from annotate.terminal_text import one_line
 from annotate.tokens import Tokens
 from tui.labels import label_class
@@ -37,23 +39,43 @@ LINE_SLACK = 8
 """The virtual height is a multiple of this many lines (see ``_ensure_layout``)."""
 
 DECISION_MARKS = {Status.PENDING: "", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+KIND_TAGS = {
+    QuoteKind.DIRECT: "QUOTE",
+    QuoteKind.PARTIAL: "QUOTE",
+    QuoteKind.MIXED: "MIXED",
+    QuoteKind.INDIRECT: "REPORTED",
+}
+"""The end tag of each attribution kind: quotations read ``QUOTE``, reported speech not."""
+REPORTED_KINDS = frozenset({QuoteKind.MIXED, QuoteKind.INDIRECT})
+REPORTED_START = "SAID›"
+"""The mark before reported speech's first word (a quotation's own marks show its start)."""
 
 
 class ArticleView(ScrollView, can_focus=True):
     """Shows one article; ``show`` swaps the text, ``highlight`` the annotations."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("right", "grow_end(1)", "End →", tooltip="Extend the new span by a token"),
-        Binding("left", "grow_end(-1)", "End ←", tooltip="Shrink the new span by a token"),
-        Binding("shift+left", "grow_start(1)", "Start ←", tooltip="Extend it to the left"),
-        Binding("shift+right", "grow_start(-1)", "Start →", tooltip="Shrink it from the left"),
-        Binding("w", "shift_selection(1)", "Move", tooltip="Move it one token right"),
-        Binding("b", "shift_selection(-1)", "Back", tooltip="Move it one token left"),
-        Binding("down", "selection_line(1)", "Line ↓", show=False, tooltip="Next line"),
-        Binding("up", "selection_line(-1)", "Line ↑", show=False, tooltip="Previous line"),
-        Binding("enter", "finish_selection", "Label it", tooltip="Choose its label"),
-        Binding("escape", "cancel_selection", "Cancel", tooltip="Leave without a span"),
-    ]
+        Binding("enter", "finish_selection", "Label it", id="span_finish",
+                tooltip="Choose the new span's label (or QUOTE)"),
+        Binding("escape", "cancel_selection", "Cancel", id="span_cancel",
+                tooltip="Leave without a span"),
+        Binding("right", "grow_end(1)", "End →", id="span_end_right",
+                tooltip="Extend the new span by a token"),
+        Binding("left", "grow_end(-1)", "End ←", id="span_end_left",
+                tooltip="Shrink the new span by a token"),
+        Binding("shift+left", "grow_start(1)", "Start ←", id="span_start_left",
+                tooltip="Extend it to the left"),
+        Binding("shift+right", "grow_start(-1)", "Start →", id="span_start_right",
+                tooltip="Shrink it from the left"),
+        Binding("w", "shift_selection(1)", "Move", id="span_move_right",
+                tooltip="Move it one token right"),
+        Binding("b", "shift_selection(-1)", "Back", id="span_move_left",
+                tooltip="Move it one token left"),
+        Binding("down", "selection_line(1)", "Line ↓", id="span_line_down", show=False,
+                tooltip="Start again on the next line"),
+        Binding("up", "selection_line(-1)", "Line ↑", id="span_line_up", show=False,
+                tooltip="Start again on the previous line"),
+    ]  # fmt: skip
 
     DEFAULT_CSS = """
     ArticleView {
@@ -63,6 +85,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     focused_id: var[str | None] = var(None)
     """Id of the span or quote the person is looking at (view state only)."""
+
+    selecting: reactive[bool] = reactive(False, bindings=True, layout=False, repaint=False)
+    """True while a new span is being drawn (``v``): the footer then shows the drawing keys."""
 
     @dataclass
     class SpanDrawn(Message):
@@ -97,6 +122,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.text = text
         self.annotations = annotations or Annotations()
         self._selection = None
+        self.selecting = False
         self.focused_id = None
         self._invalidate()
         self.scroll_to(0, 0, animate=False)
@@ -140,11 +166,6 @@ class ArticleView(ScrollView, can_focus=True):
 
     # -- selection mode -----------------------------------------------------------
     @property
-    def selecting(self) -> bool:
-        """True while a new span is being drawn."""
-        return self._selection is not None
-
-    @property
     def selection(self) -> tuple[int, int] | None:
         """Character offsets of the span being drawn."""
         if self._selection is None or self._tokens is None:
@@ -159,6 +180,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._tokens = tokens
         index = tokens.index_at(offset)
         self._selection = (index, index)
+        self.selecting = True
         self.selection_purpose = purpose
         self._selection_changed()
 
@@ -207,12 +229,14 @@ class ArticleView(ScrollView, can_focus=True):
         span = self.selection
         purpose = self.selection_purpose
         self._selection = None
+        self.selecting = False
         self._invalidate()
         if span is not None:
             self.post_message(self.SpanDrawn(span[0], span[1], purpose))
 
     def action_cancel_selection(self) -> None:
         self._selection = None
+        self.selecting = False
         self._invalidate()
         self.post_message(self.SelectionCancelled(self.selection_purpose))
 
@@ -269,8 +293,9 @@ class ArticleView(ScrollView, can_focus=True):
         tag_style = style("palette--tag")
         by_id = {q.id: q for q in self.annotations.quotes}
         focused_quote = by_id.get(self.focused_id or "")
+        starts: list[Mark] = []
         for quote in self.annotations.quotes:
-            yield from self._quote_marks(quote, quote is focused_quote, focused, tag_style)
+            yield from self._quote_marks(quote, quote is focused_quote, focused, tag_style, starts)
         for span in self.annotations.entities:
             if span.status is Status.REJECTED:
                 mark_style = style("palette--rejected")
@@ -282,21 +307,33 @@ class ArticleView(ScrollView, can_focus=True):
             yield Mark(span.start, span.end, mark_style, tag, tag_style)
         if focused_quote is not None:
             yield from self._speaker_marks(focused_quote, tag_style)
+        yield from starts  # last: after any tag ending at the same place (``said CUE SAID›``)
         selection = self.selection
         if selection is not None:
             yield Mark(*selection, style("palette--selection"), "NEW…", tag_style)
 
     def _quote_marks(
-        self, quote: Quote, is_focused: bool, focused: Style, tag_style: Style
+        self, quote: Quote, is_focused: bool, focused: Style, tag_style: Style, starts: list[Mark]
     ) -> Iterable[Mark]:
+        """A quotation, or reported speech (another style, a start mark, its quoted words)."""
+        reported = quote.kind in REPORTED_KINDS
         if quote.status is Status.REJECTED:
             quote_style = self._style("palette--rejected")
         else:
-            quote_style = self._style("palette--quote")
+            quote_style = self._style("palette--reported" if reported else "palette--quote")
         if is_focused:
             quote_style += focused
-        tag = f"QUOTE{DECISION_MARKS[quote.status]}"
+        tag = f"{KIND_TAGS[quote.kind]}{DECISION_MARKS[quote.status]}"
         yield Mark(quote.start, quote.end, quote_style, tag, tag_style)
+        if not reported:
+            return
+        # Before the first word, in the space before it when there is one ("said SAID› the").
+        at = quote.start - 1 if quote.start and self.text[quote.start - 1] == " " else quote.start
+        starts.append(Mark(at, at, quote_style, REPORTED_START, tag_style))
+        if quote.status is not Status.REJECTED:
+            words = self._style("palette--quote") + (focused if is_focused else Style())
+            for start, end in quote.quoted:
+                yield Mark(start, end, words)
 
     def _speaker_marks(self, quote: Quote, tag_style: Style) -> Iterable[Mark]:
         """The focused quote's speaker, cue and resolved name, linked by their tags."""
