@@ -39,5 +39,16 @@ class StoreCorrupt(StoreError):
         )
 
 
+class StoreFileMissing(StoreCorrupt):
+    """A store file that must be there is not (removed or renamed by hand)."""
+
+    def __init__(self, path: Path, reason: str, advice: str = DEFAULT_ADVICE) -> None:
+        super().__init__(path, reason, advice)
+        self.args = (f"store file {self.path} is missing ({reason}): {advice}",)
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class SchemaError(StoreError):
     """The store was written by an incompatible newsread version."""

@@ -26,7 +26,7 @@ from store.articles import (
     read_docs,
 )
 from store.cache import ArticleCache
-from store.errors import StoreCorrupt, StoreError
+from store.errors import StoreCorrupt, StoreError, StoreFileMissing
 from store.extras import ExtraDoc, ExtraTables
 from store.history import ArticleState
 from store.index import append_index, compact_at, write_index
@@ -110,13 +110,22 @@ class ArticleFiles:
             raise StoreCorrupt(Path(path), f"it holds article {docs.article.get('id')!r}")
         return docs
 
-    def replay(self, entries: list[dict[str, Any]], journal: Path, skip: Container[str]) -> str:
+    def replay(
+        self, entries: list[dict[str, Any]], journal: Path, skip: Container[str], lost: str = ""
+    ) -> str:
         """Apply the journal's entries the files do not include yet (articles in
-        ``skip`` left out); returns a notice when some were recovered, else ``""``."""
+        ``skip`` left out); returns a notice when some were recovered, else ``""``
+        (``lost``: the journal's own notice of what it may have lost, if anything)."""
 
         def read(article_id: str) -> StoredArticle:
             if article_id not in self.summaries:
-                raise StoreCorrupt(journal, f"an entry names an unknown article {article_id}")
+                raise StoreFileMissing(
+                    self.path(article_id),
+                    f"removed or renamed? {journal.name} holds decisions on its article "
+                    f"that are in no other file",
+                    advice="put it back (or copy it from the newest folder in the store's "
+                    "backups/) and open the store again",
+                )
             return self.read_file(article_id)
 
         try:
@@ -130,8 +139,10 @@ class ArticleFiles:
         if not touched:
             return ""
         return (
-            f"recovered {len(entries)} decisions from {journal.name}: newsread had "
-            f"stopped before folding them into the article files; nothing was lost"
+            f"recovered {len(entries)} decision{'s' if len(entries) != 1 else ''} from "
+            f"{journal.name}: newsread had "
+            f"stopped before folding them into the article files"
+            + ("" if lost else "; nothing was lost")
         )
 
     def set_live_summary(self, article_id: str, state: ArticleState) -> None:

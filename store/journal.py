@@ -107,6 +107,25 @@ def read_journal(path: Path) -> JournalContent:
     return content
 
 
+def loss_notice(path: Path, content: JournalContent, *, expected: bool) -> str:
+    """What the user must be told when the journal at ``path`` may not hold every
+    decision it was given (``""`` when it does, as far as can be known): a cut last
+    line, or no journal where one is ``expected`` (every writer leaves one).  Never
+    "nothing was lost" then: the store cannot know what the missing part held."""
+    if not content.exists and expected:
+        return (
+            f"{path} was missing: the decisions saved since they were last folded into "
+            f"the article files (if there were any) are lost"
+        )
+    if content.torn_bytes:
+        return (
+            f"1 decision of the last run could not be recovered: the last line of {path} "
+            f"was cut off ({content.torn_bytes} bytes; if newsread was stopped while "
+            f"saving it, that decision had not been confirmed)"
+        )
+    return ""
+
+
 def _locked_replacement(path: Path, payload: bytes) -> int:
     """Replace ``path`` by a new file holding ``payload`` (atomically, synced), locked
     (``flock``) before it takes the name and open for appending; returns its descriptor.

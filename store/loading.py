@@ -73,13 +73,28 @@ def load_summaries(
     finally:
         if collecting:
             gc.enable()
-    if set(cached) - set(summaries):
+    missing = [i for i in cached if i not in summaries]
+    if missing:
         index_dirty = True
+        notices.append(_missing_notice(root, [cached[i] for i in missing]))
     # Keep the index's order (it is list order): sorting already-ordered summaries for
     # the article list is then a linear pass instead of a full sort.
     ordered = {i: summaries[i] for i in cached if i in summaries}
     ordered.update(summaries)
     return ordered, index_dirty, index.log_lines if index.log_usable else None
+
+
+def _missing_notice(root: Path, gone: list[ArticleSummary]) -> str:
+    """Name the article files the index lists that are no longer there (only a hand,
+    or a tool, removes or renames one: newsread never deletes an article)."""
+    named = ", ".join(f"{root}/articles/{s.id[:2]}/{s.id}.json ({s.title!r})" for s in gone[:3])
+    more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+    return (
+        f"{len(gone)} article file{'s' if len(gone) != 1 else ''} listed in the index "
+        f"{'are' if len(gone) != 1 else 'is'} missing (removed or renamed?), so "
+        f"{'their articles are' if len(gone) != 1 else 'its article is'} left out: "
+        f"{named}{more}; copy them back from the newest folder in backups/ to get them back"
+    )
 
 
 class EntryDoesNotApply(ValueError):

@@ -18,10 +18,10 @@ from store.errors import SchemaError, StoreError, StoreLockLost, StoreReadOnly, 
 from store.extras import ExtraTables
 from store.files import ArticleFiles
 from store.fold import FoldThread
-from store.journal import JOURNAL_NAME, read_journal
+from store.journal import JOURNAL_NAME, loss_notice, read_journal
 from store.loading import load_summaries
 from store.lock import WriterLock, take_writer_lock
-from store.schema import SCHEMA_VERSION, read_schema, upgrade_with_backup
+from store.schema import META_NAME, SCHEMA_VERSION, read_schema, upgrade_with_backup
 from store.tokens import PACKS_DIR
 from store.trailer import RewriteHook
 from store.versions import EVERYTHING, Viewer
@@ -127,6 +127,7 @@ class StoreBase:
         return store
 
     def _open(self, skip_damaged: bool) -> None:
+        existed = (self.root / META_NAME).exists()  # else a journal is not expected yet
         version = read_schema(self.root, create=not self.readonly)
         if version < SCHEMA_VERSION:
             if self.readonly:
@@ -135,6 +136,7 @@ class StoreBase:
                     f"open it once for writing to upgrade it (a backup is kept)"
                 )
             self.notices.append(upgrade_with_backup(self.root, version, self.BACKUPS_KEPT))
+        upgraded = version < SCHEMA_VERSION
         if not self.readonly:
             for folder in (self.root, self.root / PACKS_DIR):  # articles/: by the scan
                 remove_temp_files(folder)
@@ -149,7 +151,10 @@ class StoreBase:
             damaged=self.damaged,
         )
         files.next_order = max((s.order for s in files.summaries.values()), default=-1) + 1
-        recovered = files.replay(journal.entries, self.root / JOURNAL_NAME, self.damaged)
+        lost = loss_notice(self.root / JOURNAL_NAME, journal, expected=existed and not upgraded)
+        if lost:
+            self.notices.append(lost)
+        recovered = files.replay(journal.entries, self.root / JOURNAL_NAME, self.damaged, lost)
         if recovered and not self.readonly:
             self.notices.append(recovered)
         files.seq = max([journal.last_seq, *(s.seq for s in files.summaries.values())])
