@@ -327,7 +327,7 @@ class NewsreadApp(App[None]):
         info = model_label(nlp)
         unanalysed = deque(s.id for s in self.store.list_articles() if not s.analysed)
         labels = tuple(self.settings.labels)  # the config may restrict the label set
-        scare_quotes = self.settings.scare_quotes
+        detection = (self.settings.scare_quotes, self.settings.cognition_cues)
         done: set[str] = set()
         trained = is_model_path(name)  # a trained model: suggest again where another did
         if trained:
@@ -354,7 +354,7 @@ class NewsreadApp(App[None]):
                 if analysed(article):
                     continue
                 found = runner.run(
-                    partial(_suggestions, nlp, article, labels, scare_quotes),
+                    partial(_suggestions, nlp, article, labels, *detection),
                     self.analysis_budget_s,
                     lambda: worker.is_cancelled,
                 )
@@ -435,10 +435,14 @@ class NewsreadApp(App[None]):
 
 
 def _suggestions(
-    nlp: Language, article: Article, labels: tuple[str, ...], scare_quotes: bool
+    nlp: Language,
+    article: Article,
+    labels: tuple[str, ...],
+    scare_quotes: bool,
+    cognition: bool = True,
 ) -> list[Annotations]:
     """The suggestions for one article (run on the analysis thread)."""
     from annotate.detect.pipeline import analyze
 
-    found = analyze(nlp, [article], labels=labels, scare_quotes=scare_quotes)
+    found = analyze(nlp, [article], labels=labels, scare_quotes=scare_quotes, cognition=cognition)
     return [annotations for _, annotations in found]

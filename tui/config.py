@@ -72,6 +72,9 @@ class Settings:
     keys: Mapping[str, str] = field(default_factory=dict)
     """Remapped keys: binding id -> key(s), e.g. ``accept = "y"``."""
     scare_quotes: bool = False
+    cognition_cues: bool = True
+    """Verbs of belief report a clause as verbs of speech do (``believes``, ``fears``,
+    ``expects``): attribution datasets count them; off for speech only."""
     """Suggest scare quotes too: quotations of at most three words with no cue and no
     speaker, and quoted names or titles (off: each costs a rejection, few are quotes)."""
     team: tuple[str, ...] = ()
@@ -143,8 +146,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for key in ("store", "model", "annotator"):
         if key in data and not isinstance(data[key], str):
             raise ConfigError(f"{path}: '{key}' must be a string")
-    if "scare_quotes" in data and not isinstance(data["scare_quotes"], bool):
-        raise ConfigError(f"{path}: 'scare_quotes' must be true or false")
+    for flag in ("scare_quotes", "cognition_cues"):
+        if flag in data and not isinstance(data[flag], bool):
+            raise ConfigError(f"{path}: '{flag}' must be true or false")
     settings = settings.with_overrides(
         store=Path(data["store"]).expanduser() if "store" in data else None,
         model=data.get("model"),
@@ -153,6 +157,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         tags=_str_tuple(data, "tags", path),
         keys=dict(keys) or None,
         scare_quotes=data.get("scare_quotes"),
+        cognition_cues=data.get("cognition_cues"),
         team=_str_tuple(data, "team", path),
         overlap=_overlap(data, path),
     )

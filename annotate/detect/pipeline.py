@@ -85,12 +85,17 @@ def sentence_bounds(doc: Doc, text: str) -> tuple[tuple[int, int], ...]:
 
 
 def annotations_from_doc(
-    doc: Doc, *, labels: Collection[str] | None = None, scare_quotes: bool = False
+    doc: Doc,
+    *,
+    labels: Collection[str] | None = None,
+    scare_quotes: bool = False,
+    cognition: bool = True,
 ) -> Annotations:
     """Entity and quotation suggestions and sentence bounds of one analysed Doc.
 
     ``labels`` restricts the entity labels suggested (``None``: all the model's);
-    ``scare_quotes`` suggests short unattributed quotations and quoted names too.
+    ``scare_quotes`` suggests short unattributed quotations and quoted names too;
+    ``cognition`` lets verbs of belief (``believes``, ``fears``) report a clause.
     Quotations are found with every entity available, so that a pronoun speaker can
     resolve to a PERSON even when PERSON is not an annotated label.
     """
@@ -98,7 +103,12 @@ def annotations_from_doc(
     sentences = sentence_bounds(doc, text)
     entities = fix_entities(doc, text=text)
     quotes = detect_quotes(
-        doc, entities=entities, sentences=sentences, text=text, scare_quotes=scare_quotes
+        doc,
+        entities=entities,
+        sentences=sentences,
+        text=text,
+        scare_quotes=scare_quotes,
+        cognition=cognition,
     )
     if labels is not None:
         allowed = set(labels)
@@ -114,18 +124,24 @@ def analyze(
     n_process: int = 1,
     labels: Collection[str] | None = None,
     scare_quotes: bool = False,
+    cognition: bool = True,
 ) -> Iterator[tuple[Article, Annotations]]:
     """Each article with the suggestions made for it, in input order.
 
     ``n_process`` is spaCy's multiprocessing (worker processes parse, this process
-    applies the rules); ``labels`` restricts the entity labels; ``scare_quotes`` see
-    :func:`annotations_from_doc`.
+    applies the rules); ``labels`` restricts the entity labels; ``scare_quotes`` and
+    ``cognition`` see :func:`annotations_from_doc`.
     """
     stream = ((spacy_text(a.text), a) for a in articles)
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
-        yield article, annotations_from_doc(doc, labels=labels, scare_quotes=scare_quotes)
+        yield (
+            article,
+            annotations_from_doc(
+                doc, labels=labels, scare_quotes=scare_quotes, cognition=cognition
+            ),
+        )
 
 
 class OverBudget(RuntimeError):

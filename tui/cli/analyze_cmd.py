@@ -170,6 +170,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         n_process=args.workers,
         labels=None if settings.labels == ONTONOTES_LABELS else settings.labels,
         scare_quotes=settings.scare_quotes,
+        cognition=settings.cognition_cues,
     )
     try:
         for article, found in results:

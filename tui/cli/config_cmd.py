@@ -14,6 +14,7 @@ annotator = "your-name"
 labels = ["PERSON", "ORG", "GPE", "NORP", "LOC", "DATE", "EVENT", "PRODUCT", "LAW"]
 tags = ["claim", "accusation", "denial", "promise", "opinion"]
 # scare_quotes = true   # also suggest short unattributed quoted fragments and names
+# cognition_cues = false  # only speech reports a clause, not belief (believes, fears)
 
 [keys]   # binding id = key(s); ids are listed by ? in the app
 accept = "a"
