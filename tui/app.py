@@ -84,6 +84,8 @@ class NewsreadApp(App[None]):
         self.analysis_requests: queue.Queue[str | None] = queue.Queue()
         """Articles to analyse before the rest (the one just opened); ``None`` stops."""
         self.analysis_budget_s = ARTICLE_BUDGET_S
+        self.reanalyse: set[str] = set()
+        """Articles a person asked to analyse again although they have an analysis."""
         """Seconds one article's analysis may take before it is stored as skipped."""
         self._collector = IdleCollector(self.call_after_refresh)
         self.learned: LearnedSuggestions | None = None
@@ -346,12 +348,14 @@ class NewsreadApp(App[None]):
                 article_id = unanalysed.popleft()
             if article_id is None:
                 return  # the app is quitting
-            if article_id in done:
+            forced = article_id in self.reanalyse
+            if article_id in done and not forced:
                 continue
+            self.reanalyse.discard(article_id)
             done.add(article_id)
             try:
                 article, _ = self.store.get(article_id)
-                if analysed(article):
+                if analysed(article) and not forced:
                     continue
                 found = runner.run(
                     partial(_suggestions, nlp, article, labels, *detection),
@@ -369,6 +373,20 @@ class NewsreadApp(App[None]):
                 return  # cancelled: the app is quitting
             for suggestions in found:
                 self.post_message(AnalysisReady(article_id, suggestions, info))
+
+    def action_reanalyse(self) -> None:
+        """Analyse the open article again (palette): the model's pending suggestions are
+        laid over its decisions, which stay as they are -- e.g. on gold imported whole,
+        which an import leaves without suggestions."""
+        article = self.main.article
+        if article is None:
+            return
+        if not self.analyze_in_background or self.store.readonly:
+            self.say("analysis is off in this session (the store is read-only)", "warning")
+            return
+        self.reanalyse.add(article.id)
+        self.analysis_requests.put(article.id)
+        self.say(f"analysing '{one_line(article.title)}' again")
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         # The pipeline is a few hundred thousand long-lived objects: out of the

@@ -32,6 +32,8 @@ ACTIONS = (
      "Exact and overlap F1, Cohen's kappa and Krippendorff's alpha between the versions"),
     ("Compare with the other annotators", "app.compare",
      "Every annotator's choice on the open article's items, side by side"),
+    ("Analyse this article again", "app.reanalyse",
+     "Model suggestions over its decisions, e.g. on gold an import left without them"),
     ("Show every key", "app.help", "Every key with its binding id, and what the marks mean (?)"),
 )  # fmt: skip
 
