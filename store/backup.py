@@ -1,4 +1,4 @@
-"""Snapshots of a store folder, taken before a migration or a bulk import.
+"""Snapshots of a store folder, taken before a migration or an import that changes articles.
 
 A snapshot is a folder ``backups/<UTC time>-<reason>/`` holding *hard links* to the
 store's files.  That is cheap (no data copied: about 20 µs per file) and safe because

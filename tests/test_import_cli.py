@@ -199,3 +199,23 @@ def test_a_full_disk_stops_the_import_with_one_line_and_a_true_count(
     texts = _texts(root)
     assert len(texts) == 3 + 23
     assert sum("Oslo" in t for t in texts.values()) == 23
+
+
+def test_only_an_import_that_changes_a_stored_article_takes_a_backup(tmp_path: Path) -> None:
+    from store.backup import list_backups
+
+    root = tmp_path / "store"
+    first = tmp_path / "first.jsonl"
+    texts = [f"Article number {i} about Oslo and Maria Lopez." for i in range(3)]
+    first.write_text("\n".join(json.dumps({"text": t}) for t in texts) + "\n", "utf-8")
+    assert _run(root, str(first)) == 0
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"text": "A new article about Lima."}) + "\n", "utf-8")
+    assert _run(root, str(more)) == 0
+    assert list_backups(root) == []  # adding changes no file that exists
+    start = texts[0].index("Maria")
+    gold = {"text": texts[0], "spans": [{"start": start, "end": start + 11, "label": "PERSON"}],
+            "_annotator_id": "bob", "answer": "accept"}  # fmt: skip
+    (tmp_path / "bob.jsonl").write_text(json.dumps(gold) + "\n", "utf-8")
+    assert _run(root, str(tmp_path / "bob.jsonl")) == 0
+    assert len(list_backups(root)) == 1  # bob's version changes a stored article: once

@@ -34,7 +34,9 @@ async def test_reanalyse_adds_pending_suggestions_and_keeps_gold(tmp_path: Path)
             await pilot.pause()
             assert store.get(article_id)[0].analysis == {"model": "import", "version": "prodigy"}
             app.action_reanalyse()
-            await wait_for(lambda: store.get(article_id)[0].analysis["model"] != "import")
+            await wait_for(
+                lambda: (store.get(article_id)[0].analysis or {}).get("model") != "import"
+            )
             await pilot.pause()
         entities = store.get(article_id)[1].entities
     finally:

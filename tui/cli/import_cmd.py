@@ -221,8 +221,6 @@ def import_paths(
     progress = make_progress(len(files), reporter.stream)
     reporter.progress = progress
     batch: list[Imported] = []
-    if len(store):
-        store.backup("import")  # once: each batch then adds without a snapshot
     flush = _flusher(store, summary, reporter, batch)
     task = None
     if progress is not None:
@@ -280,9 +278,23 @@ def _count(summary: ImportSummary, item: Imported) -> None:
 def _flusher(
     store: Store, summary: ImportSummary, reporter: Reporter, batch: list[Imported]
 ) -> Callable[[], None]:
-    """The function that writes the pending batch (each article whole, or not at all)."""
+    """The function that writes the pending batch (each article whole, or not at all).
+
+    A backup protects what the store holds: adding an article changes no file that
+    exists, so only the first annotations an import adds to a stored article (a new
+    version) snapshot the store first, once an import.  An import of new articles alone
+    stays linear in what it adds, not in the size of the store.
+    """
 
     from store import StoreError
+
+    backed_up = False
+
+    def protect() -> None:
+        nonlocal backed_up
+        if not backed_up:
+            store.backup("import")
+            backed_up = True
 
     def flush() -> None:
         if not batch:
@@ -302,6 +314,8 @@ def _flusher(
             if was_added:
                 _count(summary, item)
                 continue
+            if ann is not None and item.article.id in store:
+                protect()
             if (
                 ann is not None
                 and item.article.id in store
