@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
+from annotate.detect.quotemarks import find_quotes
 from annotate.edits import Edit, Item, make_edit
 from annotate.model import (
     Annotations,
@@ -110,11 +111,22 @@ def _decide(item: Focusable, status: Status) -> Focusable:
 
 
 def accept(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
-    """Accept the focused entity, or a quote together with the speaker shown with it."""
+    """Accept the focused entity, or a quote together with the speaker shown with it.
+
+    Entities it overlaps are rejected in the same edit, as when a span is drawn or
+    moved: spaCy's ``doc.ents`` holds no overlap, and an export must hold what the
+    screen shows as accepted."""
     item = find(annotations, item_id)
     if item is None:
         return None
-    return make_edit("accept", [item], [_decide(item, Status.ACCEPTED)], annotator)
+    accepted = _decide(item, Status.ACCEPTED)
+    before: list[Item] = [item]
+    after: list[Item] = [accepted]
+    if isinstance(accepted, Span):
+        more_before, more_after = _with_overlaps_rejected(annotations, accepted, keep=item.id)
+        before += more_before
+        after += more_after
+    return make_edit("accept", before, after, annotator)
 
 
 def reject(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
@@ -129,14 +141,23 @@ def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
     """Accept every pending suggestion of the article in one (undoable) edit.
 
     A quote accepted earlier whose speaker still waits is pending too: its shown
-    speaker is accepted here, or the article could never be done.
+    speaker is accepted here, or the article could never be done.  A pending entity
+    overlapping an accepted one (or one accepted before it here, in reading order) is
+    rejected: ``doc.ents`` holds no overlap.
     """
     pending = [i for i in focusables(annotations) if is_pending(i)]
     if not pending:
         return None
-    return make_edit(
-        "accept all", pending, [_decide(i, Status.ACCEPTED) for i in pending], annotator
-    )
+    taken = [e for e in annotations.entities if e.status is Status.ACCEPTED]
+    decided: list[Item] = []
+    for item in pending:  # in reading order: of overlapping entities the first is kept
+        if isinstance(item, Span) and any(t.overlaps(item.start, item.end) for t in taken):
+            decided.append(_decide(item, Status.REJECTED))
+            continue
+        decided.append(_decide(item, Status.ACCEPTED))
+        if isinstance(item, Span):
+            taken.append(item)
+    return make_edit("accept all", pending, decided, annotator)
 
 
 def _overlapped(annotations: Annotations, start: int, end: int, keep: str | None) -> list[Span]:
@@ -160,13 +181,14 @@ def _with_overlaps_rejected(
 def relabel(
     annotations: Annotations, item_id: str | None, label: str, annotator: str
 ) -> Edit | None:
-    """Give the focused entity another label (which also accepts it)."""
+    """Give the focused entity another label (which also accepts it, rejecting the
+    entities it overlaps as :func:`accept` does)."""
     item = find(annotations, item_id)
     if not isinstance(item, Span):
         return None
-    return make_edit(
-        f"relabel {label}", [item], [replace(item, label=label, status=Status.ACCEPTED)], annotator
-    )
+    relabelled = replace(item, label=label, status=Status.ACCEPTED)
+    before, after = _with_overlaps_rejected(annotations, relabelled, keep=item.id)
+    return make_edit(f"relabel {label}", [item, *before], [relabelled, *after], annotator)
 
 
 def move_edge(
@@ -202,6 +224,8 @@ def move_edge(
     if (start, end) == (item.start, item.end) or end <= start:
         return None
     moved = _decide(replace(item, start=start, end=end), Status.ACCEPTED)
+    if isinstance(moved, Quote) and moved.kind is QuoteKind.MIXED:
+        moved = replace(moved, quoted=_quoted_inside(text, start, end, moved.quoted))
     before: list[Item] = [item]
     after: list[Item] = [moved]
     if isinstance(moved, Span):
@@ -218,11 +242,18 @@ def add_span(
     if end <= start:
         return None
     span = Span(start, end, label, origin=Origin.USER, status=Status.ACCEPTED)
-    if any(s.id == span.id for s in annotations.entities):
-        existing = next(s for s in annotations.entities if s.id == span.id)
-        return make_edit(f"add {label}", [existing], [replace(span)], annotator)
-    before, after = _with_overlaps_rejected(annotations, span, keep=None)
+    existing = next((s for s in annotations.entities if s.id == span.id), None)
+    before, after = _with_overlaps_rejected(annotations, span, keep=span.id)
+    if existing is not None:  # drawn again: the same span, decided again
+        return make_edit(f"add {label}", [existing, *before], [span, *after], annotator)
     return make_edit(f"add {label}", before, [*after, span], annotator)
+
+
+def _user_mark(span: Span | None, label: str) -> Span | None:
+    """``span``'s range as a person's accepted ``label`` mark (``None`` stays ``None``)."""
+    if span is None:
+        return None
+    return Span(span.start, span.end, label, origin=Origin.USER, status=Status.ACCEPTED)
 
 
 def set_speaker(
@@ -238,11 +269,7 @@ def set_speaker(
     quote = find(annotations, quote_id)
     if not isinstance(quote, Quote):
         return None
-    mention = (
-        Span(speaker.start, speaker.end, "SPEAKER", origin=Origin.USER, status=Status.ACCEPTED)
-        if speaker is not None
-        else None
-    )
+    mention = _user_mark(speaker, "SPEAKER")
     changed = replace(
         quote,
         speaker=mention,
@@ -310,17 +337,6 @@ def add_quote(
     return make_edit(f"add {kind} quote", [], [quote], annotator)
 
 
-def rekind(
-    annotations: Annotations, quote_id: str | None, kind: QuoteKind, annotator: str
-) -> Edit | None:
-    """Give the focused quote another kind (direct, partial, mixed, indirect); accepts it."""
-    quote = find(annotations, quote_id)
-    if not isinstance(quote, Quote) or (quote.kind is kind and quote.status is Status.ACCEPTED):
-        return None
-    changed = replace(quote, kind=kind, status=Status.ACCEPTED)
-    return make_edit(f"kind {kind}", [quote], [changed], annotator)
-
-
 def set_cue(
     annotations: Annotations, quote_id: str | None, cue: Span | None, annotator: str
 ) -> Edit | None:
@@ -332,15 +348,48 @@ def set_cue(
     quote = find(annotations, quote_id)
     if not isinstance(quote, Quote):
         return None
-    mark = (
-        Span(cue.start, cue.end, "CUE", origin=Origin.USER, status=Status.ACCEPTED)
-        if cue is not None
-        else None
-    )
+    mark = _user_mark(cue, "CUE")
     if mark is None and quote.cue is None:
         return None
     changed = _decide(replace(quote, cue=mark), Status.ACCEPTED)
     return make_edit("set cue" if mark else "clear cue", [quote], [changed], annotator)
+
+
+def _quoted_inside(
+    text: str, start: int, end: int, known: Iterable[tuple[int, int]] = ()
+) -> tuple[tuple[int, int], ...]:
+    """The quoted stretches of a mixed attribution's content ``start:end``.
+
+    The stretches in marks that lie inside the content, else the ``known`` ones clipped
+    to it: a re-bound or re-kinded attribution must never list words outside itself.
+    """
+    found = [(q.start, q.end) for q in find_quotes(text[start:end])] if text else []
+    inside = [(start + a, start + b) for a, b in found if b > a]
+    if not inside:
+        inside = [(max(a, start), min(b, end)) for a, b in known if min(b, end) > max(a, start)]
+    return tuple(inside)
+
+
+def rekind(
+    annotations: Annotations, quote_id: str | None, kind: QuoteKind, annotator: str, text: str
+) -> Edit | None:
+    """Give the focused attribution another kind (which also accepts it, like a relabel).
+
+    A ``mixed`` one lists its quoted stretches: the marked words inside its content, or
+    its whole old content when that was a quotation (its marks lie outside it); the
+    other kinds list none.  ``None`` when it is not a quote or already of that kind.
+    """
+    quote = find(annotations, quote_id)
+    if not isinstance(quote, Quote) or quote.kind is kind:
+        return None
+    quoted: tuple[tuple[int, int], ...] = ()
+    if kind is QuoteKind.MIXED:
+        if quote.kind in (QuoteKind.DIRECT, QuoteKind.PARTIAL):
+            quoted = ((quote.start, quote.end),)
+        else:
+            quoted = _quoted_inside(text, quote.start, quote.end, quote.quoted)
+    changed = _decide(replace(quote, kind=kind, quoted=quoted), Status.ACCEPTED)
+    return make_edit(f"kind {kind}", [quote], [changed], annotator)
 
 
 def statement_at(annotations: Annotations, start: int, end: int) -> Statement | None:

@@ -21,7 +21,9 @@ _TRAILING = " \t.:;,*!|-–—•·»›>"
 
 @dataclass(frozen=True, slots=True)
 class LineRule:
-    """One named rule: where a matching line goes and whether it starts a footer block."""
+    """One named rule: where a matching line goes, whether it starts a footer block
+    (``tail``), and whether the short line under it is a caption (``caption_after``: its
+    most words, 0 for no)."""
 
     name: str
     kind: str
@@ -30,6 +32,7 @@ class LineRule:
     patterns: tuple[re.Pattern[str], ...]
     max_words: int
     tail: bool
+    caption_after: int = 0
 
     def matches(self, line: str, lowered: str, words: int) -> bool:
         """True when ``line`` (stripped; ``lowered`` is its lower case) is claimed by this rule."""
@@ -80,6 +83,7 @@ def _rule(data: dict[str, Any]) -> LineRule:
         patterns=tuple(re.compile(p, re.IGNORECASE) for p in data.get("patterns", ())),
         max_words=int(data.get("max_words", 12)),
         tail=bool(data.get("tail", False)),
+        caption_after=int(data.get("caption_after", 0)),
     )
 
 

@@ -10,8 +10,9 @@ cleaning happens once, here, before any analysis:
 * the first lines may be a header: a date (kept as ``Article.published``) and a
   byline (``meta["byline"]``);
 * lines claimed by the rules of ``annotate/data/boilerplate.toml`` leave the body:
-  captions go to ``meta["captions"]``, credits to ``meta["credits"]``, site furniture
-  to ``meta["boilerplate"]``;
+  captions go to ``meta["captions"]`` (a line ending with its credit, ``… Image: Nick
+  Moreau.``, and the short line under an image marker among them), credits to
+  ``meta["credits"]``, site furniture to ``meta["boilerplate"]``;
 * short runs of words in a script other than the article's go to ``meta["stray"]``;
 * the title stays as the first paragraph of ``Article.text`` (headlines carry quotes).
 
@@ -21,27 +22,24 @@ was in the file (``meta["offsets"]``, see :mod:`annotate.offsets`).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from annotate.boilerplate import Rules, default_rules
+from annotate.control import ESCAPE_SEQ
+from annotate.dates import parse_date
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Article
 from annotate.offsets import OffsetMap, Segment
-from annotate.terminal_text import BIDI_CLASS, CONTROL_CLASS
+from annotate.scripts import dominant_script, stray_ranges
+from annotate.terminal_text import BIDI_CLASS
 
-# C0 and C1 control characters except newline and tab; DEL; bidi overrides and
-# isolates (one class for the whole app: annotate.terminal_text).
-_CONTROL = re.compile(f"[{CONTROL_CLASS}]")
-_ESCAPE_SEQ = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[@-Z\\-_])")
 # What cleaning deletes outright: escape sequences, control characters (not line
 # breaks or tabs), zero-width characters, the byte-order mark and soft hyphens.
 _REMOVE = re.compile(
-    _ESCAPE_SEQ.pattern
+    ESCAPE_SEQ.pattern
     + r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200d\u2060\ufeff\xad"
     + BIDI_CLASS
     + "]"
@@ -59,29 +57,7 @@ _TERMINAL = tuple(".!?:;\"”’')]")
 _PROSE_END = (".", "!", "?", "”", '"')
 _TITLE_MAX = 120
 
-_MONTHS = {
-    m: i + 1
-    for i, names in enumerate(
-        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-         ("december", "dec")]
-    )
-    for m in names
-}  # fmt: skip
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)?"
-_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-_YEAR = r"(?P<year>\d{4})"
-_DATES = (
-    re.compile(r"(?P<year>\d{4})[-/.](?P<mon>\d{1,2})[-/.](?P<day>\d{1,2})(?:[T ][\d:.]+Z?)?"),
-    re.compile(_WEEKDAY + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR, re.IGNORECASE),
-    re.compile(_WEEKDAY + _DAY + r"\s+" + _MONTH + r",?\s+" + _YEAR, re.IGNORECASE),
-)
 _SEPARATOR = re.compile(r"^[\s,|·•\-–—]+")
-_NON_ASCII_LETTERS = re.compile(r"(?:(?![A-Za-z])[^\W\d_])+")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-_TOKEN = re.compile(r"\S+")
 
 
 class EmptyArticle(ValueError):
@@ -90,17 +66,6 @@ class EmptyArticle(ValueError):
 
 class ArticleTooLarge(ValueError):
     """The text is longer than :data:`MAX_ARTICLE_CHARS`; it should be split first."""
-
-
-def strip_control(text: str) -> str:
-    """``text`` without terminal escape sequences and control characters.
-
-    Whole escape sequences go first (so ``ESC[31m`` leaves no ``[31m`` behind),
-    then any stray control character; ``\\r\\n`` and ``\\r`` become ``\\n``.
-    """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQ.sub("", text)
-    return _CONTROL.sub("", text)
 
 
 @dataclass(slots=True)
@@ -222,22 +187,6 @@ def _removed(piece: _Mapped, **extra: Any) -> dict[str, Any]:
     return {"text": piece.text, "raw_start": piece.raw_start, "raw_end": piece.raw_end, **extra}
 
 
-def parse_date(text: str) -> tuple[str, int] | None:
-    """An ISO date and the length it takes when ``text`` starts with a date, else ``None``."""
-    for pattern in _DATES:
-        match = pattern.match(text)
-        if not match:
-            continue
-        parts = match.groupdict()
-        month = int(parts["mon"]) if parts.get("mon") else _MONTHS[parts["month"].lower()]
-        try:
-            day = dt.date(int(parts["year"]), month, int(parts["day"]))
-        except ValueError:
-            continue
-        return day.isoformat(), match.end()
-    return None
-
-
 def _lines(raw: str) -> list[_Mapped]:
     """The raw text split into lines, control characters removed, spaces normalised."""
     keep: list[Segment] = []
@@ -273,56 +222,6 @@ def _lines(raw: str) -> list[_Mapped]:
             probe += 1
         lines.append(_Mapped(text[start:end], segs))
     return lines
-
-
-def _script(char: str) -> str:
-    return unicodedata.name(char, "UNKNOWN").split(" ", 1)[0]
-
-
-def _dominant_script(text: str) -> tuple[str, float]:
-    """The script most letters are written in, and the share of letters outside it."""
-    counts: dict[str, int] = {"LATIN": len(_ASCII_LETTER.findall(text))}
-    for match in _NON_ASCII_LETTERS.finditer(text):
-        script = _script(match.group()[0])
-        counts[script] = counts.get(script, 0) + len(match.group())
-    total = sum(counts.values()) or 1
-    dominant = max(counts, key=lambda k: counts[k])
-    return dominant, 1 - counts[dominant] / total
-
-
-def _stray_ranges(text: str, dominant: str) -> list[tuple[int, int]]:
-    """Runs of at most four words written wholly in another script (with one space each).
-
-    A foreign word in brackets is kept: ``Xi Jinping (习近平)`` is a gloss, not noise.
-    """
-    found: list[tuple[int, int]] = []
-    run: list[tuple[int, int]] = []
-
-    def flush() -> None:
-        if run and len(run) <= 4:
-            start, end = run[0][0], run[-1][1]
-            inside = "(" in text[max(0, start - 1) : start + 1] or ")" in text[end - 1 : end + 1]
-            if not inside:
-                if start > 0 and text[start - 1] == " ":
-                    start -= 1
-                elif end < len(text) and text[end] == " ":
-                    end += 1
-                found.append((start, end))
-        run.clear()
-
-    for token in _TOKEN.finditer(text):
-        word = token.group()
-        letters = [c for c in word if c.isalpha()]
-        if word.isascii() or not letters:
-            flush()
-            continue
-        scripts = {_script(c) for c in letters}
-        if len(scripts) == 1 and dominant not in scripts:
-            run.append(token.span())
-        else:
-            flush()
-    flush()
-    return found
 
 
 def _title(first: str) -> str:
@@ -367,7 +266,7 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
     rules = rules or default_rules()
     lines = [line.strip() for line in _lines(raw)]
     nonblank = "\n".join(line.text for line in lines if line.text)
-    dominant, foreign_share = ("LATIN", 0.0) if nonblank.isascii() else _dominant_script(nonblank)
+    dominant, foreign_share = ("LATIN", 0.0) if nonblank.isascii() else dominant_script(nonblank)
     cleaned = Cleaned(text="", title="", published=None, offsets=OffsetMap(), raw_length=len(raw))
     repeated = _repeated_short_lines(lines)
     body: list[tuple[_Mapped, bool]] = []  # kept lines, and whether each starts a block
@@ -375,6 +274,7 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
     tail: str | None = None
     seen = 0  # non-blank lines so far (the header zone is the first few)
     title: str | None = None  # the first body line; scraped pages often repeat it
+    under_image: tuple[str, int] | None = None  # an image marker's rule, caption words
 
     for index, line in enumerate(lines):
         if not line.text:
@@ -387,7 +287,14 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
                 new_block = True
                 continue
         rule = rules.classify(line.text)
+        marker, under_image = under_image, None
+        if rule is None and marker is not None and line.text.count(" ") < marker[1]:
+            cleaned.captions.append(_removed(line, rule=f"{marker[0]} (caption)"))
+            new_block = True
+            continue
         if rule is not None:
+            if rule.caption_after:
+                under_image = (rule.name, rule.caption_after)
             target = {"caption": cleaned.captions, "credit": cleaned.credits}.get(
                 rule.kind, cleaned.boilerplate
             )
@@ -415,7 +322,7 @@ def clean_text(raw: str, rules: Rules | None = None) -> Cleaned:
                 continue
             tail = None
         if foreign_share and foreign_share < 0.2:
-            strays = _stray_ranges(line.text, dominant)
+            strays = stray_ranges(line.text, dominant)
             if strays:
                 cleaned.stray.extend(_removed(line.slice(a, b).strip()) for a, b in strays)
                 line = line.delete(strays).strip()

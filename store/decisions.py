@@ -58,6 +58,8 @@ class DecisionLog:
         undo, the inverted decision): the summary is updated from it alone."""
         assert self.journal is not None  # a writer always has one
         files = self.files
+        if self.journal.replaced():
+            self._journal_replaced()
         self.journal.append({"seq": files.seq + 1, "article": article_id, **operation})
         files.seq += 1
         files.cache.put(article_id, state, unfolded=True)
@@ -68,6 +70,19 @@ class DecisionLog:
         self._on_decision()
         if self.journal.count >= self.fold_limit:
             self.try_fold(decision=True)
+
+    def _journal_replaced(self) -> None:
+        """The journal file was removed or replaced under the writer (by hand): its
+        decisions would be appended to a file no longer in the store.  Every decision it
+        held is in memory: fold them all into the article files, start a new journal."""
+        assert self.journal is not None
+        path = self.journal.path
+        self.journal.count = max(self.journal.count, 1)  # a reset however it looks
+        self.checkpoint()
+        self._notices.append(
+            f"{path} was removed or replaced while newsread was running; the decisions "
+            f"it held were written into the article files and a new journal was started"
+        )
 
     def pending(self) -> bool:
         """Whether anything waits to be folded or made."""

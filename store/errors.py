@@ -19,6 +19,10 @@ class StoreReadOnly(StoreWriteError):
     """The store was opened read-only (another newsread holds the writer lock)."""
 
 
+class StoreLockLost(StoreWriteError):
+    """The writer's lock file was removed or replaced: it stops writing for good."""
+
+
 class StoreLocked(StoreError):
     """Another process holds the writer lock and read-only access was not wanted."""
 

@@ -29,7 +29,7 @@ from store.cache import ArticleCache
 from store.errors import StoreCorrupt, StoreError
 from store.extras import ExtraDoc, ExtraTables
 from store.history import ArticleState
-from store.index import write_index
+from store.index import append_index, compact_at, write_index
 from store.loading import EntryDoesNotApply, replay_entries, summary_of_stored
 from store.summary import ArticleSummary, summarize
 
@@ -50,8 +50,17 @@ class ArticleFiles:
         """The last journal entry written; a rewritten file includes every one up to it."""
         self.next_order = 0
         """The list position of the next article added."""
-        self.index_dirty = False
-        """True when ``index.json`` no longer matches the summaries."""
+        self.index_stale = False
+        """True when ``index.json`` must be written again whole (see ``store.index``)."""
+        self.changed: dict[str, None] = {}
+        """Articles whose summary changed since the index (and its log) was written."""
+        self.log_lines: int | None = None
+        """Summaries in ``index.log``; ``None`` when nothing may be appended to it."""
+
+    @property
+    def index_dirty(self) -> bool:
+        """True when ``index.json`` and its log no longer match the summaries."""
+        return self.index_stale or bool(self.changed)
 
     # -- reading ----------------------------------------------------------------
     def path(self, article_id: str) -> Path:
@@ -166,7 +175,7 @@ class ArticleFiles:
         self.extras.stale.pop(article_id, None)
         self.cache.folded(article_id)
         self.cache.put(article_id, state)
-        self.index_dirty = True
+        self.changed[article_id] = None
 
     def make_extra_tables(self, limit: int | None = None, *, stale: bool = False) -> None:
         """Rewrite (up to ``limit``) articles waiting for their extra table (deferred, or
@@ -193,7 +202,7 @@ class ArticleFiles:
             if stored.signature != summary.signature:
                 summary = summary_of_stored(stored)
                 self.summaries[article_id] = summary
-                self.index_dirty = True
+                self.changed[article_id] = None
                 self.cache.drop(article_id)
             extra = extras.table(article_id, state, summary)
             if extra is None:
@@ -201,7 +210,25 @@ class ArticleFiles:
             else:
                 self.write_file(article_id, state, summary, extra)
 
-    def write_index(self) -> None:
-        """Write ``index.json`` from the summaries."""
-        write_index(self.root, self.listed())
-        self.index_dirty = False
+    def write_index(self, *, whole: bool = False) -> None:
+        """Bring the index up to date: append the changed summaries to its log, or
+        (``whole``, or when the log is due for compaction or cannot be appended to)
+        rewrite ``index.json`` from all of them.  Appending keeps an import batch's
+        cost independent of the store's size (see ``store.index``)."""
+        lines = self.log_lines
+        if (
+            whole
+            or self.index_stale
+            or lines is None
+            or lines + len(self.changed) > compact_at(len(self.summaries))
+        ):
+            self.log_lines = None  # until the new index and log are both written
+            write_index(self.root, self.listed())
+            self.log_lines = 0
+        elif self.changed:
+            self.log_lines = None  # until the append is known to be whole
+            changed = (self.summaries[i] for i in self.changed if i in self.summaries)
+            added = append_index(self.root, changed)
+            self.log_lines = lines + added
+        self.changed.clear()
+        self.index_stale = False

@@ -27,14 +27,16 @@ damage is reported as :class:`~store.errors.StoreCorrupt`, and the file is left 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from store.durable import atomic_write_bytes, write_all
+from store.durable import fsync_dir, write_all
 from store.errors import StoreCorrupt, StoreWriteError
 
 JOURNAL_NAME = "journal.jsonl"
@@ -105,6 +107,36 @@ def read_journal(path: Path) -> JournalContent:
     return content
 
 
+def _locked_replacement(path: Path, payload: bytes) -> int:
+    """Replace ``path`` by a new file holding ``payload`` (atomically, synced), locked
+    (``flock``) before it takes the name and open for appending; returns its descriptor.
+
+    The lock tells a writer started meanwhile that this journal is in use
+    (``store.lock.journal_in_use``); taken before the rename, it leaves no moment when
+    the journal at ``path`` is unlocked.  Raises :class:`StoreWriteError` (the old file
+    is then untouched)."""
+    fd, tmp_name = -1, ""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
+        write_all(fd, payload)
+        os.fsync(fd)
+        os.replace(tmp_name, path)
+        tmp_name = ""
+        fsync_dir(path.parent)
+    except OSError as exc:
+        if fd >= 0:
+            os.close(fd)
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
+        raise StoreWriteError(
+            f"cannot write {path}: {exc.strerror or exc}; the previous version is untouched"
+        ) from exc
+    return fd
+
+
 def _int(value: Any, path: Path, line: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise StoreCorrupt(path, f"line {line} has no valid sequence number")
@@ -169,17 +201,20 @@ class Journal:
         rather than writing to the replaced file.
         """
         payload = header(base)
-        atomic_write_bytes(self.path, payload)
-        try:
-            new_fd = os.open(self.path, os.O_WRONLY | os.O_APPEND)
-        except OSError as exc:
-            self._failure = f"cannot open {self.path}: {exc.strerror or exc}"
-            raise StoreWriteError(self._failure) from exc
+        new_fd = _locked_replacement(self.path, payload)
         self.close()
         self._fd = new_fd
         self._size = len(payload)
         self.base, self.count = base, 0
         self._failure = None
+
+    def replaced(self) -> bool:
+        """Whether the file at :attr:`path` is no longer the one this journal appends
+        to (removed or replaced by hand): appends would then reach no file."""
+        try:
+            return os.stat(self.path).st_ino != os.fstat(self._fd).st_ino
+        except OSError:
+            return True
 
     def close(self) -> None:
         """Close the file handle (every append is already on disk)."""

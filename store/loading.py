@@ -18,7 +18,7 @@ from annotate.edits import EditConflict
 from store.articles import StoredArticle
 from store.errors import StoreCorrupt
 from store.history import ArticleState
-from store.index import read_index, scan_article_files
+from store.index import read_cached, scan_article_files
 from store.summary import ArticleSummary, summarize
 
 ReadFile = Callable[[str, Path | None], StoredArticle]
@@ -41,17 +41,19 @@ def load_summaries(
     skip_damaged: bool,
     notices: list[str],
     damaged: dict[str, str],
-) -> tuple[dict[str, ArticleSummary], bool]:
-    """Every article's summary in list order, and whether ``index.json`` should be
-    written again.  A summary of the index is used while it describes the file on disk;
-    any other file is read.  A damaged file raises :class:`StoreCorrupt`, or with
+) -> tuple[dict[str, ArticleSummary], bool, int | None]:
+    """Every article's summary in list order, whether ``index.json`` should be written
+    again (whole), and how many summaries ``index.log`` holds (``None`` when nothing may
+    be appended to it).  A summary of the index (or its log) is used while it describes
+    the file on disk; any other file is read.  A damaged file raises :class:`StoreCorrupt`, or with
     ``skip_damaged`` goes into ``damaged`` (and ``notices``)."""
     # Tens of thousands of small objects are built here: the cyclic garbage collector
     # would scan them over and over (a third of the time) although none is garbage.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        cached, notice = read_index(root)
+        index = read_cached(root)
+        cached, notice = index.summaries, index.notice
         index_dirty = bool(notice)
         if notice:
             notices.append(notice)
@@ -80,7 +82,7 @@ def load_summaries(
     # the article list is then a linear pass instead of a full sort.
     ordered = {i: summaries[i] for i in cached if i in summaries}
     ordered.update(summaries)
-    return ordered, index_dirty
+    return ordered, index_dirty, index.log_lines if index.log_usable else None
 
 
 class EntryDoesNotApply(ValueError):

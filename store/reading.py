@@ -11,7 +11,9 @@ needs, but an export only walks the articles once, in list order, and those summ
 (``bench/export.py`` checks it does not).  :class:`StreamedStore` gives the export
 the same articles without them: it reads ``index.json`` one summary per line (the
 layout ``store.index.write_index`` writes, in list order) and holds only the articles
-with decisions still in the journal.
+with decisions still in the journal, and the few fields an export needs of the
+summaries of ``index.log`` (which replace the index's, or list articles added since:
+at most a quarter of the store, see ``store.index``).
 
 It lists exactly what a read-only :class:`~store.repository.Store` would.  The journal
 is read first, then the article files, and its decisions are replayed in memory.  A
@@ -49,9 +51,17 @@ from store.articles import (
     read_bytes,
     read_docs,
 )
+from store.durable import signature_of
 from store.errors import StoreCorrupt, StoreError
 from store.history import ArticleState
-from store.index import INDEX_NAME, article_id_of, article_names, open_index, summary_of
+from store.index import (
+    INDEX_NAME,
+    article_id_of,
+    article_names,
+    open_index,
+    read_log,
+    summary_of,
+)
 from store.journal import JOURNAL_NAME, JournalContent, read_journal
 from store.loading import replay_entries
 from store.repository import Store
@@ -82,6 +92,10 @@ class StreamedStore:
         self._held: dict[str, _Held] = {}
         self._unindexed: list[ListedArticle] = []
         self._token_packs: TokenPacks | None = None
+        self._logged: dict[bytes, _Fields] = {}
+        """The summaries of ``index.log``, by id: they replace the index's."""
+        self._log_only: list[_Fields] = []
+        """Those of articles the index does not list, in list order (after its own)."""
 
     @classmethod
     def open(cls, root: str | Path) -> StreamedStore | None:
@@ -99,6 +113,7 @@ class StreamedStore:
             return None
         stream = cls(root, index)
         try:
+            stream._read_log()
             if stream._replay(journal) and stream._find_unindexed():
                 return stream
         except (StoreError, OSError, ValueError):
@@ -117,6 +132,18 @@ class StreamedStore:
             self._held[article_id] = _Held(state, str(summary.status), summary.updated)
         return True
 
+    def _read_log(self) -> None:
+        """The summaries of ``index.log`` when it follows the very ``index.json`` opened
+        (a log of another index is ignored: its articles are then read as unindexed).
+        A damaged line is left out the same way."""
+        lines, _ = read_log(self.root, signature_of(os.fstat(self._index.fileno())))
+        for line in lines:
+            try:
+                fields = _fields(line)
+            except (ValueError, KeyError, TypeError):
+                continue
+            self._logged[fields.id.encode()] = fields
+
     def _find_unindexed(self) -> bool:
         """Read the article files the index does not list (see the module), and check
         that the index is in list order; ``False`` when an unlisted article does not
@@ -130,6 +157,7 @@ class StreamedStore:
         on_disk = article_names(self.root)
         last: tuple[int, bytes] | None = None
         match, discard = _ID_AND_ORDER.match, on_disk.discard
+        log_only = dict(self._logged)
         self._index.seek(len(_INDEX_HEAD))
         try:
             for line in self._index:
@@ -145,10 +173,19 @@ class StreamedStore:
                     return False
                 last = key
                 discard(key[1] + b".json")
+                if log_only:
+                    log_only.pop(key[1], None)
             else:
                 return False  # cut short
         except (ValueError, KeyError, TypeError):
             return False
+        self._log_only = sorted(log_only.values(), key=lambda f: (f.order, f.id))
+        for fields in self._log_only:  # added since the index: after it, in order
+            key = (fields.order, fields.id.encode())
+            if last is not None and key <= last:
+                return False
+            last = key
+            discard(key[1] + b".json")
         unindexed = []
         for name in on_disk:
             article_id = article_id_of(name)
@@ -216,20 +253,25 @@ class StreamedStore:
         a disk fault makes one: it is written atomically) is named.  The summaries of
         ``store.index.write_index`` are matched here, line by line, in one step (this
         runs once per article of an export); any other line is parsed whole."""
-        match, tail = _LISTED_LINE.match, _INDEX_TAIL
+        match, tail, logged = _LISTED_LINE.match, _INDEX_TAIL, self._logged
         self._index.seek(len(_INDEX_HEAD))
         try:
             for line in self._index:
                 found = match(line)
                 if found is not None:
                     article_id, order, status, updated, signature = found.groups()
+                    if logged and article_id in logged:
+                        yield logged[article_id]
+                        continue
                     yield _Fields(
                         article_id.decode(), int(order), status.decode(), float(updated), signature
                     )
                 elif line == tail:
+                    yield from self._log_only
                     return
                 else:
-                    yield _fields(summary_of(line))
+                    fields = _fields(summary_of(line))
+                    yield logged.get(fields.id.encode(), fields)
             raise ValueError("the index is cut short")
         except (ValueError, KeyError, TypeError) as exc:
             raise self._damaged_index(f"a summary is malformed ({exc})") from exc

@@ -43,8 +43,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
-from filelock import FileLock
-
 from annotate.edits import Edit, merge_suggestions
 from annotate.model import Annotations, Article
 from store import backup as backups
@@ -52,14 +50,14 @@ from store.articles import ArticleDocs, ListedArticle, StoredArticle, read_bytes
 from store.codec import edit_doc
 from store.decisions import DecisionLog
 from store.durable import remove_temp_files
-from store.errors import SchemaError, StoreError, StoreReadOnly, StoreWriteError
+from store.errors import SchemaError, StoreError, StoreLockLost, StoreReadOnly, StoreWriteError
 from store.extras import ExtraTables
 from store.files import ArticleFiles
 from store.fold import FoldThread
 from store.history import ArticleState, sorted_annotations
 from store.journal import JOURNAL_NAME, read_journal
 from store.loading import load_summaries
-from store.lock import take_writer_lock
+from store.lock import WriterLock, take_writer_lock
 from store.schema import SCHEMA_VERSION, read_schema, upgrade_with_backup
 from store.summary import ArticleSummary, summarize
 from store.tokens import PACKS_DIR
@@ -90,7 +88,7 @@ class Store:
         root: Path,
         *,
         readonly: bool,
-        writer_lock: FileLock | None,
+        writer_lock: WriterLock | None,
         on_rewrite: RewriteHook | None = None,
     ) -> None:
         self.root = root
@@ -149,7 +147,7 @@ class Store:
                 store._wake,
                 f"newsread-fold {root}",
                 closed=lambda: store._closed,
-                pending=store._decisions.pending,
+                pending=store._fold_pending,
                 wait=store._seconds_to_pause,
                 step=store._fold_step,
             )
@@ -170,7 +168,7 @@ class Store:
                 remove_temp_files(folder)
         journal = read_journal(self.root / JOURNAL_NAME)  # before the article files
         files = self._files
-        files.summaries, files.index_dirty = load_summaries(
+        files.summaries, files.index_stale, files.log_lines = load_summaries(
             self.root,
             self._read_file,
             readonly=self.readonly,
@@ -202,11 +200,15 @@ class Store:
                 if self._closed:
                     return
                 try:
+                    if self._writer_lock is not None:
+                        self._writer_lock.check()  # a lost lock: write nothing more
                     if not self.readonly:
                         self._decisions.checkpoint()
                         self._files.make_extra_tables()
                         if self._files.index_dirty:
                             self._files.write_index()
+                except StoreLockLost:
+                    raise  # says itself that what was saved is kept
                 except StoreWriteError as exc:
                     raise StoreWriteError(
                         f"{exc}; every decision is safe in {self.root / JOURNAL_NAME} and "
@@ -250,10 +252,19 @@ class Store:
         if self._fold is not None:
             self._fold.wake()
 
+    def _fold_pending(self) -> bool:
+        lock = self._writer_lock
+        return (lock is None or lock.lost is None) and self._decisions.pending()
+
     def _seconds_to_pause(self) -> float:
         return self.FOLD_AFTER_IDLE - (time.monotonic() - self._decisions.last_decision)
 
     def _fold_step(self) -> None:
+        try:
+            self._require_writer()
+        except StoreError as exc:
+            self.notices.append(str(exc))  # the next write says it again
+            return
         if self._extras.version is None:
             self._load_hook_unlocked()  # then fold with extra tables
         elif not self._decisions.try_fold():
@@ -270,8 +281,9 @@ class Store:
             self._extras.find_stale(self._files.listed(), self._files.cache.unfolded)
 
     def flush_index(self) -> None:
-        """Fold the journal, make missing extra tables and write ``index.json`` now
-        (all of which also happen on close)."""
+        """Fold the journal, make missing extra tables and write ``index.json`` now,
+        whole, its log folded in (on close the same happens, but the index is only
+        brought up to date: ``store.index``)."""
         with self._lock:
             self._require_writer()
             self._decisions.checkpoint()
@@ -279,7 +291,7 @@ class Store:
             self._extras.load()
             self._find_stale_extras()
             self._files.make_extra_tables(stale=True)
-            self._files.write_index()
+            self._files.write_index(whole=True)
 
     # -- reading ----------------------------------------------------------------
     def __len__(self) -> int:
@@ -362,6 +374,8 @@ class Store:
                 f"store {self.root} is open read-only (another newsread is writing to it); "
                 f"nothing was saved"
             )
+        if self._writer_lock is not None:
+            self._writer_lock.check()
 
     def add_article(self, article: Article, annotations: Annotations | None = None) -> bool:
         """Add an article; ``False`` (and nothing written) when its id is already stored

@@ -8,7 +8,11 @@ test:
                   decisions at full speed, printing ``BEGIN …`` before and ``OK``
                   after each call returns, until it is killed;
 ``hold-writer``   opens the store for writing, commits the decisions it reads on stdin
-                  (``accept ARTICLE SPAN``) answering ``OK``, and closes on ``quit``.
+                  (``accept ARTICLE SPAN``) answering ``OK``, and closes on ``quit``;
+``import-writer`` opens the store (``OPEN``), then adds batches of articles as an import
+                  does, printing ``BEGIN FIRST COUNT`` before and ``OK`` after each
+                  ``add_articles`` returns, until it is killed (the index's log is
+                  compacted often, so kills land in compactions too).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from annotate.model import (
     Statement,
     Status,
 )
-from store import Store
+from store import Store, StoreError
 
 LABELS = ("PERSON", "ORG", "GPE")
 
@@ -102,14 +106,18 @@ def files_on_disk(root: Path) -> dict[str, tuple[int, int, int]]:
 # -- kept export lines (annotate.export.lines) ----------------------------------------------------
 
 
-def built(article: Article, annotations: Annotations, answer: str) -> tuple[bytes, list[str]]:
+def built(article: Article, annotations: Annotations, status: str) -> tuple[bytes, list[str]]:
     """An article's JSONL line and warnings as the object path builds them."""
-    from annotate.formats.prodigy_jsonl import dumps, task_from_article
+    from annotate.formats.prodigy_jsonl import answer_for, dumps, task_from_article
     from annotate.formats.select import Selection
 
     warnings: list[str] = []
     task = task_from_article(
-        article, Selection().apply(annotations), report=warnings.append, answer=answer
+        article,
+        Selection().apply(annotations),
+        report=warnings.append,
+        answer=answer_for(status),
+        status=status,
     )
     return dumps(task), warnings
 
@@ -138,13 +146,13 @@ def check_kept(root: Path) -> int:
             continue
         if kept is None:
             continue
-        line, warnings = built(state.article, state.annotations, "accept")
+        line, warnings = built(state.article, state.annotations, str(summary.status))
         assert bytes(kept.line) == line, path.name
         assert list(kept.warnings) == warnings
         assert (kept.status, kept.updated, kept.answer) == (
             str(summary.status),
             summary.updated,
-            "accept",
+            "accept" if summary.status is ArticleStatus.DONE else "ignore",
         )
         chosen = Selection().apply(state.annotations)
         assert kept.total == len(chosen.entities) + len(chosen.quotes) + len(chosen.statements)
@@ -174,9 +182,12 @@ class Writer:
         self.process.stdin.flush()
         return self.read()
 
-    def quit(self) -> None:
-        assert self.send("quit") == "CLOSED"
+    def quit(self) -> str:
+        """Close the writer; returns what it said on closing (``CLOSED`` and any error)."""
+        said = self.send("quit")
+        assert said.startswith("CLOSED")
         self.process.wait(timeout=30)
+        return said
 
 
 def _say(line: str) -> None:
@@ -226,12 +237,37 @@ def hold_writer(path: Path) -> None:
         if words[:1] == ["accept"]:
             article_id, span_id = words[1], words[2]
             span = next(s for s in pending(store, article_id) if s.id == span_id)
-            store.save_decision(article_id, decide(span, annotator="other"))
+            try:
+                store.save_decision(article_id, decide(span, annotator="other"))
+            except StoreError as exc:
+                _say(f"ERROR {exc}")
+                continue
             _say("OK")
         elif words[:1] == ["quit"]:
             break
-    store.close()
-    _say("CLOSED")
+    try:
+        store.close()
+    except StoreError as exc:
+        _say(f"CLOSED {exc}")
+    else:
+        _say("CLOSED")
+
+
+def import_writer(path: Path, first: int) -> None:
+    """Add batches of new articles (numbered from ``first``), announcing each."""
+    import store.index
+
+    store.index.LOG_MIN = 12
+    Store.FOLD_AFTER_IDLE = 3600.0
+    writer = Store.open(path)
+    assert not writer.readonly
+    _say("OPEN")
+    while True:
+        count = 1 + first % 4
+        _say(f"BEGIN {first} {count}")
+        writer.add_articles([make_article(i, 2) for i in range(first, first + count)], backup=False)
+        _say("OK")
+        first += count
 
 
 if __name__ == "__main__":
@@ -240,5 +276,7 @@ if __name__ == "__main__":
         crash_writer(store_path, int(sys.argv[3]))
     elif role == "hold-writer":
         hold_writer(store_path)
+    elif role == "import-writer":
+        import_writer(store_path, int(sys.argv[3]))
     else:
         raise SystemExit(f"unknown role {role}")

@@ -210,3 +210,43 @@ def test_changing_the_speaker_clears_the_old_cue_and_a_cue_can_be_set_again() ->
     cleared = actions.set_cue(ann, quote.id, None, "t")
     assert cleared is not None and cleared.after[0].cue is None  # type: ignore[union-attr]
     assert actions.set_cue(ann, by_text(ann, "Monday").id, None, "t") is None
+
+
+def _accepted_overlaps(ann: Annotations) -> list[tuple[int, int]]:
+    ok = [e for e in ann.entities if e.status is Status.ACCEPTED]
+    return [(a.start, b.start) for a in ok for b in ok if a is not b and a.overlaps(b.start, b.end)]
+
+
+def test_accepting_or_relabelling_an_entity_rejects_the_entities_it_overlaps() -> None:
+    """Found by the export oracle: two accepted entities over the same words, which
+    the screen showed and no DocBin could hold."""
+    ann = fixture_annotations()
+    start, end = at("Jane")
+    drawn = actions.add_span(ann, start, end, "PERSON", "ann")  # rejects "Jane Doe"
+    assert drawn is not None
+    ann = apply_edit(ann, drawn)
+    jane_doe = by_text(ann, "Jane Doe")
+    assert jane_doe.status is Status.REJECTED
+    for edit in (
+        actions.accept(ann, jane_doe.id, "ann"),
+        actions.relabel(ann, jane_doe.id, "ORG", "ann"),
+    ):
+        assert edit is not None
+        after = apply_edit(ann, edit)
+        assert _accepted_overlaps(after) == []
+        assert by_text(after, "Jane Doe").status is Status.ACCEPTED
+    again = apply_edit(ann, actions.accept(ann, jane_doe.id, "ann"))  # type: ignore[arg-type]
+    redrawn = actions.add_span(again, start, end, "PERSON", "ann")  # the same span again
+    assert redrawn is not None and _accepted_overlaps(apply_edit(again, redrawn)) == []
+
+
+def test_accept_all_keeps_the_first_of_overlapping_suggestions() -> None:
+    ann = fixture_annotations()
+    start, end = at("Jane")
+    extra = Span(start, end, "PERSON", origin=Origin.RULE)
+    ann = ann.replace(entities=(*ann.entities, extra))
+    after = apply_edit(ann, actions.accept_all(ann, "ann"))  # type: ignore[arg-type]
+    assert _accepted_overlaps(after) == []
+    assert by_text(after, "Jane Doe").status is Status.ACCEPTED  # first in reading order
+    assert next(e for e in after.entities if e.id == extra.id).status is Status.REJECTED
+    assert after.status(analysed=True) is ArticleStatus.DONE

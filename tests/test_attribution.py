@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 GOLD_FILE = Path(__file__).parent / "data" / "gum_attributions" / "gold.jsonl"
-GUM = Path("/work/shared/eval/gum_news")
+GUM = Path(__file__).parent / "data" / "gum_news"  # a copy, CC BY: its LICENSE.txt
 
 
 @pytest.fixture(scope="module")

@@ -14,8 +14,8 @@ from annotate.clean import (
     clean_article,
     clean_text,
     parse_date,
-    strip_control,
 )
+from annotate.control import strip_control
 from annotate.offsets import OffsetMap, offset_map, raw_offset
 from seeds import seed_files
 

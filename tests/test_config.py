@@ -63,3 +63,10 @@ def test_config_command_prints_the_path() -> None:
     )
     assert result.returncode == 0
     assert str(config_path()) in result.stdout
+
+
+def test_a_scare_quotes_value_that_is_not_a_boolean_names_the_key() -> None:
+    path = write_config('scare_quotes = "yes"\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(environ={})
+    assert str(path) in str(error.value) and "'scare_quotes'" in str(error.value)

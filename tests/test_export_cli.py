@@ -115,8 +115,10 @@ def test_filters(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert sources("--status", "progress") == sources("--status", "in-progress") == ["two"]
     assert sources("--status", "all") == ["one", "two", "three"]
     assert _cli(tmp_path / "s", "export", "--status", "all") == 0
-    answers = [json.loads(x)["answer"] for x in capsys.readouterr().out.splitlines()]
-    assert answers == ["accept", "accept", "ignore"]  # nobody reviewed "three"
+    tasks = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    # Only the done article is complete ("accept"); the others say what they are.
+    assert [t["answer"] for t in tasks] == ["accept", "ignore", "ignore"]
+    assert [t["meta"].get("status") for t in tasks] == [None, "in progress", "new"]
 
 
 def test_bad_filter_values_are_one_line_errors(
@@ -136,14 +138,17 @@ def test_bad_filter_values_are_one_line_errors(
     assert "no store" in capsys.readouterr().err
 
 
-def test_out_file_conll_and_textcat(tmp_path: Path) -> None:
+def test_out_file_conll_and_textcat(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _small_store(tmp_path / "s")
     target = tmp_path / "out" / "data.conll"
     assert _cli(tmp_path / "s", "export", "--format", "conll", "--out", str(target)) == 0
     lines = target.read_text("utf-8").splitlines()
-    assert lines.count("-DOCSTART- -X- -X- O") == 2
+    # CoNLL cannot say "not reviewed": the article in progress (pending Rome) stays out.
+    assert lines.count("-DOCSTART- -X- -X- O") == 1
     assert "Ann -X- _ B-PERSON" in lines and "Lee -X- _ I-PERSON" in lines
-    assert "Oslo -X- _ B-GPE" in lines and "Rome -X- _ O" in lines
+    assert "Oslo -X- _ B-GPE" in lines and not any(x.startswith("Rome") for x in lines)
+    err = capsys.readouterr().err
+    assert "left out 1 in progress article: CoNLL cannot mark unreviewed tokens" in err
     assert [p.name for p in target.parent.iterdir()] == ["data.conll"]  # no temp file left
     cats = tmp_path / "cats.jsonl"
     assert _cli(tmp_path / "s", "export", "--format", "textcat", "--out", str(cats)) == 0
@@ -201,3 +206,22 @@ def test_jsonl_round_trip_through_an_empty_store_is_byte_identical(
     assert len(tasks) == 2
     assert all(len(t["spans"]) >= 5 and len(t["relations"]) == 1 for t in tasks)
     assert {t["_annotator_id"] for t in tasks} == {"bob"}
+
+
+def test_spacy_export_refuses_a_folder_holding_other_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The export replaces its folder whole: a folder with other files is not taken."""
+    _small_store(tmp_path / "s")
+    out = tmp_path / "project"
+    out.mkdir()
+    (out / "config.cfg").write_text("[nlp]\n")
+    assert _cli(tmp_path / "s", "export", "--format", "spacy", "--out", str(out)) == 2
+    err = capsys.readouterr().err
+    assert "holds other files (config.cfg)" in err and err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == ["config.cfg"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "s"]  # no temp folder
+    assert _cli(tmp_path / "s", "export", "--format", "spacy", "--out", str(tmp_path / "c")) == 0
+    first = {p.name: p.read_bytes() for p in (tmp_path / "c").iterdir()}
+    assert _cli(tmp_path / "s", "export", "--format", "spacy", "--out", str(tmp_path / "c")) == 0
+    assert {p.name: p.read_bytes() for p in (tmp_path / "c").iterdir()} == first  # replaced

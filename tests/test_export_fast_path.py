@@ -83,6 +83,35 @@ def _check_aligned(
         )
 
 
+def _reference_relations(
+    quote: dict[str, Any], speaker: dict[str, Any], ref: dict[str, Any] | None, spans: list[Any]
+) -> list[dict[str, Any]]:
+    """The relations rule, written plainly: SPEAKER from the entity the speaker (or the
+    name it resolves to) overlaps most, else from the speaker; a speaker resolving to a
+    mention outside it (a pronoun) keeps its span and adds COREF to that entity."""
+
+    def shared(a: dict[str, Any], b: dict[str, Any]) -> int:
+        return min(a["end"], b["end"]) - max(a["start"], b["start"])
+
+    def entity(mention: dict[str, Any]) -> dict[str, Any] | None:
+        found = [(shared(e, mention), -i) for i, e in enumerate(spans) if shared(e, mention) > 0]
+        return spans[-max(found)[1]] if found else None
+
+    def rel(head: dict[str, Any], child: dict[str, Any], label: str) -> dict[str, Any]:
+        return {
+            "head": head["token_end"],
+            "child": child["token_end"],
+            "head_span": head,
+            "child_span": child,
+            "label": label,
+        }
+
+    if ref is not None and shared(ref, speaker) <= 0:
+        return [rel(speaker, quote, SPEAKER), rel(speaker, entity(ref) or ref, "COREF")]
+    head = (entity(ref) if ref is not None else None) or entity(speaker) or speaker
+    return [rel(head, quote, SPEAKER)]
+
+
 def reference_task(
     article: Article, annotations: Annotations, report: Callable[[str], None], answer: str
 ) -> dict[str, Any]:
@@ -98,28 +127,21 @@ def reference_task(
         _check_aligned(article, quote, "quote", index, report)
         quote_span = _span_dict(quote, index, QUOTE)
         speaker = _span_dict(quote.speaker, index, quote.speaker.label) if quote.speaker else None
+        ref = (
+            _span_dict(quote.speaker_ref, index, quote.speaker_ref.label)
+            if quote.speaker_ref
+            else None
+        )
         if quote.speaker is not None and speaker is not None:
             _check_aligned(article, quote.speaker, "speaker", index, report)
-            relations.append(
-                {
-                    "head": speaker["token_end"],
-                    "child": quote_span["token_end"],
-                    "head_span": speaker,
-                    "child_span": quote_span,
-                    "label": SPEAKER,
-                }
-            )
+            relations += _reference_relations(quote_span, speaker, ref, spans)
         quotes.append(
             {
                 **quote_span,
                 "kind": str(quote.kind),
                 "speaker": speaker,
                 "cue": _span_dict(quote.cue, index, quote.cue.label) if quote.cue else None,
-                "speaker_ref": (
-                    _span_dict(quote.speaker_ref, index, quote.speaker_ref.label)
-                    if quote.speaker_ref
-                    else None
-                ),
+                "speaker_ref": ref,
             }
         )
     statements = [

@@ -35,7 +35,7 @@ def test_article_doc_holds_entities_quotes_and_speakers() -> None:
     article = Article.from_text(TEXT)
     doc = article_doc(article, _annotations(), report=reports.append)
     assert [(e.text, e.label_) for e in doc.ents] == [("Alice Smith", "PERSON"), ("Paris", "GPE")]
-    assert [(s.text, s.label_) for s in doc.spans["quotes"]] == [("we will go", "QUOTE")]
+    assert [(s.text, s.label_) for s in doc.spans["quotes"]] == [("we will go", "QUOTE_DIRECT")]
     assert [(s.text, s.label_) for s in doc.spans["speakers"]] == [("Alice Smith", "PERSON")]
     assert len(reports) == 2
     assert all(article.id in r for r in reports)
@@ -52,11 +52,11 @@ def test_split_is_seeded_and_stable_per_article() -> None:
 
 
 def test_corpus_writes_four_docbins_that_load(tmp_path: Path) -> None:
-    corpus = DocBinCorpus(eval_split=0.5, seed=3, tags=("claim", "denial"))
+    corpus = DocBinCorpus(tmp_path, eval_split=0.5, seed=3, tags=("claim", "denial"))
     articles = [Article.from_text(f"{TEXT} Story {i}.") for i in range(10)]
     for article in articles:
         corpus.add(article, _annotations())
-    sizes = corpus.write(tmp_path)
+    sizes = corpus.close()
     assert sizes["train"] + sizes["dev"] == 10
     assert sizes["dev"] == sum(split_score(a.id, 3) < 0.5 for a in articles)
     assert sizes["textcat_train"] == sizes["train"] and sizes["textcat_dev"] == sizes["dev"]
@@ -70,16 +70,32 @@ def test_corpus_writes_four_docbins_that_load(tmp_path: Path) -> None:
 
 
 def test_tiny_corpus_still_gets_a_dev_doc(tmp_path: Path) -> None:
-    corpus = DocBinCorpus(eval_split=0.2, seed=0)
-    for i in range(2):
-        corpus.add(Article.from_text(f"Text number {i}."), Annotations())
-    sizes = corpus.write(tmp_path)
+    corpus = DocBinCorpus(tmp_path, eval_split=0.2, seed=0)
+    articles = [Article.from_text(f"Text number {i}.") for i in range(2)]
+    assert all(split_score(a.id, 0) >= 0.2 for a in articles)  # the split gives dev none
+    for article in articles:
+        corpus.add(article, Annotations())
+    sizes = corpus.close()
     assert (sizes["train"], sizes["dev"]) == (1, 1)
+    vocab = load_model("blank:en").vocab
+    (dev,) = DocBin().from_disk(tmp_path / "dev.spacy").get_docs(vocab)
+    lowest = min(articles, key=lambda a: split_score(a.id, 0))
+    assert dev.text == lowest.text  # the train article closest to the split moved
+
+
+def test_the_held_back_article_goes_to_train_once_dev_has_one(tmp_path: Path) -> None:
+    articles = [Article.from_text(f"Story number {i}.") for i in range(40)]
+    corpus = DocBinCorpus(tmp_path, eval_split=0.2, seed=0)
+    for article in articles:
+        corpus.add(article, Annotations())
+    sizes = corpus.close()
+    dev = sum(split_score(a.id, 0) < 0.2 for a in articles)
+    assert 0 < dev < 40 and (sizes["train"], sizes["dev"]) == (40 - dev, dev)
 
 
 def test_eval_split_must_be_a_share() -> None:
     with pytest.raises(ValueError, match="eval split"):
-        DocBinCorpus(eval_split=1.5)
+        DocBinCorpus(Path("unused"), eval_split=1.5)
 
 
 def test_textcat_records_cover_the_tag_set() -> None:

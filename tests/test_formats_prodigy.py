@@ -9,12 +9,8 @@ import pytest
 
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.doccano import read_json_lines as read_jsonl
-from annotate.formats.prodigy_jsonl import (
-    dumps,
-    get_hash,
-    item_from_task,
-    task_from_article,
-)
+from annotate.formats.prodigy_import import item_from_task
+from annotate.formats.prodigy_jsonl import dumps, get_hash, task_from_article
 from annotate.formats.select import Selection
 from annotate.model import Annotations, Article, Quote, Span, Statement, Status
 

@@ -14,7 +14,8 @@ import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotate.formats.prodigy_jsonl import dumps, item_from_task, task_from_article
+from annotate.formats.prodigy_import import item_from_task
+from annotate.formats.prodigy_jsonl import dumps, task_from_article
 from annotate.formats.select import Selection
 from annotate.model import Annotations, Article, Quote, QuoteKind, Span, Statement, Status
 

@@ -15,10 +15,12 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from annotate.edits import make_edit
 from annotate.formats.readers import read_path
 from annotate.model import Annotations, Article, Origin, Quote, QuoteKind, Span, Statement, Status
 from annotate.terminal_text import SafeWriter, check_token, escape, json_safe, one_line
@@ -247,7 +249,12 @@ def test_safe_writer_keeps_json_meaning_and_shows_other_controls() -> None:
 
 def test_an_old_store_with_hostile_labels_exports_safely_to_stdout(tmp_path: Path) -> None:
     """Labels stored before import refused them: stdout shows escapes, JSONL keeps meaning."""
-    hostile_store(tmp_path / "store").close()
+    store = hostile_store(tmp_path / "store")
+    (summary,) = store.list_articles()
+    quotes = store.get(summary.id)[1].quotes  # decided: the article is done, CoNLL takes it
+    done = [replace(q, status=Status.ACCEPTED, speaker_status=Status.ACCEPTED) for q in quotes]
+    store.save_decision(summary.id, make_edit("accept", quotes, done, "tester"))
+    store.close()
     code, conll = run(tmp_path, "--store", str(tmp_path / "store"), "export", "--format", "conll")
     assert code == 0 and unsafe_in(conll) == []
     assert "B-\\u001b]52;c;UFdORUQ=\\u001b\\" in conll  # shown escaped, not dropped

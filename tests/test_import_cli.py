@@ -12,6 +12,7 @@ import pytest
 from annotate.model import Status
 from seeds import seed_files
 from store import Store
+from tests.store_support import make_article
 from tui.cli import main
 from tui.cli.import_cmd import ImportSummary, Reporter, import_paths, make_progress
 
@@ -159,3 +160,39 @@ def test_a_reader_crash_costs_only_its_file(
     out, err = capsys.readouterr()
     assert "imported 1 article " in out and "1 failed" in out
     assert "a.html: could not be read (RuntimeError: parser fell over)" in err
+
+
+def test_a_full_disk_stops_the_import_with_one_line_and_a_true_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import errno
+
+    import store.durable
+    import tui.cli.import_cmd as import_cmd
+
+    root = tmp_path / "store"
+    with Store.open(root) as existing:
+        existing.add_articles([make_article(i, 2) for i in range(3)])  # a backup is taken
+    lines = [json.dumps({"text": f"Article number {i} about Oslo."}) for i in range(40)]
+    (tmp_path / "many.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    monkeypatch.setattr(import_cmd, "BATCH", 10)
+    real = store.durable.write_all
+    articles_written = 0
+
+    def filling(fd: int, payload: bytes) -> None:
+        nonlocal articles_written
+        if articles_written >= 23:  # full: nothing more goes in, of any file
+            raise OSError(errno.ENOSPC, "No space left on device")
+        articles_written += b'"article":' in payload
+        real(fd, payload)
+
+    monkeypatch.setattr(store.durable, "write_all", filling)
+    assert _run(root, str(tmp_path / "many.jsonl")) == 1
+    out, err = capsys.readouterr()
+    assert "imported 23 articles" in out
+    assert err.count("\n") == 1 and err.startswith(f"newsread: disk full: the store {root} ")
+    assert "Traceback" not in err
+    monkeypatch.setattr(store.durable, "write_all", real)
+    texts = _texts(root)
+    assert len(texts) == 3 + 23
+    assert sum("Oslo" in t for t in texts.values()) == 23

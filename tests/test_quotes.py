@@ -487,7 +487,9 @@ def nlp() -> Language:
 
 
 def found(nlp: Language, text: str) -> list[tuple[str, str, str | None, str | None, str | None]]:
-    annotations = annotations_from_doc(nlp(text))
+    """What the detector finds, scare quotes included (they are left out by default,
+    tests/test_scare_quotes.py; these cases are about finding and classifying)."""
+    annotations = annotations_from_doc(nlp(text), scare_quotes=True)
 
     def cut(span: Span | None) -> str | None:
         return text[span.start : span.end] if span else None

@@ -1,9 +1,11 @@
 """The DocBin export really trains: ``spacy train`` on the exported seeds gives a model.
 
-The seeds are analysed by the real model, their entities accepted through the
-store, exported with ``newsread export --format spacy``, and a generated NER config
-(CPU, no vectors) is trained for a few steps in a subprocess.  The model it writes
-must load and know the exported labels.
+The seeds are analysed by the real model; the first one's entities are all accepted
+through the store (done), half of the second one's (in progress), and a third article
+nobody touched (new) is added.  Exported with ``newsread export --format spacy``, the
+DocBin holds the done article complete, the one in progress with missing tokens, and
+not the new one; a generated NER config (CPU, no vectors) is trained on it for a few
+steps in a subprocess.  The model it writes must load and know the exported labels.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from spacy.tokens import DocBin
 from annotate.detect.nlp import load_model
 from annotate.detect.pipeline import analyze
 from annotate.edits import make_edit
-from annotate.model import Status
+from annotate.model import Article, Status
 from store import Store
 from tui.cli import main
 
@@ -39,11 +41,19 @@ def _spacy(*args: str, cwd: Path) -> None:
 @pytest.mark.model
 def test_exported_docbin_trains_a_model_that_loads(seeded_store: Store, tmp_path: Path) -> None:
     articles = [seeded_store.get(s.id)[0] for s in seeded_store.list_articles()]
-    for article, suggested in analyze(load_model(), articles):
+    for n, (article, suggested) in enumerate(analyze(load_model(), articles)):
         seeded_store.save_analysis(article.id, suggested, {"model": "test", "version": "0"})
         pending = [e for e in suggested.entities if e.status is Status.PENDING]
+        pending = pending if n == 0 else pending[::2]  # the second stays in progress
         accepted = [replace(e, status=Status.ACCEPTED) for e in pending]
         seeded_store.save_decision(article.id, make_edit("accept all", pending, accepted, "tester"))
+        if n == 0:
+            quotes = seeded_store.get(article.id)[1].quotes
+            decided = [replace(q, status=Status.REJECTED) for q in quotes]
+            seeded_store.save_decision(article.id, make_edit("reject", quotes, decided, "tester"))
+    seeded_store.add_articles([(Article.from_text("Nobody read this one about Lima."), None)])
+    status = {s.id: str(s.status) for s in seeded_store.list_articles()}
+    assert sorted(status.values()) == ["done", "in progress", "new"]
     corpus = tmp_path / "corpus"
     code = main(
         ["--store", str(seeded_store.root), "export", "--format", "spacy", "--out", str(corpus)]
@@ -51,6 +61,18 @@ def test_exported_docbin_trains_a_model_that_loads(seeded_store: Store, tmp_path
     assert code == 0
     vocab = load_model("blank:en").vocab
     train_docs = list(DocBin().from_disk(corpus / "train.spacy").get_docs(vocab))
+    dev_docs = list(DocBin().from_disk(corpus / "dev.spacy").get_docs(vocab))
+    by_status = {
+        status[a.id]: doc
+        for a in articles
+        for doc in train_docs + dev_docs
+        if doc.text == seeded_store.get(a.id)[0].text
+    }
+    assert len(train_docs) + len(dev_docs) == 2  # the new article is absent
+    done, progress = by_status["done"], by_status["in progress"]
+    assert all(t.ent_iob_ in ("B", "I", "O") for t in done)  # complete
+    missing = [t for t in progress if t.ent_iob_ == ""]
+    assert progress.ents and missing and not any(t.ent_iob_ == "O" for t in progress)
     labels = {ent.label_ for doc in train_docs for ent in doc.ents}  # what training sees
     config = tmp_path / "ner.cfg"
     _spacy("init", "config", str(config), "--lang", "en", "--pipeline", "ner", cwd=tmp_path)

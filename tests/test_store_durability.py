@@ -42,6 +42,13 @@ def _wait_for_open(log: Path, writer: subprocess.Popen[bytes]) -> None:
         time.sleep(0.005)
 
 
+def _wait_for_acknowledged(log: Path, writer: subprocess.Popen[bytes], count: int) -> None:
+    deadline = time.monotonic() + 30
+    while log.read_bytes().count(b"\nOK\n") < count:
+        assert writer.poll() is None and time.monotonic() < deadline, "writer stopped"
+        time.sleep(0.002)
+
+
 def _acknowledged(log: bytes) -> tuple[list[tuple[str, str, str]], tuple[str, str, str] | None]:
     """The operations that returned before the kill, and the one in flight (if any)."""
     done: list[tuple[str, str, str]] = []
@@ -75,7 +82,10 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_decision(tmp_path
                 time.sleep(rng.uniform(0.1, 0.3))  # while it starts and recovers the store
             else:
                 _wait_for_open(log, writer)
-                time.sleep(rng.uniform(0.0, 0.2))  # while it decides
+                # while it decides: after a random number of acknowledged calls (not a
+                # random time, which a loaded machine would fill with fewer calls)
+                _wait_for_acknowledged(log, writer, rng.randint(5, 40))
+                time.sleep(rng.uniform(0.0, 0.01))
             writer.send_signal(signal.SIGKILL)
             writer.wait()
         assert writer.returncode == -signal.SIGKILL, errors.read_text()

@@ -13,6 +13,7 @@ from tinydb import TinyDB, where
 from annotate.model import Annotations, Article, ArticleStatus, Span, Status
 from store import Store, StoreError
 from store.articles import ArticleFile
+from store.index import LOG_NAME, read_index
 from store.summary import summarize
 from tests.store_support import decide, make_article, pending
 from tui.filtering import parse_filter
@@ -103,8 +104,49 @@ def test_decisions_do_not_rewrite_the_index(path: Path) -> None:
         store.save_decision(article_id, decide(span))
     assert index.stat().st_ino == before
     assert store.summary(article_id).status is ArticleStatus.DONE  # memory is current
+    log = (path / LOG_NAME).read_bytes()
     store.close()
-    assert index.stat().st_ino != before
+    assert index.stat().st_ino == before  # the close appends to the log, not the index
+    assert (path / LOG_NAME).read_bytes().startswith(log)
+    assert read_index(path)[0][article_id].status is ArticleStatus.DONE
+
+
+def test_the_index_log_is_compacted_once_it_holds_a_quarter_of_the_store(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("store.index.LOG_MIN", 3)
+    index = path / "index.json"
+    with Store.open(path) as store:
+        store.flush_index()  # an empty log
+        store.add_articles([make_article(i, 1) for i in range(10, 12)], backup=False)
+        before = index.stat().st_ino
+        assert len((path / LOG_NAME).read_bytes().splitlines()) == 3  # header + 2
+        more = [make_article(i, 1) for i in range(12, 14)]
+        store.add_articles(more, backup=False)  # 4 summaries > max(3, 8 // 4)
+        assert index.stat().st_ino != before
+        assert (path / LOG_NAME).read_bytes().count(b"\n") == 1  # a header alone
+        listed = [s.id for s in store.list_articles()]
+    assert list(read_index(path)[0]) == listed
+
+
+def test_a_torn_or_foreign_index_log_costs_reads_never_articles(
+    path: Path, reads: list[Path]
+) -> None:
+    with Store.open(path) as store:
+        store.add_articles([make_article(i, 1) for i in range(10, 13)])
+        listed = [s.id for s in store.list_articles()]
+    log = path / LOG_NAME
+    raw = log.read_bytes()
+    log.write_bytes(raw[:-7])  # the last summary torn
+    with Store.open(path) as store:
+        assert [s.id for s in store.list_articles()] == listed
+    assert len(reads) == 1  # only the torn summary's article was read
+    assert log.read_bytes().count(b"\n") == 1  # and the index rewritten whole
+    reads.clear()
+    log.write_bytes(raw.replace(b'"index":[', b'"index":[1'))  # follows another index
+    with Store.open(path, readonly=True) as store:
+        assert [s.id for s in store.list_articles()] == listed
+    assert reads == []  # the index was current anyway (rewritten whole above)
 
 
 def test_list_order_and_status(path: Path) -> None:
@@ -143,7 +185,8 @@ def test_filter_by_text_status_and_label(path: Path) -> None:
 
 
 def test_the_files_are_tinydb_databases_a_person_can_query(path: Path) -> None:
-    with Store.open(path, readonly=True) as store:
+    with Store.open(path) as store:
+        store.flush_index()  # index.json whole, its log folded in
         first = store.list_articles()[0]
         article_path = store._article_path(first.id)
     with TinyDB(article_path, access_mode="r") as db:

@@ -11,7 +11,7 @@ from store import Store
 from tests.tui_support import TEXT, at, entity, focus_on, focused_text, running, stored
 from tui.app import NewsreadApp
 from tui.config import Settings
-from tui.screens.pickers import ItemPicker, KindPicker, SpeakerPicker
+from tui.screens.pickers import ItemPicker, LabelPicker, SpeakerPicker
 from tui.widgets.article_view import ArticleView
 
 
@@ -116,7 +116,7 @@ async def test_a_quote_is_rekinded_or_rejected_as_not_a_quote(
 ) -> None:
     async with running(fixture_store, settings) as (app, pilot):
         await pilot.press("greater_than_sign", "l")
-        assert isinstance(app.screen, KindPicker)
+        assert isinstance(app.screen, LabelPicker) and app.screen.heading == "Kind"
         await pilot.press("1")  # direct
         await pilot.press("greater_than_sign", "x")  # the next quote: not a quote
     assert quote_on(fixture_store, "balanced and fair,").kind is QuoteKind.DIRECT

@@ -216,6 +216,7 @@ class NewsreadApp(App[None]):
         info = model_label(nlp)
         unanalysed = deque(s.id for s in self.store.list_articles() if not s.analysed)
         labels = tuple(self.settings.labels)  # the config may restrict the label set
+        scare_quotes = self.settings.scare_quotes
         done: set[str] = set()
         runner = BudgetedRunner()  # quitting never waits for an analysis
         while not worker.is_cancelled:
@@ -233,7 +234,7 @@ class NewsreadApp(App[None]):
                 if article.analysis is not None:
                     continue
                 found = runner.run(
-                    partial(_suggestions, nlp, article, labels),
+                    partial(_suggestions, nlp, article, labels, scare_quotes),
                     self.analysis_budget_s,
                     lambda: worker.is_cancelled,
                 )
@@ -279,8 +280,11 @@ class NewsreadApp(App[None]):
             self.main.model_state = "no model"
 
 
-def _suggestions(nlp: Language, article: Article, labels: tuple[str, ...]) -> list[Annotations]:
+def _suggestions(
+    nlp: Language, article: Article, labels: tuple[str, ...], scare_quotes: bool
+) -> list[Annotations]:
     """The suggestions for one article (run on the analysis thread)."""
     from annotate.detect.pipeline import analyze
 
-    return [found for _, found in analyze(nlp, [article], labels=labels)]
+    found = analyze(nlp, [article], labels=labels, scare_quotes=scare_quotes)
+    return [annotations for _, annotations in found]

@@ -71,6 +71,9 @@ class Settings:
     """Statement tags offered by the tag picker."""
     keys: Mapping[str, str] = field(default_factory=dict)
     """Remapped keys: binding id -> key(s), e.g. ``accept = "y"``."""
+    scare_quotes: bool = False
+    """Suggest scare quotes too: quotations of at most three words with no cue and no
+    speaker, and quoted names or titles (off: each costs a rejection, few are quotes)."""
 
     def with_overrides(self, **values: Any) -> Settings:
         """A copy where every value that is not ``None`` replaces the current one."""
@@ -123,6 +126,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     for key in ("store", "model", "annotator"):
         if key in data and not isinstance(data[key], str):
             raise ConfigError(f"{path}: '{key}' must be a string")
+    if "scare_quotes" in data and not isinstance(data["scare_quotes"], bool):
+        raise ConfigError(f"{path}: 'scare_quotes' must be true or false")
     settings = settings.with_overrides(
         store=Path(data["store"]).expanduser() if "store" in data else None,
         model=data.get("model"),
@@ -130,6 +135,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         labels=_str_tuple(data, "labels", path),
         tags=_str_tuple(data, "tags", path),
         keys=dict(keys) or None,
+        scare_quotes=data.get("scare_quotes"),
     )
     return settings.with_overrides(
         store=Path(env["NEWSREAD_STORE"]).expanduser() if env.get("NEWSREAD_STORE") else None,

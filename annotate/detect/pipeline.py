@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from annotate.detect.attribution import annotated
 from annotate.detect.entities import fix_entities
 from annotate.detect.quotes import detect_quotes
 from annotate.model import Annotations, Article
@@ -67,8 +66,13 @@ def spacy_text(text: str) -> str:
 
 
 def sentence_bounds(doc: Doc, text: str) -> tuple[tuple[int, int], ...]:
-    """Sentence character bounds without trailing whitespace (``()`` without a parser)."""
-    if not annotated(doc, "SENT_START"):
+    """Sentence character bounds without trailing whitespace (``()`` without a parser).
+
+    The first token of any Doc counts as a sentence start, so a pipeline without a
+    parser or sentencizer (``blank:en``) is told by the tokens after it, as spaCy's own
+    ``doc.sents`` check does (which would raise instead).
+    """
+    if len(doc) < 2 or not doc.to_array("SENT_START")[1:].any():
         return ()
     bounds = []
     for sent in doc.sents:
@@ -80,17 +84,22 @@ def sentence_bounds(doc: Doc, text: str) -> tuple[tuple[int, int], ...]:
     return tuple(bounds)
 
 
-def annotations_from_doc(doc: Doc, *, labels: Collection[str] | None = None) -> Annotations:
+def annotations_from_doc(
+    doc: Doc, *, labels: Collection[str] | None = None, scare_quotes: bool = False
+) -> Annotations:
     """Entity and quotation suggestions and sentence bounds of one analysed Doc.
 
-    ``labels`` restricts the entity labels suggested (``None``: all the model's).
+    ``labels`` restricts the entity labels suggested (``None``: all the model's);
+    ``scare_quotes`` suggests short unattributed quotations and quoted names too.
     Quotations are found with every entity available, so that a pronoun speaker can
     resolve to a PERSON even when PERSON is not an annotated label.
     """
     text = doc.text  # spaCy joins the tokens on every access: once is enough
     sentences = sentence_bounds(doc, text)
     entities = fix_entities(doc, text=text)
-    quotes = detect_quotes(doc, entities=entities, sentences=sentences, text=text)
+    quotes = detect_quotes(
+        doc, entities=entities, sentences=sentences, text=text, scare_quotes=scare_quotes
+    )
     if labels is not None:
         allowed = set(labels)
         entities = tuple(e for e in entities if e.label in allowed)
@@ -104,17 +113,19 @@ def analyze(
     batch_size: int = 16,
     n_process: int = 1,
     labels: Collection[str] | None = None,
+    scare_quotes: bool = False,
 ) -> Iterator[tuple[Article, Annotations]]:
     """Each article with the suggestions made for it, in input order.
 
     ``n_process`` is spaCy's multiprocessing (worker processes parse, this process
-    applies the rules); ``labels`` restricts the entity labels.
+    applies the rules); ``labels`` restricts the entity labels; ``scare_quotes`` see
+    :func:`annotations_from_doc`.
     """
     stream = ((spacy_text(a.text), a) for a in articles)
     for doc, article in nlp.pipe(
         stream, as_tuples=True, batch_size=batch_size, n_process=n_process
     ):
-        yield article, annotations_from_doc(doc, labels=labels)
+        yield article, annotations_from_doc(doc, labels=labels, scare_quotes=scare_quotes)
 
 
 class OverBudget(RuntimeError):

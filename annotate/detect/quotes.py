@@ -21,7 +21,12 @@ The data flow for one article:
 6. reported speech (:mod:`annotate.detect.reported`) is found on the same parse and merged
    with the quotations (:mod:`annotate.detect.merge`): a reported clause holding quoted
    words becomes one ``mixed`` attribution, one without marks an ``indirect`` one; speakers
-   are linked to their entities by :mod:`annotate.detect.linking`.
+   are linked to their entities by :mod:`annotate.detect.linking`;
+7. what is left of scare quotes is not suggested (unless asked for): a quoted fragment
+   (``partial``) of at most three words that nobody says (no cue, no speaker), and one
+   that reads as a name or title with no cue (``the “History” channel``, ``“Robogee.”``).
+   Each costs a person a rejection and rarely is a quotation; fragments inside a reported
+   clause are kept (they are its ``quoted`` words).
 
 Only tokens around each quotation, and one pass over the verbs, are looked at, so the
 cost stays small next to spaCy's own (``bench/analyze.py`` measures it).
@@ -275,6 +280,27 @@ def _looks_like_name(content: str) -> bool:
     return all(w[0].isupper() or w.lower() in _FUNCTION_WORDS for w in words)
 
 
+SCARE_WORDS = 3
+"""A quoted fragment of at most this many words, no cue and no speaker, is a scare quote."""
+
+
+def is_scare_quote(quote: Quote, text: str) -> bool:
+    """A quotation nobody is said to say (module docstring, step 7).
+
+    Only fragments (``partial``) are judged: a ``direct`` quotation is a statement of
+    its own (``His message was clear: “We stay.”``), and the quoted words of a ``mixed``
+    attribution belong to a reported clause.
+    """
+    if quote.kind is not QuoteKind.PARTIAL or quote.cue is not None:
+        return False
+    content = text[quote.start : quote.end]
+    words = _WORD.findall(content)
+    if len(words) <= SCARE_WORDS and quote.speaker is None:
+        return True
+    bare = content.rstrip(_TERMINAL) if len(words) <= SCARE_WORDS else content
+    return bool(bare) and _looks_like_name(bare)
+
+
 def _cue(span: tuple[int, int]) -> Span:
     return Span(span[0], span[1], CUE, origin=Origin.RULE)
 
@@ -306,6 +332,7 @@ def detect_quotes(
     text: str | None = None,
     reported: bool = True,
     cognition: bool = True,
+    scare_quotes: bool = False,
 ) -> tuple[Quote, ...]:
     """The quotations of ``doc`` with speakers and cues (see the module docstring).
 
@@ -315,7 +342,8 @@ def detect_quotes(
     is ``doc.text`` when the caller has it (spaCy rebuilds that string on every access).
     ``reported`` adds reported speech (``indirect``, and ``mixed`` where a reported clause
     holds quoted words, :mod:`annotate.detect.reported`); ``cognition`` lets verbs of
-    belief (``believes``, ``fears``) report a clause too.
+    belief (``believes``, ``fears``) report a clause too.  ``scare_quotes`` keeps the
+    quotations :func:`is_scare_quote` would leave out.
     """
     text = doc.text if text is None else text
     marks = find_quotes(text)
@@ -334,9 +362,11 @@ def detect_quotes(
     spans = [(e.start, e.end, e.label) for e in entities]
     linker = Linker(doc, text, resolver, spans)
     quotes = _Detector(art, resolver, linker).run() if marks else ()
-    if not reported:
+    if reported:
+        quotes = merge(art, linker, quotes, find_reported(art, cognition=cognition))
+    if scare_quotes:
         return quotes
-    return merge(art, linker, quotes, find_reported(art, cognition=cognition))
+    return tuple(q for q in quotes if not is_scare_quote(q, text))
 
 
-__all__ = ["CUE", "SPEAKER", "detect_quotes"]
+__all__ = ["CUE", "SPEAKER", "detect_quotes", "is_scare_quote"]

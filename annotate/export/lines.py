@@ -74,7 +74,7 @@ class KeptLines:
         self, article: Article, annotations: Annotations, status: str, tokens: bytes | None
     ) -> Table | None:
         """The article's line, from its cached tokens (never loads the tokenizer)."""
-        from annotate.formats.prodigy_jsonl import default_line
+        from annotate.formats.prodigy_jsonl import answer_for, default_line
         from annotate.formats.tokens import CachedTokens
 
         if status == ArticleStatus.NEW:
@@ -82,11 +82,15 @@ class KeptLines:
         cached = CachedTokens.from_bytes(tokens)
         if cached is None:
             return None
-        built = default_line(article, annotations, cached, answer="accept")
+        built = default_line(article, annotations, cached, status=status)
         if built is None:
             return None
         line = built.line if built.line.endswith(b"\n") else built.line + b"\n"
-        fields = {"answer": "accept", "count": built.total, "warnings": list(built.warnings)}
+        fields = {
+            "answer": answer_for(status),
+            "count": built.total,
+            "warnings": list(built.warnings),
+        }
         return Table(line, fields)
 
     def tokenize(self, articles: Sequence[Article]) -> dict[str, bytes]:

@@ -3,12 +3,12 @@
 The source streams articles one at a time (``store.reading``; summaries pick which),
 ``annotate.formats.select`` keeps the accepted decisions that pass the filters and the
 format modules turn each article into lines; nothing is collected in a list, so memory
-does not grow with the store (the spaCy DocBin, in memory by nature, is the one
-exception).  JSONL without ``--label``/``--annotator`` writes each article's line as
-the store kept it when the article last changed (:mod:`annotate.export.lines`),
-building only the lines it cannot use -- from the store's plain documents and cached
-tokens instead of objects, the same bytes either way.  Warnings go to stderr, one line
-each, naming the article.
+does not grow with the store (the spaCy DocBins stream too, ``formats.docbin_stream``;
+the training formats are in :mod:`annotate.export.training`).  JSONL without
+``--label``/``--annotator`` writes each article's line as the store kept it when the
+article last changed (:mod:`annotate.export.lines`), building only the lines it cannot
+use -- from the store's plain documents and cached tokens instead of objects, the same
+bytes either way.  Warnings go to stderr, one line each, naming the article.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 
 from annotate.export.lines import kept_line
 from annotate.model import Annotations, Article
-from annotate.terminal_text import safe_stdout
+from annotate.terminal_text import one_line, safe_stdout
 
 if TYPE_CHECKING:
     from annotate.export.source import ArticleDocs, ArticleSource, ListedArticle
@@ -34,17 +34,18 @@ DEFAULT_STATUSES = ("in progress", "done")
 
 
 class ExportItem(NamedTuple):
-    """One article to export, its selected decisions, and whether anyone reviewed it."""
+    """One article to export, its selected decisions, and its status (``new``, ``in
+    progress``, ``done``): the status decides what an export may claim about the text
+    outside the decisions (see :mod:`annotate.export.training`)."""
 
     article: Article
     decisions: Annotations
-    reviewed: bool
+    status: str
 
 
 def say(message: str) -> None:
-    from annotate.clean import strip_control
-
-    print(f"newsread: {strip_control(message)}", file=sys.stderr)
+    """One line on stderr; untrusted parts (ids, labels, paths) show as escapes."""
+    print(f"newsread: {one_line(message)}", file=sys.stderr)
 
 
 def warn(message: str) -> None:
@@ -85,10 +86,10 @@ class SelectedArticles:
         """Whether an article of this status and latest decision time is exported."""
         return status in self.statuses and (self.since is None or updated >= self.since)
 
-    def _summaries(self) -> Iterator[tuple[str, bool]]:
-        """Id and "reviewed" of each article passing the article-level filters."""
+    def _summaries(self) -> Iterator[tuple[str, str]]:
+        """Id and status of each article passing the article-level filters."""
         for listed in self.listed():
-            yield listed.id, listed.status != "new"
+            yield listed.id, str(listed.status)
 
     def _wanted(self, entities: int, total: int) -> bool:
         """Whether an article with these selected decisions is exported at all."""
@@ -98,26 +99,26 @@ class SelectedArticles:
         return selection.labels is None or entities > 0
 
     def __iter__(self) -> Iterator[ExportItem]:
-        for article_id, reviewed in self._summaries():
-            item = self.item(article_id, reviewed)
+        for article_id, status in self._summaries():
+            item = self.item(article_id, status)
             if item is not None:
                 yield item
 
-    def item(self, article_id: str, reviewed: bool) -> ExportItem | None:
+    def item(self, article_id: str, status: str) -> ExportItem | None:
         """One article as objects (``None`` when the filters leave nothing of it)."""
         article, annotations = self.store.get(article_id)
         chosen = self.selection.apply(annotations)
         if not self._wanted(len(chosen.entities), _count(chosen)):
             return None
-        return ExportItem(article, chosen, reviewed)
+        return ExportItem(article, chosen, status)
 
-    def docs(self) -> Iterator[tuple[str, ArticleDocs, SelectedDocs, bool]]:
-        """Id, documents, selected decisions (as documents) and "reviewed" of each article
+    def docs(self) -> Iterator[tuple[str, ArticleDocs, SelectedDocs, str]]:
+        """Id, documents, selected decisions (as documents) and status of each article
         (the filters of :meth:`_summaries` and :meth:`_wanted`, on documents)."""
         for listed in self.listed():
             found = self.docs_of(listed.id)
             if found is not None:
-                yield listed.id, found[0], found[1], listed.status != "new"
+                yield listed.id, found[0], found[1], str(listed.status)
 
     def docs_of(self, article_id: str) -> tuple[ArticleDocs, SelectedDocs] | None:
         """One article's documents and selected decisions (``None`` when the filters
@@ -153,17 +154,22 @@ def _count(annotations: Annotations) -> int:
 def export_jsonl(articles: Iterable[ExportItem], out: IO[bytes]) -> tuple[int, int]:
     """Write one Prodigy task per article; returns (articles, annotations) written.
 
-    An article nobody reviewed yet (only exported with ``--status new`` or ``all``)
-    is answered ``ignore``: ``accept`` would claim it holds no entities.
+    The answer follows the article's status (``prodigy_jsonl.answer_for``): a done
+    article is ``accept`` (complete: what is not a span is no entity); an article in
+    progress or new is ``ignore`` with its status in ``meta`` -- ``accept`` would claim
+    that its unreviewed text holds no entities -- and its decisions still come back on
+    import.
     """
-    from annotate.formats.prodigy_jsonl import dumps, task_from_article
+    from annotate.formats.prodigy_jsonl import answer_for, dumps, task_from_article
 
     if isinstance(articles, SelectedArticles):
         return _export_jsonl_docs(articles, out)
     done = total = 0
-    for article, decisions, reviewed in articles:
-        answer = "accept" if reviewed else "ignore"
-        out.write(dumps(task_from_article(article, decisions, report=warn, answer=answer)))
+    for article, decisions, status in articles:
+        task = task_from_article(
+            article, decisions, report=warn, answer=answer_for(status), status=status
+        )
+        out.write(dumps(task))
         done += 1
         total += _count(decisions)
     return done, total
@@ -182,6 +188,7 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
     whose error names it.
     """
     from annotate.formats.prodigy_jsonl import (
+        answer_for,
         dumps,
         line_from_docs,
         line_version,
@@ -194,7 +201,8 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
     done = total = 0
     for listed in articles.listed(extra=version is not None):
         article_id = listed.id
-        answer = "accept" if listed.status != "new" else "ignore"
+        status = str(listed.status)
+        answer = answer_for(status)
         if version is not None:
             kept = kept_line(extra_table(listed))
             if kept is not None and kept.version == version and kept.answer == answer:
@@ -208,17 +216,19 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
         if found is None:
             continue
         docs, chosen = found
-        reviewed = listed.status != "new"
         cached = CachedTokens.from_bytes(docs.tokens)
         try:
-            line = line_from_docs(docs.article, chosen, cached, report=warn, answer=answer)
+            line = line_from_docs(
+                docs.article, chosen, cached, report=warn, answer=answer, status=status
+            )
             count = chosen.total()
         except (KeyError, TypeError, ValueError, AttributeError):
-            item = articles.item(article_id, reviewed)
+            item = articles.item(article_id, status)
             if item is None:
                 continue
             article, decisions, _ = item
-            line = dumps(task_from_article(article, decisions, report=warn, answer=answer))
+            task = task_from_article(article, decisions, report=warn, answer=answer, status=status)
+            line = dumps(task)
             count = _count(decisions)
         write(line)
         done += 1
@@ -226,66 +236,31 @@ def _export_jsonl_docs(articles: SelectedArticles, out: IO[bytes]) -> tuple[int,
     return done, total
 
 
-def export_conll(articles: Iterable[ExportItem], out: IO[bytes]) -> tuple[int, int]:
-    """Write one CoNLL-2003 document per article; returns (articles, entities) written."""
-    from annotate.formats.conll import conll_lines
+def export_jsonl_rel(articles: SelectedArticles, out: IO[bytes]) -> tuple[int, int]:
+    """Write one Prodigy ``rel.manual`` task per article (``formats.prodigy_rel``);
+    returns (articles, annotations) written.  Answers as :func:`export_jsonl`."""
+    from annotate.formats.prodigy_jsonl import answer_for, dumps, task_from_cached
+    from annotate.formats.prodigy_rel import rel_task
+    from annotate.formats.tokens import CachedTokens
 
     done = total = 0
-    for article, decisions, _ in articles:
-        lines = conll_lines(article, decisions, report=warn)
-        out.write(("\n".join(lines) + "\n").encode("utf-8"))
+    for listed in articles.listed():
+        found = articles.docs_of(listed.id)
+        if found is None:
+            continue
+        docs, chosen = found
+        status = str(listed.status)
+        task = task_from_cached(
+            docs.article,
+            chosen,
+            CachedTokens.from_bytes(docs.tokens),
+            report=warn,
+            answer=answer_for(status),
+            status=status,
+        )
+        out.write(dumps(rel_task(task)))
         done += 1
-        total += len(decisions.entities)
-    return done, total
-
-
-def export_textcat(
-    articles: Iterable[ExportItem], out: IO[bytes], tags: tuple[str, ...]
-) -> tuple[int, int]:
-    """Write one textcat record per tagged statement; returns (articles, statements)."""
-    import orjson
-
-    from annotate.formats.textcat import textcat_records
-
-    done = total = 0
-    for article, decisions, _ in articles:
-        for record in textcat_records(article, decisions, tags):
-            out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
-            total += 1
-        done += 1
-    return done, total
-
-
-def tag_set(articles: Iterable[ExportItem], configured: Iterable[str]) -> tuple[str, ...]:
-    """The configured tags plus every tag in use (a first, streamed pass)."""
-    tags = dict.fromkeys(configured)
-    for _, decisions, _ in articles:
-        for statement in decisions.statements:
-            tags.update(dict.fromkeys(statement.tags))
-    return tuple(tags)
-
-
-def export_spacy(
-    articles: Iterable[ExportItem],
-    folder: Path,
-    *,
-    eval_split: float,
-    seed: int,
-    tags: tuple[str, ...],
-) -> tuple[int, int]:
-    """Write the DocBin pair (and the textcat pair) into ``folder``; returns (articles,
-    annotations) written, and says what each file holds."""
-    from annotate.formats.docbin import FILES, DocBinCorpus
-
-    corpus = DocBinCorpus(eval_split=eval_split, seed=seed, tags=tags, report=warn)
-    done = total = 0
-    for article, decisions, _ in articles:
-        corpus.add(article, decisions)
-        done += 1
-        total += _count(decisions)
-    sizes = corpus.write(folder)
-    written = ", ".join(f"{FILES[key]} {n} docs" for key, n in sizes.items())
-    say(f"exported {done} articles ({total} annotations) to {folder}: {written}")
+        total += chosen.total()
     return done, total
 
 

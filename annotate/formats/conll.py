@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
 
-from annotate.clean import strip_control
+from annotate.control import strip_control
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.gold import check_label, complete
 from annotate.formats.tokens import TOKENIZATION_KEY, WHITESPACE, is_pretokenized, make_doc

@@ -1,11 +1,15 @@
 """spaCy training corpora: ``train.spacy``/``dev.spacy`` and a textcat pair, from articles.
 
 Each exported article becomes one ``Doc`` (blank English tokenizer, the same
-tokens as every other export) with accepted entities in ``doc.ents``, accepted
-quotes in ``doc.spans["quotes"]`` and their confirmed speakers in
-``doc.spans["speakers"]``.  Each tagged statement becomes a ``Doc`` of its own text
-with ``doc.cats`` over the whole tag set (``textcat_train.spacy`` /
-``textcat_dev.spacy``), the input ``textcat_multilabel`` expects.
+tokens as every other export) with accepted entities in ``doc.ents`` -- the other
+tokens ``O`` when the article is complete (done), *missing* (``ent_iob_ == ""``) when it
+is not (in progress; see ``annotate.export.training``) -- accepted attributions in
+``doc.spans["quotes"]`` labelled by kind (``QUOTE_DIRECT``, ``QUOTE_MIXED``,
+``REPORTED``, ``QUOTE_PARTIAL``: ``prodigy_rel.KIND_LABELS``), their confirmed speakers
+in ``doc.spans["speakers"]`` and their cues in ``doc.spans["cues"]``.  Each tagged
+statement becomes a ``Doc`` of its own text with ``doc.cats`` over the whole tag set
+(``textcat_train.spacy`` / ``textcat_dev.spacy``), the input ``textcat_multilabel``
+expects.
 
 The train/dev split is seeded and decided per article by a hash of the seed and the
 article id, so an article stays on the same side when the store grows and a
@@ -17,15 +21,14 @@ forbids) are reported through ``report``, never dropped silently.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from annotate.detect.nlp import load_model
-from annotate.formats.textcat import cats
+from annotate.formats.docbin_stream import DocBinWriter
+from annotate.formats.prodigy_rel import KIND_LABELS
 from annotate.formats.tokens import make_doc
 from annotate.model import Annotations, Article, Quote, Span
 
@@ -62,23 +65,32 @@ class _Entry:
 
 @dataclass
 class DocBinCorpus:
-    """Collects articles as Docs and writes the four DocBin files (see module doc)."""
+    """Writes the four DocBin files into ``folder`` as articles come (see module doc).
 
+    Each Doc goes straight to its file's :class:`DocBinWriter`, so memory stays flat in
+    the number of articles.  Until dev has a Doc, the train article with the lowest
+    split score is held back (one article): when the split leaves dev empty, it goes
+    to dev at :meth:`close`, as an eval set spaCy can score on.
+    """
+
+    folder: Path
     eval_split: float = 0.2
     seed: int = 0
     tags: tuple[str, ...] = ()
     report: Report = _ignore
-    _train: list[_Entry] = field(default_factory=list)
-    _dev: list[_Entry] = field(default_factory=list)
+    _files: dict[str, DocBinWriter] = field(default_factory=dict)
+    _held: _Entry | None = None
     _tags_seen: dict[str, None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.eval_split < 1.0:
             raise ValueError(f"eval split {self.eval_split} must be in [0, 1)")
+        self._files = {key: DocBinWriter(self.folder / name) for key, name in FILES.items()}
 
-    def add(self, article: Article, annotations: Annotations) -> None:
-        """Add one article; ``annotations`` are the decisions to export (see ``select``)."""
-        doc = article_doc(article, annotations, report=self.report)
+    def add(self, article: Article, annotations: Annotations, *, complete: bool = True) -> None:
+        """Add one article; ``annotations`` are the decisions to export (see ``select``),
+        ``complete`` whether its other tokens are known to be no entity (done)."""
+        doc = article_doc(article, annotations, complete=complete, report=self.report)
         nlp = load_model("blank:en")
         statements = []
         for statement in sorted(annotations.statements, key=lambda s: (s.start, -s.end)):
@@ -86,65 +98,65 @@ class DocBinCorpus:
                 text = article.text[statement.start : statement.end]
                 statements.append((nlp.make_doc(text), statement.tags))
                 self._tags_seen.update(dict.fromkeys(statement.tags))
-        score = split_score(article.id, self.seed)
-        entry = _Entry(score, doc, statements)
-        (self._dev if score < self.eval_split else self._train).append(entry)
+        entry = _Entry(split_score(article.id, self.seed), doc, statements)
+        if entry.score < self.eval_split:
+            self._put("dev", entry)
+            if self._held is not None:  # dev is not empty: nothing to hold back
+                self._put("train", self._held)
+                self._held = None
+        elif self.eval_split > 0 and not self._files["dev"].count:
+            held = self._held
+            if held is None or entry.score < held.score:
+                self._held = entry
+                if held is not None:
+                    self._put("train", held)
+            else:
+                self._put("train", entry)
+        else:
+            self._put("train", entry)
 
-    def _balanced(self) -> tuple[list[_Entry], list[_Entry]]:
-        """Train and dev, with one article moved to dev when the split left it empty."""
-        train, dev = list(self._train), list(self._dev)
-        if self.eval_split > 0 and not dev and len(train) >= 2:
-            closest = min(train, key=lambda e: e.score)
-            train.remove(closest)
-            dev.append(closest)
-        return train, dev
-
-    def write(self, folder: Path) -> dict[str, int]:
-        """Write the DocBin files into ``folder``; returns how many Docs each holds."""
-        from spacy.tokens import DocBin
-
-        tag_set = tuple(dict.fromkeys([*self.tags, *self._tags_seen]))
-        train, dev = self._balanced()
-        contents: dict[str, list[Doc]] = {
-            "train": [e.doc for e in train],
-            "dev": [e.doc for e in dev],
-            "textcat_train": _textcat_docs(train, tag_set),
-            "textcat_dev": _textcat_docs(dev, tag_set),
-        }
-        folder.mkdir(parents=True, exist_ok=True)
-        for key, docs in contents.items():
-            _atomic_write(folder / FILES[key], DocBin(docs=docs).to_bytes())
-        return {key: len(docs) for key, docs in contents.items()}
-
-
-def _textcat_docs(entries: Iterable[_Entry], tag_set: tuple[str, ...]) -> list[Doc]:
-    docs = []
-    for entry in entries:
+    def _put(self, side: str, entry: _Entry) -> None:
+        self._files[side].add(entry.doc)
         for doc, tags in entry.statements:
-            doc.cats = cats(tags, tag_set)
-            docs.append(doc)
-    return docs
+            self._files[f"textcat_{side}"].add(doc, tags)
+
+    def close(self) -> dict[str, int]:
+        """Write the files; returns how many Docs each holds."""
+        if self._held is not None:
+            dev_is_empty = not self._files["dev"].count and self._files["train"].count >= 1
+            self._put("dev" if dev_is_empty else "train", self._held)
+            self._held = None
+        tag_set = tuple(dict.fromkeys([*self.tags, *self._tags_seen]))
+        return {key: writer.close(tag_set) for key, writer in self._files.items()}
+
+    def discard(self) -> None:
+        """Drop what was spooled (an export that failed)."""
+        for writer in self._files.values():
+            writer.discard()
 
 
-def _atomic_write(path: Path, payload: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+def article_doc(
+    article: Article,
+    annotations: Annotations,
+    *,
+    complete: bool = True,
+    report: Report = _ignore,
+) -> Doc:
+    """The article as a Doc with its entities, quotes and speakers set (see module doc).
 
-
-def article_doc(article: Article, annotations: Annotations, *, report: Report = _ignore) -> Doc:
-    """The article as a Doc with its entities, quotes and speakers set (see module doc)."""
+    ``complete``: tokens outside the entities are ``O``; else they are missing.  In a
+    complete Doc the tokens of an entity that cannot be placed are missing, not ``O``:
+    a person said they are an entity."""
     doc = make_doc(article)
     taken = [False] * len(doc)
     entities: list[SpacySpan] = []
+    unplaced: list[int] = []
     for entity in sorted(annotations.entities, key=lambda e: (e.start, -e.end, e.label)):
         span = _char_span(doc, article, entity, f"entity {entity.label}", report)
         if span is None:
+            touched = doc.char_span(entity.start, entity.end, alignment_mode="expand")
+            if touched is not None:
+                unplaced.extend(range(touched.start, touched.end))
             continue
         if any(taken[span.start : span.end]):
             report(
@@ -154,19 +166,27 @@ def article_doc(article: Article, annotations: Annotations, *, report: Report = 
             continue
         taken[span.start : span.end] = [True] * len(span)
         entities.append(span)
-    doc.set_ents(entities, default="outside")
+    missing = [doc[i : i + 1] for i in sorted(set(unplaced)) if not taken[i]]
+    if complete:
+        doc.set_ents(entities, missing=missing, default="outside")
+    else:
+        doc.set_ents(entities, default="missing")
     quotes: list[SpacySpan] = []
     speakers: list[SpacySpan] = []
+    cues: list[SpacySpan] = []
     for quote in sorted(annotations.quotes, key=lambda q: (q.start, -q.end)):
-        quote_span = _char_span(doc, article, quote, "quote", report, label="QUOTE")
+        label = KIND_LABELS[quote.kind]
+        quote_span = _char_span(doc, article, quote, "quote", report, label=label)
         if quote_span is not None:
             quotes.append(quote_span)
-        if quote.speaker is not None:
-            speaker = _char_span(doc, article, quote.speaker, "speaker", report)
-            if speaker is not None:
-                speakers.append(speaker)
+        for part, found, what in ((quote.speaker, speakers, "speaker"), (quote.cue, cues, "cue")):
+            if part is not None:
+                placed = _char_span(doc, article, part, what, report)
+                if placed is not None:
+                    found.append(placed)
     doc.spans["quotes"] = quotes
     doc.spans["speakers"] = speakers
+    doc.spans["cues"] = cues
     return doc
 
 

@@ -22,15 +22,15 @@ import orjson
 
 from annotate.formats.base import Failure, FormatError, Imported
 from annotate.formats.gold import (
-    QUOTE,
     SPEAKER,
     GoldText,
     check_annotator,
     gold_article,
     gold_status,
     stamp_of,
+    write_ranges,
 )
-from annotate.formats.prodigy_jsonl import item_from_task
+from annotate.formats.prodigy_import import item_from_task
 from annotate.model import Annotations, Article, Span
 
 FORMAT = "doccano"
@@ -150,13 +150,8 @@ def doccano_line(article: Article, annotations: Annotations) -> dict[str, Any]:
         )
         return len(entities) - 1
 
-    for span in annotations.entities:
-        add(span.start, span.end, span.label)
-    for quote in annotations.quotes:
-        child = add(quote.start, quote.end, QUOTE)
-        if quote.speaker is not None:
-            head = add(quote.speaker.start, quote.speaker.end, SPEAKER)
-            relations.append(
-                {"id": len(relations), "from_id": head, "to_id": child, "type": SPEAKER}
-            )
+    def relate(head: int, child: int) -> None:
+        relations.append({"id": len(relations), "from_id": head, "to_id": child, "type": SPEAKER})
+
+    write_ranges(annotations, add, relate)
     return {"text": article.text, "entities": entities, "relations": relations}

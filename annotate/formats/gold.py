@@ -10,7 +10,7 @@ once instead of in each reader:
   printed in the app, in ``stats`` and in CoNLL columns, where a newline or an escape
   sequence would do harm.
 * Offsets point into the raw text; the stored text is cleaned (control characters
-  removed), so every range is moved with :class:`~annotate.formats.offsets.OffsetMap`.
+  removed), so every range is moved with :class:`~annotate.offsets.OffsetMap`.
   The article size limit (:data:`~annotate.limits.MAX_ARTICLE_CHARS`) applies here too.
 * A record from a format that marks the whole text (every entity of it was looked at)
   makes its article *done*: :func:`complete` records the import as the article's
@@ -21,14 +21,15 @@ once instead of in each reader:
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
+from annotate.control import clean_with_offsets
 from annotate.formats.base import FormatError
-from annotate.formats.offsets import OffsetMap, clean_with_offsets
 from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import Annotations, Article, Origin, Quote, Span, Status
+from annotate.offsets import OffsetMap
 from annotate.terminal_text import check_token
 
 IMPORT_ANALYSIS = "import"
@@ -92,7 +93,10 @@ class GoldText:
                 f"text of {len(self.raw):,} characters is more than the "
                 f"{MAX_ARTICLE_CHARS:,} an article may have"
             )
-        self.text, self.offsets = clean_with_offsets(self.raw)
+        try:
+            self.text, self.offsets = clean_with_offsets(self.raw)
+        except ValueError as exc:
+            raise FormatError(str(exc)) from None
         if not self.text.strip():
             raise FormatError("the text is empty")
 
@@ -105,7 +109,7 @@ class GoldText:
                 f"{what} offsets {start}:{end} are outside the text (length {len(self.raw)})"
             )
         assert self.offsets is not None
-        new_start, new_end = self.offsets.span(start, end)
+        new_start, new_end = self.offsets.span_to_clean(start, end)
         if new_start >= new_end:
             raise FormatError(f"{what} covers only control characters")
         return new_start, new_end
@@ -225,3 +229,23 @@ def _order(item: Span | Quote) -> tuple[int, int, str]:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+_K = TypeVar("_K")
+
+
+def write_ranges(
+    annotations: Annotations, add: Callable[[int, int, str], _K], relate: Callable[[_K, _K], None]
+) -> None:
+    """Walk the ranges a span-and-relation format writes, in the order it writes them.
+
+    Entities first, then each quote as a ``QUOTE`` range with its speaker as a
+    ``SPEAKER`` range and a ``relate(speaker, quote)``: doccano and Label Studio
+    differ only in what a range and a relation look like (``add`` and ``relate``).
+    """
+    for span in annotations.entities:
+        add(span.start, span.end, span.label)
+    for quote in annotations.quotes:
+        child = add(quote.start, quote.end, QUOTE)
+        if quote.speaker is not None:
+            relate(add(quote.speaker.start, quote.speaker.end, SPEAKER), child)

@@ -23,7 +23,14 @@ from typing import Any
 import orjson
 
 from annotate.formats.base import Failure, FormatError, Imported
-from annotate.formats.gold import QUOTE, SPEAKER, GoldText, check_annotator, gold_article, stamp_of
+from annotate.formats.gold import (
+    SPEAKER,
+    GoldText,
+    check_annotator,
+    gold_article,
+    stamp_of,
+    write_ranges,
+)
 from annotate.model import Annotations, Article, Origin, Span, Status
 
 FORMAT = "label-studio"
@@ -178,12 +185,9 @@ def label_studio_task(article: Article, annotations: Annotations) -> dict[str, A
                        "value": value})  # fmt: skip
         return key
 
-    for span in annotations.entities:
-        add(span.start, span.end, span.label)
-    for quote in annotations.quotes:
-        child = add(quote.start, quote.end, QUOTE)
-        if quote.speaker is not None:
-            head = add(quote.speaker.start, quote.speaker.end, SPEAKER)
-            result.append({"type": "relation", "from_id": head, "to_id": child,
-                           "direction": "right", "labels": [SPEAKER]})  # fmt: skip
+    def relate(head: str, child: str) -> None:
+        result.append({"type": "relation", "from_id": head, "to_id": child,
+                       "direction": "right", "labels": [SPEAKER]})  # fmt: skip
+
+    write_ranges(annotations, add, relate)
     return {"data": {"text": article.text}, "annotations": [{"completed_by": 1, "result": result}]}

@@ -1,17 +1,24 @@
-"""Prodigy-compatible JSONL: one task per article, and tasks back into articles.
+"""Prodigy-compatible JSONL: one task per article (the import is ``prodigy_import``).
 
 Export record (keys in this order, so output is byte-stable)::
 
     text, meta {id, title, source, published?, extra?}, tokens [{text,start,end,id,ws}],
     spans [{start,end,label,token_start,token_end}]      accepted entities
-    relations [{head, child, head_span, child_span, label: "SPEAKER"}]
+    relations [{head, child, head_span, child_span, label: "SPEAKER" | "COREF"}]
     quotes [{start,end,token_start,token_end,label:"QUOTE",kind,speaker,cue,speaker_ref}]
     statements [{start,end,tags}], answer, _input_hash, _task_hash,
     _annotator_id, _timestamp
 
-``token_end`` is inclusive, as in Prodigy.  A relation goes from the speaker (head)
-to the quote (child); ``head``/``child`` are the last token of each span, which is
-how Prodigy's ``rel.manual`` anchors a span relation.  ``quotes`` and ``statements``
+``answer`` follows the article's status (:func:`answer_for`): ``accept`` for a *done*
+article (complete: text outside the spans holds no entity), ``ignore`` for one *in
+progress* or *new* (nothing may be concluded about its unreviewed text), with
+``meta.status`` naming which; an import gives such an article back in progress.
+
+``token_end`` is inclusive, as in Prodigy.  A ``SPEAKER`` relation goes from the
+speaker (head) to the quote (child) -- from the exported entity the speaker phrase
+overlaps, when there is one, and a pronoun speaker adds a ``COREF`` relation to the
+entity it resolves to (``prodigy_rel``); ``head``/``child`` are the last token of each
+span, which is how Prodigy's ``rel.manual`` anchors a span relation.  ``quotes`` and ``statements``
 are newsread's own keys (Prodigy keeps unknown keys), and they make the export
 lossless: importing it into an empty store and exporting again gives the same bytes.
 
@@ -27,27 +34,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from operator import itemgetter
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 import orjson
 from murmurhash import hash as murmur
 
-from annotate.clean import clean_article
-from annotate.formats.base import FormatError, Imported
-from annotate.formats.gold import check_label, complete
-from annotate.formats.offsets import OffsetMap, clean_with_offsets
+from annotate.formats.prodigy_rel import speaker_relations
 from annotate.formats.select import Doc, SelectedDocs, Selection
 from annotate.formats.tokens import CachedTokens, char_table, make_doc, token_records
-from annotate.limits import MAX_ARTICLE_CHARS
 from annotate.model import (
     Annotations,
     Article,
-    Origin,
-    Quote,
+    ArticleStatus,
     QuoteKind,
-    Span,
-    Statement,
-    Status,
 )
 
 Report = Callable[[str], None]
@@ -57,11 +56,18 @@ QUOTE = "QUOTE"
 INPUT_KEYS = ("text", "image", "html", "input")
 TASK_KEYS = ("spans", "label", "options", "arcs")
 ANNOTATION_KEYS = ("spans", "quotes", "statements", "relations", "tokens", "answer")
-META_KEYS = ("id", "title", "source", "published", "extra")
+META_KEYS = ("id", "title", "source", "published", "extra", "status")
 
 
 def _ignore(_: str) -> None:
     return None
+
+
+def answer_for(status: str) -> str:
+    """The task's ``answer`` for an article of this status: ``accept`` only when it is
+    done, because Prodigy (``train --ner``, ``data-to-spacy``) reads an accepted manual
+    task as complete, every token outside its spans an ``O``."""
+    return "accept" if status == ArticleStatus.DONE else "ignore"
 
 
 # -- hashing ----------------------------------------------------------------------
@@ -97,8 +103,10 @@ def task_from_article(
     *,
     report: Report = _ignore,
     answer: str = "accept",
+    status: str | None = None,
 ) -> dict[str, Any]:
-    """The Prodigy task for an article; ``annotations`` are the decisions to export.
+    """The Prodigy task for an article; ``annotations`` are the decisions to export
+    (``status``: the article's, written to ``meta.status`` unless it is done).
 
     Pass annotations through :meth:`annotate.formats.select.Selection.apply` first:
     this function writes every entity, quote and statement it is given.
@@ -115,6 +123,7 @@ def task_from_article(
         char_table(index.starts, index.ends, len(article.text)),
         report=report,
         answer=answer,
+        status=status,
     )
 
 
@@ -125,6 +134,7 @@ def line_from_docs(
     *,
     report: Report = _ignore,
     answer: str = "accept",
+    status: str | None = None,
 ) -> bytes:
     """One JSONL line for an article given as documents (``Article.to_dict`` form) with
     its selected decisions; ``cached`` tokens are used when they fit the text, else the
@@ -133,6 +143,20 @@ def line_from_docs(
     Raises ``KeyError``/``TypeError``/``ValueError`` on a document ``from_dict`` would
     refuse: the caller reads the article the slow way, which names the damaged file.
     """
+    task = task_from_cached(article, selected, cached, report=report, answer=answer, status=status)
+    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def task_from_cached(
+    article: Doc,
+    selected: SelectedDocs,
+    cached: CachedTokens | None,
+    *,
+    report: Report = _ignore,
+    answer: str = "accept",
+    status: str | None = None,
+) -> dict[str, Any]:
+    """The task :func:`line_from_docs` writes, as a dict (``jsonl-rel`` reshapes it)."""
     text = str(article["text"])
     meta = article.get("meta") or {}
     tokens: list[dict[str, Any]] | orjson.Fragment
@@ -142,11 +166,12 @@ def line_from_docs(
     else:
         tokens, index = token_records(make_doc(Article.from_dict(article)), text)
         table = char_table(index.starts, index.ends, len(text))
-    task = task_from_docs(article, selected, tokens, table, report=report, answer=answer)
-    return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
+    return task_from_docs(
+        article, selected, tokens, table, report=report, answer=answer, status=status
+    )
 
 
-LINE_FORMAT = 1
+LINE_FORMAT = 3
 """Version of the bytes :func:`task_from_docs` and :func:`line_from_docs` write for a
 given article.  The store keeps each article's line of the default export
 (``annotate.export.lines``) and exports it as it is while this, the tokens' version and orjson's
@@ -174,12 +199,13 @@ class BuiltLine(NamedTuple):
 
 
 def default_line(
-    article: Article, annotations: Annotations, cached: CachedTokens, *, answer: str
+    article: Article, annotations: Annotations, cached: CachedTokens, *, status: str
 ) -> BuiltLine | None:
     """The line ``newsread export --format jsonl`` writes for this article without
     ``--label``/``--annotator`` (every accepted decision): the bytes
     ``line_from_docs`` writes from the store's documents.
 
+    ``answer`` and ``meta.status`` follow ``status`` (:func:`answer_for`).
     ``None`` when ``cached`` does not fit the text: this never tokenizes (the store
     calls it when it rewrites an article, where loading spaCy is not wanted).
     """
@@ -196,7 +222,8 @@ def default_line(
         ),
         cached,
         report=warnings.append,
-        answer=answer,
+        answer=answer_for(status),
+        status=status,
     )
     count = len(chosen.entities) + len(chosen.quotes) + len(chosen.statements)
     return BuiltLine(line, count, tuple(warnings))
@@ -210,6 +237,7 @@ def task_from_docs(
     *,
     report: Report = _ignore,
     answer: str = "accept",
+    status: str | None = None,
 ) -> dict[str, Any]:
     """The Prodigy task of :func:`task_from_article`, from documents: ``article`` in
     ``Article.to_dict`` form, ``selected`` the decisions to write (every one is written),
@@ -279,25 +307,14 @@ def task_from_docs(
             quote.get("cue"),
             quote.get("speaker_ref"),
         )
-        speaker = None
-        if speaker_doc:
-            speaker = span(speaker_doc, str(speaker_doc["label"]), "speaker")
-            relations.append(
-                {
-                    "head": speaker["token_end"],
-                    "child": quote_span["token_end"],
-                    "head_span": speaker,
-                    "child_span": quote_span,
-                    "label": SPEAKER,
-                }
-            )
+        speaker = span(speaker_doc, str(speaker_doc["label"]), "speaker") if speaker_doc else None
+        ref = span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
+        relations.extend(speaker_relations(quote_span, speaker, ref, spans))
         entry = dict(quote_span)
         entry["kind"] = _KINDS[quote.get("kind", "direct")]
         entry["speaker"] = speaker
         entry["cue"] = span(cue, str(cue["label"]), None) if cue else None
-        entry["speaker_ref"] = (
-            span(speaker_ref, str(speaker_ref["label"]), None) if speaker_ref else None
-        )
+        entry["speaker_ref"] = ref
         if quote.get("quoted"):  # a mixed attribution's quoted stretches
             entry["quoted"] = [{"start": q["start"], "end": q["end"]} for q in quote["quoted"]]
         quotes.append(entry)
@@ -310,7 +327,7 @@ def task_from_docs(
         statements.sort(key=_START)
     task: dict[str, Any] = {
         "text": text,
-        "meta": _export_meta(article, article_id),
+        "meta": _export_meta(article, article_id, status),
         "tokens": tokens,
         "spans": spans,
         "relations": relations,
@@ -383,7 +400,7 @@ _KINDS = {str(kind): str(kind) for kind in QuoteKind}
 unknown, where ``from_dict`` raises ``ValueError``)."""
 
 
-def _export_meta(article: Doc, article_id: str) -> dict[str, Any]:
+def _export_meta(article: Doc, article_id: str, status: str | None) -> dict[str, Any]:
     meta: dict[str, Any] = {
         "id": article_id,
         "title": str(article.get("title", "")),
@@ -395,6 +412,8 @@ def _export_meta(article: Doc, article_id: str) -> dict[str, Any]:
     extra = article.get("meta")
     if extra:
         meta["extra"] = dict(extra)
+    if status is not None and status != ArticleStatus.DONE:
+        meta["status"] = str(status)  # not complete: import gives it back in progress
     return meta
 
 
@@ -416,261 +435,3 @@ def _item_order(doc: Doc) -> tuple[int, int, str]:
 def dumps(task: Mapping[str, Any]) -> bytes:
     """One JSONL line (with its newline)."""
     return orjson.dumps(task, option=orjson.OPT_APPEND_NEWLINE)
-
-
-# -- import -----------------------------------------------------------------------
-
-
-def item_from_task(
-    task: Mapping[str, Any],
-    *,
-    where: str,
-    as_suggestions: bool = False,
-    annotator: str | None = None,
-    now: float | None = None,
-) -> Imported:
-    """An article from a JSONL object: a plain ``{"text", "meta"?}`` or a Prodigy task.
-
-    Annotations in a task are gold: accepted decisions, or pending suggestions with
-    ``as_suggestions``.  A task answered ``reject`` brings its spans in as rejected;
-    one answered ``ignore`` brings in the text only.
-    """
-    text = task.get("text")
-    if not isinstance(text, str):
-        raise FormatError("'text' is missing or not a string")
-    if len(text) > MAX_ARTICLE_CHARS:
-        raise FormatError(f"'text' is longer than the {MAX_ARTICLE_CHARS:,} characters allowed")
-    meta = task.get("meta") or {}
-    if not isinstance(meta, dict):
-        raise FormatError("'meta' is not a JSON object")
-    if not any(key in task for key in ANNOTATION_KEYS):
-        return Imported(_plain_article(text, meta, where), None, where)
-    cleaned, offsets = clean_with_offsets(text)
-    if not cleaned.strip():
-        raise FormatError("'text' is empty")
-    answer = task.get("answer", "accept")
-    if answer not in ("accept", "reject", "ignore"):
-        raise FormatError(f"'answer' is {answer!r}, not accept, reject or ignore")
-    decider = task.get("_annotator_id")
-    stamp = task.get("_timestamp")
-    reader = _TaskReader(
-        text,
-        offsets,
-        status=_import_status(answer, as_suggestions),
-        annotator=decider if isinstance(decider, str) and decider else annotator,
-        timestamp=float(stamp) if isinstance(stamp, int | float) else now,
-    )
-    annotations = None if answer == "ignore" else reader.annotations(task)
-    article = _task_article(cleaned, meta, where)
-    if answer == "accept" and not as_suggestions and annotations is not None:
-        article = complete(article, "prodigy")  # an accepted task is whole: done, no model
-    return Imported(article, annotations, where)
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _import_status(answer: str, as_suggestions: bool) -> Status:
-    if as_suggestions:
-        return Status.PENDING
-    return Status.REJECTED if answer == "reject" else Status.ACCEPTED
-
-
-def _meta_str(meta: Mapping[str, Any], key: str) -> str | None:
-    value = meta.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise FormatError(f"'meta.{key}' is not a string")
-    return value
-
-
-def _article_meta(meta: Mapping[str, Any]) -> dict[str, Any]:
-    extra = meta.get("extra") or {}
-    if not isinstance(extra, dict):
-        raise FormatError("'meta.extra' is not a JSON object")
-    others = {k: v for k, v in meta.items() if k not in META_KEYS}
-    return {**others, **extra}
-
-
-def _plain_article(text: str, meta: Mapping[str, Any], where: str) -> Article:
-    try:
-        article = clean_article(
-            text, source=_meta_str(meta, "source") or where, meta=_article_meta(meta)
-        )
-    except ValueError as exc:
-        raise FormatError(f"'text' cannot be used ({exc})") from exc
-    title, published = _meta_str(meta, "title"), _meta_str(meta, "published")
-    return Article.from_dict(
-        {
-            **article.to_dict(),
-            "title": title or article.title,
-            "published": published or article.published,
-        }
-    )
-
-
-def _task_article(text: str, meta: Mapping[str, Any], where: str) -> Article:
-    return Article.from_text(
-        text,
-        title=_meta_str(meta, "title") or "",
-        source=_meta_str(meta, "source") or where,
-        published=_meta_str(meta, "published"),
-        meta=_article_meta(meta),
-    )
-
-
-class _TaskReader:
-    """Reads the annotations of one task, checking each offset against its text."""
-
-    def __init__(
-        self,
-        text: str,
-        offsets: OffsetMap,
-        *,
-        status: Status,
-        annotator: str | None,
-        timestamp: float | None,
-    ) -> None:
-        self.text = text
-        self.offsets = offsets
-        self.status = status
-        self.annotator = annotator
-        self.timestamp = timestamp
-
-    def annotations(self, task: Mapping[str, Any]) -> Annotations:
-        entities = tuple(
-            self.span(s, f"spans[{i}]") for i, s in enumerate(self._list(task, "spans"))
-        )
-        if "quotes" in task:
-            quotes = tuple(
-                self.quote(q, f"quotes[{i}]") for i, q in enumerate(self._list(task, "quotes"))
-            )
-        else:
-            quotes = self.quotes_from_relations(self._list(task, "relations"))
-        statements = tuple(
-            self.statement(s, f"statements[{i}]")
-            for i, s in enumerate(self._list(task, "statements"))
-        )
-        return Annotations(
-            entities=_unique(entities), quotes=_unique(quotes), statements=_unique(statements)
-        )
-
-    @staticmethod
-    def _list(task: Mapping[str, Any], key: str) -> list[Any]:
-        value = task.get(key) or []
-        if not isinstance(value, list):
-            raise FormatError(f"'{key}' is not a list")
-        return value
-
-    def offsets_of(self, data: Any, where: str) -> tuple[int, int]:
-        if not isinstance(data, dict):
-            raise FormatError(f"'{where}' is not a JSON object")
-        start, end = data.get("start"), data.get("end")
-        if not _is_int(start) or not _is_int(end):
-            raise FormatError(f"'{where}' needs integer 'start' and 'end'")
-        assert isinstance(start, int) and isinstance(end, int)
-        if not 0 <= start < end <= len(self.text):
-            raise FormatError(
-                f"'{where}' offsets {start}:{end} are outside the text (length {len(self.text)})"
-            )
-        covered = data.get("text")
-        if isinstance(covered, str) and covered != self.text[start:end]:
-            raise FormatError(
-                f"'{where}' text {covered!r} differs from the text at {start}:{end} "
-                f"({self.text[start:end]!r})"
-            )
-        new_start, new_end = self.offsets.span(start, end)
-        if new_start >= new_end:
-            raise FormatError(f"'{where}' covers only control characters")
-        return new_start, new_end
-
-    def span(self, data: Any, where: str, default_label: str | None = None) -> Span:
-        start, end = self.offsets_of(data, where)
-        label = check_label(data.get("label") or default_label, f"'{where}'")
-        return Span(
-            start,
-            end,
-            label,
-            origin=Origin.USER,
-            status=self.status,
-            annotator=self.annotator,
-            timestamp=self.timestamp,
-        )
-
-    def optional_span(self, data: Any, where: str, default_label: str) -> Span | None:
-        return None if data is None else self.span(data, where, default_label)
-
-    def quote(self, data: Any, where: str) -> Quote:
-        start, end = self.offsets_of(data, where)
-        kind = data.get("kind", QuoteKind.DIRECT)
-        if kind not in tuple(QuoteKind):
-            raise FormatError(f"'{where}.kind' is {kind!r}, not direct, mixed, indirect or partial")
-        quoted = tuple(self.offsets_of(q, f"{where}.quoted") for q in data.get("quoted") or ())
-        return Quote(
-            start,
-            end,
-            kind=QuoteKind(kind),
-            speaker=self.optional_span(data.get("speaker"), f"{where}.speaker", SPEAKER),
-            cue=self.optional_span(data.get("cue"), f"{where}.cue", "CUE"),
-            speaker_ref=self.optional_span(
-                data.get("speaker_ref"), f"{where}.speaker_ref", SPEAKER
-            ),
-            origin=Origin.USER,
-            status=self.status,
-            speaker_status=self.status,
-            annotator=self.annotator,
-            timestamp=self.timestamp,
-            quoted=quoted,
-        )
-
-    def quotes_from_relations(self, relations: list[Any]) -> tuple[Quote, ...]:
-        """Quotes from Prodigy relations labelled SPEAKER (speaker head -> quote child)."""
-        quotes = []
-        for i, relation in enumerate(relations):
-            where = f"relations[{i}]"
-            if not isinstance(relation, dict):
-                raise FormatError(f"'{where}' is not a JSON object")
-            if str(relation.get("label", "")).upper() != SPEAKER:
-                label = relation.get("label")
-                raise FormatError(  # refused, never imported without it
-                    f"'{where}' is a {label!r} relation; newsread keeps only SPEAKER relations"
-                )
-            speaker = self.span(relation.get("head_span"), f"{where}.head_span", SPEAKER)
-            start, end = self.offsets_of(relation.get("child_span"), f"{where}.child_span")
-            quotes.append(
-                Quote(
-                    start,
-                    end,
-                    speaker=speaker,
-                    origin=Origin.USER,
-                    status=self.status,
-                    speaker_status=self.status,
-                    annotator=self.annotator,
-                    timestamp=self.timestamp,
-                )
-            )
-        return tuple(quotes)
-
-    def statement(self, data: Any, where: str) -> Statement:
-        start, end = self.offsets_of(data, where)
-        tags = data.get("tags")
-        if not isinstance(tags, list) or not all(isinstance(t, str) and t for t in tags):
-            raise FormatError(f"'{where}.tags' is not a list of tag names")
-        for tag in tags:
-            check_label(tag, f"'{where}.tags'")
-        return Statement(
-            start, end, tags=tuple(tags), annotator=self.annotator, timestamp=self.timestamp
-        )
-
-
-T = TypeVar("T", Span, Quote, Statement)
-
-
-def _unique(items: Iterable[T]) -> tuple[T, ...]:
-    """Items in reading order, a repeated one (same id: same offsets and label) kept once."""
-    seen: dict[str, T] = {}
-    for item in items:
-        seen.setdefault(item.id, item)
-    return tuple(sorted(seen.values(), key=lambda i: (i.start, -i.end, i.id)))

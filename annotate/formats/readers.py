@@ -311,23 +311,16 @@ def read_bytes(
             data, where, as_suggestions=as_suggestions, annotator=annotator, now=stamp
         )
         return
-    if kind == JSONL:
-        yield from read_jsonl(
-            without_bom(data.splitlines()),
-            where,
-            as_suggestions=as_suggestions,
-            annotator=annotator,
-            now=stamp,
-        )
-        return
-    try:
-        text = decode(data)
-    except FormatError as exc:
-        yield Failure(where, str(exc))
-        return
-    kind = kind or sniff(text)
-    if kind == TEXT and looks_like_conll(islice(text.splitlines(), 200)):
-        kind = CONLL
+    text = ""
+    if kind != JSONL:  # JSONL is decoded line by line, each line on its own
+        try:
+            text = decode(data)
+        except FormatError as exc:
+            yield Failure(where, str(exc))
+            return
+        kind = kind or sniff(text)
+        if kind == TEXT and looks_like_conll(islice(text.splitlines(), 200)):
+            kind = CONLL
     if kind == JSONL:
         yield from read_jsonl(
             without_bom(data.splitlines()),

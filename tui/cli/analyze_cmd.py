@@ -2,7 +2,7 @@
 
 Nothing is written to the store: this is the detection engine on the command line, for
 scripts and for checking what the app would suggest.  Each readable article gives one
-JSON line on stdout (format in DESIGN.md; offsets are into that line's ``text``).  A
+JSON line on stdout (format in the README; offsets are into that line's ``text``).  A
 file that cannot be analysed (missing, empty, binary, not UTF-8, too large) gets one
 line on stderr naming it, the others are still analysed, and the exit code is 1.
 
@@ -104,8 +104,8 @@ def _span(span: Span | None, text: str) -> dict[str, Any] | None:
 
 
 def article_record(article: Article, annotations: Annotations) -> dict[str, Any]:
-    """The JSON object printed for one article (DESIGN.md, plus ``published``,
-    entity ``origin``, quote ``speaker_ref`` and a mixed attribution's ``quoted``)."""
+    """The JSON object printed for one article (the README's analyze format: text, title,
+    entities with ``origin``, quotes with ``kind``, ``speaker_ref``, a mixed one's ``quoted``)."""
     text = article.text
     return {
         "source": article.source,
@@ -169,6 +169,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         batch_size=args.batch_size,
         n_process=args.workers,
         labels=None if settings.labels == ONTONOTES_LABELS else settings.labels,
+        scare_quotes=settings.scare_quotes,
     )
     try:
         for article, found in results:

@@ -13,6 +13,7 @@ annotator = "your-name"
 # store = "~/newsread-store"
 labels = ["PERSON", "ORG", "GPE", "NORP", "LOC", "DATE", "EVENT", "PRODUCT", "LAW"]
 tags = ["claim", "accusation", "denial", "promise", "opinion"]
+# scare_quotes = true   # also suggest short unattributed quoted fragments and names
 
 [keys]   # binding id = key(s); ids are listed by ? in the app
 accept = "a"

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from annotate.export.source import ArticleSource
     from tui.config import Settings
 
-FORMATS = ("jsonl", "spacy", "conll", "textcat")
+FORMATS = ("jsonl", "jsonl-rel", "spacy", "conll", "textcat")
 
 
 def register(subparsers: Any) -> None:
@@ -34,9 +34,11 @@ def register(subparsers: Any) -> None:
         "export",
         help="export accepted annotations: Prodigy JSONL, spaCy DocBin, CoNLL, textcat",
         description="Export the accepted decisions of the store. jsonl: Prodigy tasks "
-        "(db-in, review, rel.manual); spacy: DIR/train.spacy and DIR/dev.spacy plus "
-        "DIR/textcat_train.spacy and DIR/textcat_dev.spacy; conll: CoNLL-2003 with IOB2 "
-        "tags; textcat: JSONL of tagged statements (text, cats).",
+        "(db-in, review, ner); jsonl-rel: the same in rel.manual's shape (attributions "
+        "by kind, speakers, cues and their relations as spans and relations); spacy: "
+        "DIR/train.spacy and DIR/dev.spacy plus DIR/textcat_train.spacy and "
+        "DIR/textcat_dev.spacy (the folder is replaced whole); conll: CoNLL-2003 with "
+        "IOB2 tags; textcat: JSONL of tagged statements (text, cats).",
     )
     parser.add_argument("--format", choices=FORMATS, default="jsonl", help="default: jsonl")
     parser.add_argument(
@@ -120,7 +122,8 @@ def parse_since(value: str | None) -> float | None:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread export``."""
-    from annotate.export import writers
+    from annotate.export import training, writers
+    from annotate.export.folder import FolderError
     from annotate.formats.select import Selection
     from store import Store, StoreError
     from store.reading import open_source
@@ -136,7 +139,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return fail(f"--eval-split {args.eval_split} must be at least 0 and below 1")
     selection = Selection.of(_split(args.label), args.only_annotator)
     try:
-        if args.format == "jsonl":
+        if args.format in ("jsonl", "jsonl-rel"):
             store: ArticleSource = open_source(settings.store)
         else:
             store = Store.open(settings.store, readonly=True)
@@ -145,7 +148,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     try:
         articles = writers.selected_articles(store, statuses, since, selection)
         if args.format == "spacy":
-            writers.export_spacy(
+            training.export_spacy(
                 articles,
                 Path(args.out),
                 eval_split=args.eval_split,
@@ -156,16 +159,20 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         with writers.output(args.out) as out:
             if args.format == "jsonl":
                 count = writers.export_jsonl(articles, out)
+            elif args.format == "jsonl-rel":
+                count = writers.export_jsonl_rel(articles, out)
             elif args.format == "conll":
-                count = writers.export_conll(articles, out)
+                count = training.export_conll(articles, out)
             else:
                 again = writers.selected_articles(store, statuses, since, selection)
-                tags = writers.tag_set(again, settings.tags)
-                count = writers.export_textcat(articles, out, tags)
+                tags = training.tag_set(again, settings.tags)
+                count = training.export_textcat(articles, out, tags)
     except BrokenPipeError:
         # The reader went away (``export | head``): not an error, and nothing to say.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except FolderError as exc:
+        return fail(str(exc))
     except (StoreError, OSError) as exc:
         return fail(f"export failed: {exc}")
     finally:

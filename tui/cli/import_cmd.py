@@ -13,6 +13,7 @@ imported), 2 when the store cannot be used at all.
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -133,36 +134,56 @@ def make_progress(total: int, stream: IO[str]) -> Any:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     """Handler of ``newsread import``."""
     from annotate.export.lines import KeptLines
-    from store import Store, StoreError
+    from store import Store, StoreError, StoreLockLost
 
     try:
         store = Store.open(settings.store, on_rewrite=KeptLines())
     except StoreError as exc:
         return fail(str(exc))
-    try:
-        if store.readonly:
-            return fail(
-                f"store {settings.store} is in use by another newsread; close it and import again"
-            )
-        summary = ImportSummary()
-        try:
-            import_paths(
-                store,
-                args.paths,
-                summary,
-                as_suggestions=args.as_suggestions,
-                annotator=settings.annotator,
-                tag_column=args.tag_column,
-                stdin=sys.stdin.buffer,
-                reporter=Reporter(sys.stderr),
-            )
-        except StoreError as exc:
-            print(summary.line())
-            return fail(f"import stopped: {exc}")
-    finally:
+    if store.readonly:
         store.close()
+        return fail(
+            f"store {settings.store} is in use by another newsread; close it and import again"
+        )
+    summary = ImportSummary()
+    stopped: StoreError | None = None
+    try:
+        import_paths(
+            store,
+            args.paths,
+            summary,
+            as_suggestions=args.as_suggestions,
+            annotator=settings.annotator,
+            tag_column=args.tag_column,
+            stdin=sys.stdin.buffer,
+            reporter=Reporter(sys.stderr),
+        )
+    except StoreError as exc:
+        stopped = exc
+    try:
+        store.close()
+    except StoreError as exc:  # every article counted is in its file already
+        stopped = stopped or exc
     print(summary.line())
-    return 1 if summary.failures else 0
+    if stopped is None:
+        return 1 if summary.failures else 0
+    if disk_full(stopped):
+        return fail(
+            f"disk full: the store {store.root} can take no more; the import stopped, and "
+            f"the {summary.imported} articles counted above are stored",
+            1,
+        )
+    return fail(f"import stopped: {stopped}", 1 if isinstance(stopped, StoreLockLost) else 2)
+
+
+def disk_full(error: BaseException) -> bool:
+    """Whether ``error`` (or what caused it) is a full disk or an exhausted quota."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, OSError) and seen.errno in (errno.ENOSPC, errno.EDQUOT):
+            return True
+        seen = seen.__cause__
+    return False
 
 
 def import_paths(
@@ -190,6 +211,8 @@ def import_paths(
     progress = make_progress(len(files), reporter.stream)
     reporter.progress = progress
     batch: list[Imported] = []
+    if len(store):
+        store.backup("import")  # once: each batch then adds without a snapshot
     flush = _flusher(store, summary, reporter, batch)
     task = None
     if progress is not None:
@@ -237,21 +260,36 @@ def _failed(summary: ImportSummary, reporter: Reporter, failure: Failure) -> Non
     reporter.say(f"{failure.where}: {failure.reason}")
 
 
+def _count(summary: ImportSummary, item: Imported) -> None:
+    summary.imported += 1
+    ann = item.annotations
+    if ann is not None:
+        summary.annotations += len(ann.entities) + len(ann.quotes) + len(ann.statements)
+
+
 def _flusher(
     store: Store, summary: ImportSummary, reporter: Reporter, batch: list[Imported]
 ) -> Callable[[], None]:
     """The function that writes the pending batch (each article whole, or not at all)."""
 
+    from store import StoreError
+
     def flush() -> None:
         if not batch:
             return
-        added = store.add_articles([(item.article, item.annotations) for item in batch])
+        items = [(item.article, item.annotations) for item in batch]
+        stored_before = {a.id for a, _ in items if a.id in store}
+        try:
+            added = store.add_articles(items, backup=False)
+        except StoreError:  # stopped part-way (disk full): count what the batch stored
+            for item in batch:
+                if item.article.id in store and item.article.id not in stored_before:
+                    stored_before.add(item.article.id)  # counted once
+                    _count(summary, item)
+            raise
         for item, was_added in zip(batch, added, strict=True):
             if was_added:
-                summary.imported += 1
-                ann = item.annotations
-                if ann is not None:
-                    summary.annotations += len(ann.entities) + len(ann.quotes) + len(ann.statements)
+                _count(summary, item)
                 continue
             summary.duplicates += 1
             if summary.duplicates <= DUPLICATES_SHOWN:

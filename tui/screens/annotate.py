@@ -62,7 +62,9 @@ class AnnotateScreen(ArticleScreen):
     def action_relabel(self) -> None:
         item = self.focused_item
         if isinstance(item, Quote):
-            self._rekind(item)
+            from tui.screens.kinds import choose_kind  # direct, partial, mixed, indirect
+
+            choose_kind(self, item)
             return
         if not isinstance(item, Span):
             self.app.bell()
@@ -78,19 +80,6 @@ class AnnotateScreen(ArticleScreen):
         from tui.screens.pickers import LabelPicker  # pickers load on first use, not at start
 
         self.app.push_screen(LabelPicker(self.labels, item.label, self._label_style()), chosen)
-
-    def _rekind(self, quote: Quote) -> None:
-        """``l`` on a quote: choose its kind (``x`` says it is not a quote at all)."""
-        quote_id = quote.id
-
-        def chosen(kind: QuoteKind | None) -> None:
-            if kind is not None:
-                edit = actions.rekind(self.annotations, quote_id, kind, self.annotator)
-                self.apply_decision(edit, then=quote_id)
-
-        from tui.screens.pickers import KindPicker
-
-        self.app.push_screen(KindPicker(quote.kind), chosen)
 
     def action_quick_label(self, number: int) -> None:
         if number > len(self.labels):

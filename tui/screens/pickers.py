@@ -69,7 +69,8 @@ QUOTE_KIND_HELP = {
 
 
 class LabelPicker(Picker[str | None]):
-    """Pick an entity label; 1–9 pick directly, enter picks the highlighted one."""
+    """Pick an entity label (or an attribution's kind, titled ``Kind``); 1–9 pick directly,
+    enter picks the highlighted one; for a drawn span ``q``/``p`` make it a quote."""
 
     QUOTE_KEYS = {"q": QuoteKind.DIRECT, "p": QuoteKind.PARTIAL}
     """With ``quotes``: these letters make the drawn span a quote of that kind."""
@@ -79,10 +80,12 @@ class LabelPicker(Picker[str | None]):
         labels: Sequence[str],
         current: str | None,
         style_for: Callable[[str], Style],
+        title: str = "Label",
         *,
         quotes: bool = False,
     ) -> None:
         super().__init__()
+        self.heading = title
         self.labels = list(labels)
         self.current = current
         self.style_for = style_for
@@ -109,7 +112,7 @@ class LabelPicker(Picker[str | None]):
             else ("1–9 pick · enter choose · esc cancel")
         )
         with Vertical():
-            yield Label("Label", classes="title")
+            yield Label(self.heading, classes="title")
             yield OptionList(*options)
             yield Label(hint, classes="hint")
 
@@ -275,43 +278,6 @@ class SpeakerPicker(Picker[SpeakerChoice | None]):
             self.dismiss(SpeakerChoice())
         else:
             self.dismiss(SpeakerChoice(span=self.candidates[int(event.option.id or 0)]))
-
-
-class KindPicker(Picker[QuoteKind | None]):
-    """Re-kind a quote: 1–4 pick (``x`` on the reader says "not a quote")."""
-
-    def __init__(self, current: QuoteKind) -> None:
-        super().__init__()
-        self.kinds = list(QuoteKind)
-        self.current = current
-
-    def compose(self) -> ComposeResult:
-        options = []
-        for index, kind in enumerate(self.kinds):
-            prompt = Text(f"{index + 1} ", style="bold")
-            prompt.append(f"{kind}  ")
-            prompt.append(QUOTE_KIND_HELP[kind], style="dim")
-            if kind is self.current:
-                prompt.append("  (current)", style="dim")
-            options.append(Option(prompt, id=str(kind)))
-        with Vertical():
-            yield Label("Quote kind", classes="title")
-            yield OptionList(*options)
-            yield Label("1–4 pick · enter choose · esc cancel · x on a quote: not a quote",
-                        classes="hint")  # fmt: skip
-
-    def on_mount(self) -> None:
-        option_list = self.query_one(OptionList)
-        option_list.highlighted = self.kinds.index(self.current)
-        option_list.focus()
-
-    def on_key(self, event: Key) -> None:
-        if event.character and event.character in "1234"[: len(self.kinds)]:
-            event.stop()
-            self.dismiss(self.kinds[int(event.character) - 1])
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(QuoteKind(event.option.id or self.current))
 
 
 class ItemPicker(Picker[str | None]):

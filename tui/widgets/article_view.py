@@ -6,7 +6,9 @@ lines are rendered, each cached, so long articles scroll smoothly.  Colours come
 the shared :class:`~tui.widgets.palette.LabelPalette`, i.e. from ``newsread.tcss``.
 
 Every highlight also carries a text mark (``PERSON✓``, ``QUOTE``, ``SPEAKER``), so
-labels and decisions stay readable without colour (``NO_COLOR``, monochrome).
+labels and decisions stay readable without colour (``NO_COLOR``, monochrome).  Reported
+speech has no quotation marks to show where it begins, so it also gets a mark before its
+first word (``SAID›``) and ends with ``REPORTED`` (``MIXED`` when it holds quoted words).
 
 Selection mode (``v``) draws a new span token by token: arrows move its edges, enter
 posts :class:`ArticleView.SpanDrawn`, escape cancels.
@@ -26,7 +28,7 @@ from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotate.model import Annotations, Quote, Status
+from annotate.model import Annotations, Quote, QuoteKind, Status
 from annotate.terminal_text import one_line
 from annotate.tokens import Tokens
 from tui.labels import label_class
@@ -37,6 +39,16 @@ LINE_SLACK = 8
 """The virtual height is a multiple of this many lines (see ``_ensure_layout``)."""
 
 DECISION_MARKS = {Status.PENDING: "", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+KIND_TAGS = {
+    QuoteKind.DIRECT: "QUOTE",
+    QuoteKind.PARTIAL: "QUOTE",
+    QuoteKind.MIXED: "MIXED",
+    QuoteKind.INDIRECT: "REPORTED",
+}
+"""The end tag of each attribution kind: quotations read ``QUOTE``, reported speech not."""
+REPORTED_KINDS = frozenset({QuoteKind.MIXED, QuoteKind.INDIRECT})
+REPORTED_START = "SAID›"
+"""The mark before reported speech's first word (a quotation's own marks show its start)."""
 
 
 class ArticleView(ScrollView, can_focus=True):
@@ -281,8 +293,9 @@ class ArticleView(ScrollView, can_focus=True):
         tag_style = style("palette--tag")
         by_id = {q.id: q for q in self.annotations.quotes}
         focused_quote = by_id.get(self.focused_id or "")
+        starts: list[Mark] = []
         for quote in self.annotations.quotes:
-            yield from self._quote_marks(quote, quote is focused_quote, focused, tag_style)
+            yield from self._quote_marks(quote, quote is focused_quote, focused, tag_style, starts)
         for span in self.annotations.entities:
             if span.status is Status.REJECTED:
                 mark_style = style("palette--rejected")
@@ -294,21 +307,33 @@ class ArticleView(ScrollView, can_focus=True):
             yield Mark(span.start, span.end, mark_style, tag, tag_style)
         if focused_quote is not None:
             yield from self._speaker_marks(focused_quote, tag_style)
+        yield from starts  # last: after any tag ending at the same place (``said CUE SAID›``)
         selection = self.selection
         if selection is not None:
             yield Mark(*selection, style("palette--selection"), "NEW…", tag_style)
 
     def _quote_marks(
-        self, quote: Quote, is_focused: bool, focused: Style, tag_style: Style
+        self, quote: Quote, is_focused: bool, focused: Style, tag_style: Style, starts: list[Mark]
     ) -> Iterable[Mark]:
+        """A quotation, or reported speech (another style, a start mark, its quoted words)."""
+        reported = quote.kind in REPORTED_KINDS
         if quote.status is Status.REJECTED:
             quote_style = self._style("palette--rejected")
         else:
-            quote_style = self._style("palette--quote")
+            quote_style = self._style("palette--reported" if reported else "palette--quote")
         if is_focused:
             quote_style += focused
-        tag = f"QUOTE{DECISION_MARKS[quote.status]}"
+        tag = f"{KIND_TAGS[quote.kind]}{DECISION_MARKS[quote.status]}"
         yield Mark(quote.start, quote.end, quote_style, tag, tag_style)
+        if not reported:
+            return
+        # Before the first word, in the space before it when there is one ("said SAID› the").
+        at = quote.start - 1 if quote.start and self.text[quote.start - 1] == " " else quote.start
+        starts.append(Mark(at, at, quote_style, REPORTED_START, tag_style))
+        if quote.status is not Status.REJECTED:
+            words = self._style("palette--quote") + (focused if is_focused else Style())
+            for start, end in quote.quoted:
+                yield Mark(start, end, words)
 
     def _speaker_marks(self, quote: Quote, tag_style: Style) -> Iterable[Mark]:
         """The focused quote's speaker, cue and resolved name, linked by their tags."""

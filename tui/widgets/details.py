@@ -1,8 +1,10 @@
 """The side panel: everything about the focused span, quote or statement.
 
 Label, origin (model, rule or user — so a person sees what was corrected by a rule),
-status, who decided and when; for a quote its kind, speaker (and what a pronoun
-resolves to), cue and the tags of its statement.  Text is untrusted: only ``Text``.
+status, who decided and when; for an attribution its kind (a quotation or reported
+speech, said in words), speaker phrase and the entity it is linked to (what a pronoun or
+a title resolves to), cue, quoted words of a mixed one and the tags of its statement.
+Text is untrusted: only ``Text``.
 """
 
 from __future__ import annotations
@@ -12,12 +14,18 @@ import time
 from rich.text import Text
 
 from annotate.actions import Focusable, statement_at
-from annotate.model import Annotations, Quote, Span, Status
+from annotate.model import Annotations, Quote, QuoteKind, Span, Status
 from annotate.terminal_text import one_line
 from tui.widgets.text_layout import visible
 from tui.widgets.text_lines import TextLines
 
 STATUS_MARKS = {Status.PENDING: "…", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+HEADINGS = {
+    QuoteKind.DIRECT: "QUOTE",
+    QuoteKind.PARTIAL: "QUOTE",
+    QuoteKind.MIXED: "REPORTED",
+    QuoteKind.INDIRECT: "REPORTED",
+}
 
 
 def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
@@ -30,6 +38,21 @@ def _when(item: Span | Quote) -> str:
         return ""
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.timestamp))
     return f"{one_line(item.annotator or '?')} · {stamp}"
+
+
+def _linked(text: str, annotations: Annotations, ref: Span) -> str:
+    """The entity a speaker is linked to, with its label when it is a highlighted entity
+    (``Chris Gregoire PERSON``): the label says whether a person or a body speaks."""
+    name = _excerpt(text, ref.start, ref.end, 30)
+    entity = next(
+        (
+            s
+            for s in annotations.entities
+            if (s.start, s.end) == (ref.start, ref.end) and s.status is not Status.REJECTED
+        ),
+        None,
+    )
+    return f"{name} {one_line(entity.label)}" if entity is not None else name
 
 
 def describe(text: str, annotations: Annotations, item: Focusable | None) -> Text:
@@ -45,8 +68,11 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
         out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
         out.append(f"status  {status}\norigin  {item.origin}\n")
     else:
-        out.append(f"QUOTE · {item.kind}\n", style="bold")
+        out.append(f"{HEADINGS[item.kind]} · {item.kind}\n", style="bold")
         out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
+        if item.quoted:
+            words = " … ".join(_excerpt(text, a, b, 20) for a, b in item.quoted)
+            out.append(f"quoted  “{_excerpt(words, 0, len(words), 50)}”\n")
         out.append(f"status  {status}\norigin  {item.origin}\n")
         speaker = item.speaker
         if speaker is None:
@@ -54,8 +80,7 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
         else:
             out.append(f"speaker {_excerpt(text, speaker.start, speaker.end, 30)}")
             if item.speaker_ref is not None:
-                ref = item.speaker_ref
-                out.append(f" → {_excerpt(text, ref.start, ref.end, 30)}")
+                out.append(f" → {_linked(text, annotations, item.speaker_ref)}")
             out.append(f"  {STATUS_MARKS[item.speaker_status]}\n")
         if item.cue is not None:
             out.append(f"cue     {_excerpt(text, item.cue.start, item.cue.end, 30)}\n")

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from rich.style import Style
 from rich.text import Text
 
-from annotate.model import Annotations, Status
+from annotate.model import Annotations, QuoteKind, Status
 from annotate.terminal_text import one_line
 from tui.widgets.text_lines import TextLines
 
@@ -46,9 +46,11 @@ class Legend(TextLines):
         counts = Counter(
             s.label for s in self._annotations.entities if s.status is not Status.REJECTED
         )
-        quotes = sum(1 for q in self._annotations.quotes if q.status is not Status.REJECTED)
+        kinds = Counter(q.kind for q in self._annotations.quotes if q.status is not Status.REJECTED)
+        quotes = kinds[QuoteKind.DIRECT] + kinds[QuoteKind.PARTIAL]
+        reported = kinds[QuoteKind.INDIRECT] + kinds[QuoteKind.MIXED]
         text = Text()
-        if not counts and not quotes:
+        if not counts and not quotes and not reported:
             text.append("no highlights yet", style="dim")
             return text
         for label, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
@@ -59,5 +61,8 @@ class Legend(TextLines):
             style = self._style_for("QUOTE")
             text.append(" “QUOTE” ", style=style)
             text.append(f" {quotes}\n")
+        if reported:  # reported speech (mixed too): a style and a mark of its own
+            text.append(" SAID› REPORTED ", style=self._style_for("REPORTED"))
+            text.append(f" {reported}\n")
         text.rstrip()
         return text

@@ -22,6 +22,7 @@ from tui.labels import LABEL_CLASSES, label_class
 HIGHLIGHT_CLASSES = frozenset(
     {
         "palette--quote",
+        "palette--reported",
         "palette--speaker",
         "palette--cue",
         "palette--rejected",
@@ -54,9 +55,12 @@ class LabelPalette(Widget):
         return self.get_component_rich_style(component, partial=True)
 
     def label_style(self, label: str) -> Style:
-        """The style of an entity label; ``QUOTE`` gives the quote style."""
+        """The style of an entity label; ``QUOTE`` and ``REPORTED`` give the attribution
+        styles (a quotation, reported speech)."""
         if label == "QUOTE":
             return self.style("palette--quote")
+        if label == "REPORTED":
+            return self.style("palette--reported")
         return self.style(label_class(label))
 
     def notify_style_update(self) -> None:

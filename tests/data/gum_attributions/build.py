@@ -74,7 +74,7 @@ def build(gum_dir: Path) -> list[dict[str, object]]:
 
 
 if __name__ == "__main__":
-    gum = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/shared/eval/gum_news")
+    gum = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parents[1] / "gum_news"
     out = HERE / "gold.jsonl"
     with out.open("w", encoding="utf-8") as handle:
         for record in build(gum):
