@@ -142,20 +142,34 @@ def _train(
 ) -> int:
     from annotate.learn.models import MODELS_DIR, save_model
     from annotate.learn.scoring import evaluate
+    from annotate.learn.tags import counts, enough, tag_set, tagged
     from annotate.learn.training import train
 
     base_nlp = load_model(base)
     scoring_started = time.monotonic()
     base_scores = evaluate(base_nlp, eval_items)
     reserve = 1.5 * (time.monotonic() - scoring_started) + SAVE_RESERVE_S
+    statements = tagged(train_items)
+    learn_tags = enough(counts(statements))
+    if learn_tags:  # the classifier is quick: a sixth of what is left is plenty
+        reserve += (deadline - reserve - time.monotonic()) / 6
     with _progress_bar("training") as progress:
         trained = train(
             base, train_items, deadline=deadline - reserve, config=config, progress=progress
         )
+    tags_part: dict[str, Any] | None = None
+    if learn_tags:
+        labels = tag_set(settings.tags, statements)
+        tags_part = _train_tags(trained.nlp, statements, labels, eval_items, deadline, config)
     new_scores = evaluate(trained.nlp, eval_items)
     meta = _meta(base_nlp, base, trained, train_items, eval_items, base_scores, new_scores)
+    if tags_part is not None:
+        meta["tags"] = {k: v for k, v in tags_part.items() if k != "scores"}
+        meta["scores"]["tags"] = tags_part["scores"].to_dict()
     path = save_model(trained.nlp, settings.store / MODELS_DIR, meta)
     print(escape(_report(trained, train_items, eval_items, base_scores, new_scores)))
+    if tags_part is not None:
+        print(escape(_tags_report(tags_part["scores"], tags_part["eval_statements"])))
     print(f"saved {escape(str(path))} (use it with: newsread --model {escape(path.name)})")
     if trained.stopped_by_budget:
         minutes = (time.monotonic() - started) / 60
@@ -165,6 +179,54 @@ def _train(
             file=sys.stderr,
         )
     return 0
+
+
+def _train_tags(
+    nlp: Any,
+    statements: Sequence[Any],
+    labels: Sequence[str],
+    eval_items: Sequence[Decided],
+    deadline: float,
+    config: Any,
+) -> dict[str, Any]:
+    """Train the statement-tag classifier into ``nlp`` and score it on the held-out
+    articles' tagged statements (``annotate.learn.tags``)."""
+    from annotate.learn.tags import counts, evaluate_tags, tagged, train_tags
+
+    with _progress_bar("statement tags") as progress:
+        result = train_tags(
+            nlp,
+            statements,
+            labels,
+            deadline=deadline - SAVE_RESERVE_S,
+            config=config,
+            progress=progress,
+        )
+    held_out = tagged(eval_items)
+    return {
+        "labels": list(labels),
+        "examples": dict(sorted(counts(statements).items())),
+        "statements": len(statements),
+        "eval_statements": len(held_out),
+        "epochs": result.epochs,
+        "seconds": round(result.seconds, 1),
+        "stopped_by_budget": result.stopped_by_budget,
+        "scores": evaluate_tags(nlp, held_out, labels),
+    }
+
+
+def _tags_report(scores: Scores, eval_statements: int) -> str:
+    """The statement tags' table: per tag P/R/F of the new classifier (the base has none)."""
+    lines = [
+        "",
+        f"statement tags, scored on {eval_statements} tagged statements of the held-out "
+        "done articles",
+        "",
+        f"{'tag':<14}{'P':>8}{'R':>8}{'F':>8}{'gold':>7}",
+    ]
+    for label, prf in [*sorted(scores.labels.items()), ("overall", scores.overall)]:
+        lines.append(f"{label[:13]:<14}{_prf(prf)}{prf.support:>7}")
+    return "\n".join(lines)
 
 
 def _meta(
