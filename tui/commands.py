@@ -32,6 +32,8 @@ ACTIONS = (
      "Exact and overlap F1, Cohen's kappa and Krippendorff's alpha between the versions"),
     ("Compare with the other annotators", "app.compare",
      "Every annotator's choice on the open article's items, side by side"),
+    ("Train a model on the decisions", "app.train",
+     "newsread train in the background: progress in the status line, then the scores"),
     ("Show every key", "app.help", "Every key with its binding id, and what the marks mean (?)"),
 )  # fmt: skip
 
