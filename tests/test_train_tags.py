@@ -97,3 +97,22 @@ def test_too_few_tagged_statements_train_no_classifier(
     assert "statement tags" not in capsys.readouterr().out
     meta = json.loads((_model(root) / "newsread.json").read_text())
     assert "tags" not in meta and "tags" not in meta["scores"]
+
+
+def test_a_base_that_has_a_classifier_gets_a_new_one_on_the_tags_of_now() -> None:
+    import time
+
+    from annotate.detect.nlp import load_model
+    from annotate.learn.tags import PIPE, evaluate_tags, train_tags
+    from annotate.learn.training import TrainConfig
+
+    nlp = load_model("blank:en", fresh=True)
+    statements = tagged([Decided(*_article(i), complete=True) for i in range(10)])
+    later = time.monotonic() + 60
+    train_tags(nlp, statements, ("claim", "denial"), deadline=later, config=TrainConfig(epochs=3))
+    labels = ("claim", "denial", "opinion")
+    result = train_tags(nlp, statements, labels, deadline=later, config=TrainConfig(epochs=3))
+    assert nlp.pipe_names == [PIPE] and nlp.get_pipe(PIPE).labels == labels
+    assert result.epochs == 3 and result.examples == 20
+    scores = evaluate_tags(nlp, statements, labels)
+    assert scores.labels["claim"].support == 10 and scores.labels["opinion"].support == 0

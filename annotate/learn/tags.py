@@ -112,7 +112,8 @@ def train_tags(
 ) -> TrainedTags:
     """Add a ``textcat_multilabel`` to ``nlp`` and train it alone (module docstring).
 
-    The other components are not updated (their weights stay as they are).  Passing
+    The other components are not updated (their weights stay as they are); a classifier
+    the base already had (a model trained before) is replaced, on the tag set of now.  Passing
     ``deadline`` in the first epoch raises :class:`BudgetExceeded`.
     """
     from spacy.training import Example
@@ -120,6 +121,8 @@ def train_tags(
 
     config = config or TrainConfig()
     started = clock()
+    if PIPE in nlp.pipe_names:  # the base is a trained model: its classifier starts over
+        nlp.remove_pipe(PIPE)
     textcat = nlp.add_pipe(PIPE, config=MODEL_CONFIG)
     for label in labels:
         textcat.add_label(label)  # type: ignore[attr-defined]
