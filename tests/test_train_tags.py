@@ -112,7 +112,7 @@ def test_a_base_that_has_a_classifier_gets_a_new_one_on_the_tags_of_now() -> Non
     train_tags(nlp, statements, ("claim", "denial"), deadline=later, config=TrainConfig(epochs=3))
     labels = ("claim", "denial", "opinion")
     result = train_tags(nlp, statements, labels, deadline=later, config=TrainConfig(epochs=3))
-    assert nlp.pipe_names == [PIPE] and nlp.get_pipe(PIPE).labels == labels
+    assert nlp.pipe_names == [PIPE] and nlp.get_pipe(PIPE).labels == labels  # type: ignore[attr-defined]
     assert result.epochs == 3 and result.examples == 20
     scores = evaluate_tags(nlp, statements, labels)
     assert scores.labels["claim"].support == 10 and scores.labels["opinion"].support == 0
