@@ -51,7 +51,7 @@ async def test_the_palette_trains_in_a_child_shows_progress_then_the_scores(
     class Recording(NewsreadApp):
         def on_training_progress(self, message: TrainingProgress) -> None:
             super().on_training_progress(message)
-            states.append(self.main.model_state)
+            states.append(self.main.progress.line())
 
     with Store.open(root) as store:
         app = Recording(store, Settings(store=root, annotator="ann", model="blank:en"))
@@ -60,14 +60,14 @@ async def test_the_palette_trains_in_a_child_shows_progress_then_the_scores(
             await pilot.pause()
             await app.run_action("train")
             await wait_for(lambda: isinstance(app.screen, TrainedModelScreen), timeout=240)
-            assert states and all(s.startswith("training") for s in states)
-            assert "(epoch 1)" in states[-1]
+            assert states and all(" · training " in s for s in states)
+            assert states[-1].endswith("(epoch 1) · @ann")
             screen = app.screen
             assert isinstance(screen, TrainedModelScreen)
             (model,) = [p for p in (root / "models").iterdir() if p.is_dir()
                         and not p.name.startswith(".")]  # fmt: skip
             assert screen.model_path == str(model)
-            assert not app.main.model_state.startswith("training")  # the state is back
+            assert "training" not in app.main.progress.line()  # gone once it ended
             article, pending = _article(300, labels=("PERSON", "GPE"), status="new")
             new = (replace(article, analysis=None), pending)  # not analysed yet
             store.add_articles([new])

@@ -43,7 +43,14 @@ from tui.config import Settings
 from tui.learned import LearnedReady, LearnedSuggestions, without_learned
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
-from tui.training import Training, TrainingFinished, TrainingProgress, finished, progress_text
+from tui.training import (
+    Training,
+    TrainingFinished,
+    TrainingProgress,
+    finished,
+    progress_text,
+    show_training,
+)
 from tui.widgets.palette import LabelPalette
 
 if TYPE_CHECKING:
@@ -308,7 +315,7 @@ class NewsreadApp(App[None]):
 
     def on_training_progress(self, message: TrainingProgress) -> None:
         if not self._screens_gone:
-            self.main.model_state = progress_text(message)
+            show_training(self, progress_text(message))
 
     def on_training_finished(self, message: TrainingFinished) -> None:
         if not self._screens_gone:

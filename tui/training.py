@@ -68,7 +68,6 @@ class Training:
     def __init__(self, app: NewsreadApp) -> None:
         self.app = app
         self.process: subprocess.Popen[str] | None = None
-        self.state_before = ""
         self._lock = threading.Lock()
 
     @property
@@ -81,8 +80,7 @@ class Training:
         if self.running:
             self.app.say("A training is already running: its progress is in the status line.")
             return
-        self.state_before = self.app.main.model_state
-        self.app.main.model_state = "training: starting…"
+        show_training(self.app, "training: starting…")
         self.app.run_worker(self._follow, thread=True, group="training", name="training")
 
     def stop(self) -> None:
@@ -170,10 +168,14 @@ class TrainedModelScreen(ReportScreen):
         use_model(app, self.model_path)
 
 
+def show_training(app: NewsreadApp, text: str) -> None:
+    """Put ``text`` in the status line's training part (empty: none runs)."""
+    app.main.progress = replace(app.main.progress, training=text)
+
+
 def finished(app: NewsreadApp, message: TrainingFinished) -> None:
     """Show the score table, or say why the training failed (the current model stays)."""
-    if app.training is not None and app.main.model_state.startswith("training"):
-        app.main.model_state = app.training.state_before
+    show_training(app, "")
     if message.error is not None or message.path is None or message.name is None:
         app.say(f"Training failed: {message.error}; the current model stays in use.", "error")
         return
