@@ -185,6 +185,8 @@ def finished(app: NewsreadApp, message: TrainingFinished) -> None:
 def use_model(app: NewsreadApp, path: str) -> None:
     """Analyse again with the model at ``path`` (pending suggestions only are replaced)."""
     app.settings = replace(app.settings, model=path)
-    app.say(f"Using the model {Path(path).name}: pending suggestions are being made again.")
     if app.analyze_in_background and not app.store.readonly:
+        app.say(f"Using the model {Path(path).name}: pending suggestions are being made again.")
         app.restart_analysis()
+    else:
+        app.say(f"The model {Path(path).name} is chosen; analysis is off in this session.")
