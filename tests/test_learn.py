@@ -208,3 +208,61 @@ def test_the_label_most_often_accepted_wins() -> None:
         item = _decided(f"Story {n}: Molano spoke.", ("Molano", label, Status.ACCEPTED))
         lexicon.update(str(n), item.article.text, item.annotations)
     assert lexicon.labels() == {"Molano": "PERSON"}
+
+
+def _model(text: str, part: str, label: str) -> Span:
+    start = text.index(part)
+    return Span(start, start + len(part), label)  # pending, origin model
+
+
+def test_a_text_corrected_twice_overrides_the_model_s_same_suggestion() -> None:
+    from dataclasses import replace
+
+    from annotate.learn.lexicon import Lexicon
+
+    lexicon = Lexicon()
+    elsewhere = "Then Molano met Ruiz in Lima."
+    pending = Annotations(
+        entities=(
+            _model(elsewhere, "Molano", "GPE"),
+            _model(elsewhere, "Ruiz", "PERSON"),
+            _model(elsewhere, "Lima", "GPE"),
+        )
+    )
+    for n in range(2):
+        text = f"Story {n}: Molano met Ruiz."
+        molano, ruiz = _model(text, "Molano", "GPE"), _model(text, "Ruiz", "PERSON")
+        decided = Annotations(
+            entities=(
+                replace(molano, label="PERSON", status=Status.ACCEPTED),  # relabelled (id kept)
+                replace(ruiz, status=Status.REJECTED),
+            )
+        )
+        lexicon.update(str(n), text, decided)
+        found = lexicon.overrides(elsewhere, pending)
+        if n == 0:
+            assert found == []  # once is not enough
+    by_text = {elsewhere[m.start : m.end]: r for m, r in found}
+    assert set(by_text) == {"Molano", "Ruiz"}  # Lima was never corrected
+    molano_now = by_text["Molano"]
+    assert molano_now is not None
+    assert (molano_now.label, molano_now.origin, molano_now.status) == (
+        "PERSON",
+        Origin.LEARNED,
+        Status.PENDING,
+    )
+    assert by_text["Ruiz"] is None  # rejected twice with that label: no replacement
+    # a suggestion already carrying the chosen label is left alone
+    person = Annotations(entities=(_model(elsewhere, "Molano", "PERSON"),))
+    assert lexicon.overrides(elsewhere, person) == []
+    # accepted with that label more often than rejected: no override
+    for n in range(3):
+        text = f"Note {n}: Ruiz spoke."
+        accepted = replace(_model(text, "Ruiz", "PERSON"), status=Status.ACCEPTED)
+        lexicon.update(f"a{n}", text, Annotations(entities=(accepted,)))
+    assert [elsewhere[m.start : m.end] for m, _ in lexicon.overrides(elsewhere, pending)] == [
+        "Molano"
+    ]
+    # undoing the corrections takes the override back
+    lexicon.update("0", "Story 0: Molano met Ruiz.", Annotations())
+    assert lexicon.overrides(elsewhere, pending) == []

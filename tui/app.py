@@ -43,6 +43,14 @@ from tui.config import Settings
 from tui.learned import LearnedReady, LearnedSuggestions, without_learned
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
+from tui.training import (
+    Training,
+    TrainingFinished,
+    TrainingProgress,
+    finished,
+    progress_text,
+    show_training,
+)
 from tui.widgets.palette import LabelPalette
 
 if TYPE_CHECKING:
@@ -90,6 +98,10 @@ class NewsreadApp(App[None]):
         self._collector = IdleCollector(self.call_after_refresh)
         self.learned: LearnedSuggestions | None = None
         """Learned suggestions (``tui.learned``), started after the first paint."""
+        self.training: Training | None = None
+        """The ``newsread train`` child started from the palette (``tui.training``)."""
+        self.training_args: tuple[str, ...] = ()
+        """Extra arguments of that child's ``train`` (tests: ``--epochs 1``)."""
 
     def get_default_screen(self) -> AnnotateScreen:
         return AnnotateScreen()
@@ -117,6 +129,8 @@ class NewsreadApp(App[None]):
         self.analysis_requests.put(None)  # an idle worker waits on the queue: let it end
         if self.learned is not None:
             self.learned.stop()
+        if self.training is not None:
+            self.training.stop()
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.InputEvent):
@@ -295,6 +309,27 @@ class NewsreadApp(App[None]):
         edit, _count = found
         screen.apply_decision(edit, then=screen.reader.focused_id)
         self.say(f"{edit.action} of '{source.text(article.text)}'")
+
+    def action_train(self) -> None:
+        """Palette: train a model on the decisions in a child process (``tui.training``)."""
+        self.training = self.training or Training(self)
+        self.training.start()
+
+    def on_training_progress(self, message: TrainingProgress) -> None:
+        if not self._screens_gone:
+            show_training(self, progress_text(message))
+
+    def on_training_finished(self, message: TrainingFinished) -> None:
+        if not self._screens_gone:
+            finished(self, message)
+
+    def restart_analysis(self) -> None:
+        """Analyse again with :attr:`settings`' model (a trained model was chosen)."""
+        old, self.analysis_requests = self.analysis_requests, queue.Queue()
+        self.workers.cancel_group(self, "analysis")
+        old.put(None)  # an idle worker waits on its queue: let it end
+        self.main.model_state = "model loading…"
+        self.run_analysis()
 
     # -- analysis worker ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="analysis", name="analysis")

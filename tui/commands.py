@@ -34,6 +34,8 @@ ACTIONS = (
      "Every annotator's choice on the open article's items, side by side"),
     ("Analyse this article again", "app.reanalyse",
      "Model suggestions over its decisions, e.g. on gold an import left without them"),
+    ("Train a model on the decisions", "app.train",
+     "newsread train in the background: progress in the status line, then the scores"),
     ("Show every key", "app.help", "Every key with its binding id, and what the marks mean (?)"),
 )  # fmt: skip
 

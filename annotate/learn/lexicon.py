@@ -7,6 +7,13 @@ occurrence of an accepted text (with the label most often accepted for it) that 
 of that article touches yet: pending, origin ``learned``, to be accepted or rejected like
 any suggestion.
 
+It also counts the corrections of the model (:func:`corrected_texts`): a text whose
+suggestion a person rejected, or relabelled, in :data:`MIN_CORRECTIONS` articles or more
+*overrides* the model's same suggestion elsewhere (:meth:`Lexicon.overrides`): a pending
+model suggestion of that text and label is replaced by a learned one with the label people
+chose, or by none when they rejected it.  What the replaced suggestion becomes in the
+store (it stays visible, never deleted) is the caller's.
+
 Thread-safe: the app updates and asks it from its background thread (``tui.learned``),
 never from a key press.
 """
@@ -17,11 +24,48 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 
-from annotate.model import Annotations, Origin, Span, Status
+from annotate.model import Annotations, Origin, Span, Status, span_id
 from annotate.propagation import occurrences
 
 MIN_CHARS = 2
 """Shorter accepted texts (``I``, ``a``) are not suggested elsewhere."""
+MIN_CORRECTIONS = 2
+"""A text corrected in this many articles overrides the model's same suggestion."""
+REJECTED = ""
+"""The "label" of a rejection in :func:`corrected_texts`."""
+Correction = tuple[str, str, str]
+"""(text, the model's label, what people made of it: a label or :data:`REJECTED`)."""
+
+
+def _proposed(entity: Span) -> str | None:
+    """The label the model (or a rule) first proposed for ``entity``, if it is still
+    known: a suggestion's id is derived from how it was proposed (``span_id``), so an
+    entity whose id matches its current offsets and label was not relabelled."""
+    if entity.origin not in (Origin.MODEL, Origin.RULE):
+        return None
+    if entity.id == span_id("span", entity.start, entity.end, entity.label, entity.origin):
+        return entity.label
+    return None
+
+
+def corrected_texts(text: str, annotations: Annotations) -> Counter[Correction]:
+    """The model's suggestions a person rejected or relabelled in one article, by text.
+
+    A rejection is counted by the label it had; a relabel is an accepted model suggestion
+    whose id no longer matches its label (the model's label is then unknown: counted as
+    ``*``, any label other than the one chosen).  One article counts each once.
+    """
+    found: set[Correction] = set()
+    for entity in annotations.entities:
+        covered = text[entity.start : entity.end]
+        if len(covered.strip()) < MIN_CHARS or covered != covered.strip():
+            continue
+        if entity.status is Status.REJECTED and entity.origin in (Origin.MODEL, Origin.RULE):
+            found.add((covered, entity.label, REJECTED))
+        elif entity.status is Status.ACCEPTED and entity.origin in (Origin.MODEL, Origin.RULE):
+            if _proposed(entity) is None:
+                found.add((covered, "*", entity.label))
+    return Counter(found)
 
 
 def accepted_texts(text: str, annotations: Annotations) -> Counter[tuple[str, str]]:
@@ -42,14 +86,18 @@ class Lexicon:
         self._lock = threading.Lock()
         self._by_article: dict[str, Counter[tuple[str, str]]] = {}
         self._total: Counter[tuple[str, str]] = Counter()
+        self._corrections: dict[str, Counter[Correction]] = {}
+        self._corrected: Counter[Correction] = Counter()
 
     def update(self, article_id: str, text: str, annotations: Annotations) -> bool:
         """Replace the article's share; ``True`` when the lexicon changed."""
         counts = accepted_texts(text, annotations)
+        corrections = corrected_texts(text, annotations)
         with self._lock:
+            changed = self._update_corrections(article_id, corrections)
             old = self._by_article.get(article_id, Counter())
             if old == counts:
-                return False
+                return changed
             self._total.subtract(old)
             self._total.update(counts)
             self._total = +self._total  # drop zero counts
@@ -58,6 +106,51 @@ class Lexicon:
             else:
                 self._by_article.pop(article_id, None)
             return True
+
+    def _update_corrections(self, article_id: str, corrections: Counter[Correction]) -> bool:
+        old = self._corrections.get(article_id, Counter())
+        if old == corrections:
+            return False
+        self._corrected.subtract(old)
+        self._corrected.update(corrections)
+        self._corrected = +self._corrected
+        if corrections:
+            self._corrections[article_id] = corrections
+        else:
+            self._corrections.pop(article_id, None)
+        return True
+
+    def overrides(self, text: str, annotations: Annotations) -> list[tuple[Span, Span | None]]:
+        """The pending model suggestions of one article that people's corrections
+        override, each with its replacement: a pending learned suggestion with the label
+        most often chosen for the text, or ``None`` for a text rejected with that label.
+
+        The label chosen most often (ties: by name) wins, and a suggestion with that label
+        stays; a relabel (a positive decision) wins over rejections; a rejection overrides
+        only when the text was rejected with that label more often than accepted with it.
+        """
+        with self._lock:
+            corrected = {k: n for k, n in self._corrected.items() if n >= MIN_CORRECTIONS}
+            accepted = Counter(self._total)
+        if not corrected:
+            return []
+        found: list[tuple[Span, Span | None]] = []
+        for entity in annotations.entities:
+            if entity.status is not Status.PENDING or entity.origin is not Origin.MODEL:
+                continue
+            covered = text[entity.start : entity.end]
+            chosen = [
+                (n, to) for (t, was, to), n in corrected.items() if (t, was) == (covered, "*")
+            ]
+            rejected = corrected.get((covered, entity.label, REJECTED), 0)
+            if chosen:
+                label = max(chosen)[1]
+                if label != entity.label:
+                    replacement = Span(entity.start, entity.end, label, origin=Origin.LEARNED)
+                    found.append((entity, replacement))
+            elif rejected > accepted[(covered, entity.label)]:
+                found.append((entity, None))
+        return found
 
     def labels(self) -> dict[str, str]:
         """Each accepted text with the label most often accepted for it (ties: by name)."""

@@ -17,11 +17,13 @@ annotation still helps; it keeps no model.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +38,11 @@ if TYPE_CHECKING:
     from tui.config import Settings
 
 CURVE = (0.25, 0.5, 0.75, 1.0)
+JSON_PROGRESS: ContextVar[bool] = ContextVar("newsread_train_json_progress", default=False)
+"""``--progress-json``: stdout carries JSON lines only (what the app reads, ``tui.training``):
+``{"event": "step", "what", "done", "total", "epoch", "loss"}`` as the training goes, then
+``{"event": "saved", "name", "path", "report"}`` (the score table as text).  Errors stay
+one line on stderr with the exit code, as without it."""
 SAVE_RESERVE_S = 5.0
 """Seconds of the budget kept for scoring the new model and writing it."""
 
@@ -66,6 +73,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--epochs", type=int, default=30, metavar="N", help="passes over the data (default: 30)"
     )
+    parser.add_argument(
+        "--progress-json",
+        action="store_true",
+        help="print progress and the result as JSON lines on stdout (what the app reads)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -75,6 +87,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     from annotate.learn.models import MODELS_DIR
     from annotate.learn.training import TrainConfig, TrainingError, check_data
 
+    JSON_PROGRESS.set(bool(getattr(args, "progress_json", False)))
     started = time.monotonic()
     if args.max_minutes <= 0 or args.epochs < 1:
         return fail("--max-minutes must be above 0 and --epochs at least 1")
@@ -142,21 +155,39 @@ def _train(
 ) -> int:
     from annotate.learn.models import MODELS_DIR, save_model
     from annotate.learn.scoring import evaluate
+    from annotate.learn.tags import counts, enough, tag_set, tagged
     from annotate.learn.training import train
 
     base_nlp = load_model(base)
     scoring_started = time.monotonic()
     base_scores = evaluate(base_nlp, eval_items)
     reserve = 1.5 * (time.monotonic() - scoring_started) + SAVE_RESERVE_S
+    statements = tagged(train_items)
+    learn_tags = enough(counts(statements))
+    if learn_tags:  # the classifier is quick: a sixth of what is left is plenty
+        reserve += (deadline - reserve - time.monotonic()) / 6
     with _progress_bar("training") as progress:
         trained = train(
             base, train_items, deadline=deadline - reserve, config=config, progress=progress
         )
+    tags_part: dict[str, Any] | None = None
+    if learn_tags:
+        labels = tag_set(settings.tags, statements)
+        tags_part = _train_tags(trained.nlp, statements, labels, eval_items, deadline, config)
     new_scores = evaluate(trained.nlp, eval_items)
     meta = _meta(base_nlp, base, trained, train_items, eval_items, base_scores, new_scores)
+    if tags_part is not None:
+        meta["tags"] = {k: v for k, v in tags_part.items() if k != "scores"}
+        meta["scores"]["tags"] = tags_part["scores"].to_dict()
     path = save_model(trained.nlp, settings.store / MODELS_DIR, meta)
-    print(escape(_report(trained, train_items, eval_items, base_scores, new_scores)))
-    print(f"saved {escape(str(path))} (use it with: newsread --model {escape(path.name)})")
+    report = _report(trained, train_items, eval_items, base_scores, new_scores)
+    if tags_part is not None:
+        report += "\n" + _tags_report(tags_part["scores"], tags_part["eval_statements"])
+    if JSON_PROGRESS.get():
+        _json_line({"event": "saved", "name": path.name, "path": str(path), "report": report})
+    else:
+        print(escape(report))
+        print(f"saved {escape(str(path))} (use it with: newsread --model {escape(path.name)})")
     if trained.stopped_by_budget:
         minutes = (time.monotonic() - started) / 60
         print(
@@ -165,6 +196,54 @@ def _train(
             file=sys.stderr,
         )
     return 0
+
+
+def _train_tags(
+    nlp: Any,
+    statements: Sequence[Any],
+    labels: Sequence[str],
+    eval_items: Sequence[Decided],
+    deadline: float,
+    config: Any,
+) -> dict[str, Any]:
+    """Train the statement-tag classifier into ``nlp`` and score it on the held-out
+    articles' tagged statements (``annotate.learn.tags``)."""
+    from annotate.learn.tags import counts, evaluate_tags, tagged, train_tags
+
+    with _progress_bar("statement tags") as progress:
+        result = train_tags(
+            nlp,
+            statements,
+            labels,
+            deadline=deadline - SAVE_RESERVE_S,
+            config=config,
+            progress=progress,
+        )
+    held_out = tagged(eval_items)
+    return {
+        "labels": list(labels),
+        "examples": dict(sorted(counts(statements).items())),
+        "statements": len(statements),
+        "eval_statements": len(held_out),
+        "epochs": result.epochs,
+        "seconds": round(result.seconds, 1),
+        "stopped_by_budget": result.stopped_by_budget,
+        "scores": evaluate_tags(nlp, held_out, labels),
+    }
+
+
+def _tags_report(scores: Scores, eval_statements: int) -> str:
+    """The statement tags' table: per tag P/R/F of the new classifier (the base has none)."""
+    lines = [
+        "",
+        f"statement tags, scored on {eval_statements} tagged statements of the held-out "
+        "done articles",
+        "",
+        f"{'tag':<14}{'P':>8}{'R':>8}{'F':>8}{'gold':>7}",
+    ]
+    for label, prf in [*sorted(scores.labels.items()), ("overall", scores.overall)]:
+        lines.append(f"{label[:13]:<14}{_prf(prf)}{prf.support:>7}")
+    return "\n".join(lines)
 
 
 def _meta(
@@ -304,9 +383,25 @@ def trend(rows: Sequence[tuple[float, int, float, int]]) -> str:
     return f"trend: flat ({last:+.3f} in the last step): more of the same data helps little"
 
 
+def _json_line(event: dict[str, Any]) -> None:
+    """One line of the ``--progress-json`` protocol on stdout, flushed at once."""
+    sys.stdout.write(json.dumps(event) + "\n")
+    sys.stdout.flush()
+
+
 @contextmanager
 def _progress_bar(what: str) -> Iterator[Progress]:
-    """A rich progress bar on stderr (when it is a terminal) fed by the training's steps."""
+    """A rich progress bar on stderr (when it is a terminal) fed by the training's steps;
+    with ``--progress-json``, one JSON line per step on stdout instead."""
+    if JSON_PROGRESS.get():
+        from annotate.learn.training import Step
+
+        def report(step: Step) -> None:
+            _json_line({"event": "step", "what": what, "done": step.done, "total": step.total,
+                        "epoch": step.epoch, "loss": round(step.loss, 3)})  # fmt: skip
+
+        yield report
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bar

@@ -340,7 +340,7 @@ class ArticleScreen(Screen[None]):
             annotator=self.annotator,
             readonly=self.newsread.store.readonly,
             model=self.model_state,
-            **self._corpus_progress(),
+            **self._corpus_progress(),  # type: ignore[arg-type]  # ints, never training
         )
 
     def summary_changed(

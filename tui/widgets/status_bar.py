@@ -28,6 +28,8 @@ class Progress:
     shown: int = 0
     """Rows the list shows (fewer than ``total`` while a filter is typed)."""
     model: str = ""
+    training: str = ""
+    """A training started from the app (``tui.training``), while it runs."""
     annotator: str = ""
     readonly: bool = False
 
@@ -42,6 +44,8 @@ class Progress:
             parts.append(f"{self.shown} shown")
         if self.model:
             parts.append(self.model)
+        if self.training:
+            parts.append(self.training)
         parts.append(f"@{one_line(self.annotator)}")
         return " · ".join(parts)
 
