@@ -194,30 +194,15 @@ class NewsreadApp(App[None]):
     def action_compare(self) -> None:
         """Show every annotator's choices on the open article (this annotator works blind
         to them until they ask: ``annotate.review``)."""
-        from rich.table import Table
-        from rich.text import Text
-
-        from annotate.review import items
-        from tui.screens.report import ReportScreen
+        from tui.screens.report import ReportScreen, compare_table
 
         article = self.main.article
         if article is None:
             return
-        versions = self.store.versions(article.id)
-        found = items(versions)
-        if not found:
+        table = compare_table(article, self.store.versions(article.id))
+        if table is None:
             self.say("no annotator has decided anything in this article yet")
             return
-        table = Table(title=f"Every annotator's choices: {one_line(article.title)}")
-        table.add_column("item")
-        for name in versions:
-            table.add_column(one_line(name) or "(unnamed)")
-        for item in found:
-            kind, start, end, tag = item.key
-            what = one_line(article.text[start:end])[:40]
-            label = f"{kind} {one_line(tag)} “{what}”" if tag else f"{kind} “{what}”"
-            choices = [item.choices[n] for n in versions]
-            table.add_row(Text(label), *(Text(one_line(c) if c else "—") for c in choices))
         self.push_screen(ReportScreen([table]))
 
     def action_help(self) -> None:
