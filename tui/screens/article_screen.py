@@ -304,7 +304,9 @@ class ArticleScreen(Screen[None]):
             return
         index = self._search_index
         building = " · indexing…" if index is not None and not index.complete else ""
-        box.border_subtitle = f"{self.article_list.row_count} of {self.progress.total}{building}"
+        subtitle = f"{self.article_list.row_count} of {self.progress.total}{building}"
+        if box.border_subtitle != subtitle:  # each assignment repaints the box
+            box.border_subtitle = subtitle
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:
