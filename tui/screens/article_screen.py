@@ -251,6 +251,7 @@ class ArticleScreen(Screen[None]):
         if box is None:
             # Mounted on first use: an Input costs ~15 ms of the first paint.
             box = FilterBox(placeholder="words speaker: quote: status: label:", id="filter")
+            box.cursor_blink = False  # a blink is a repaint between keystrokes
             self.query_one("#left").mount(box, before=self.article_list)
         if self._search_index is None:
             self._search_index = SearchIndex()
