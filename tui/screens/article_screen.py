@@ -251,6 +251,7 @@ class ArticleScreen(Screen[None]):
         if box is None:
             # Mounted on first use: an Input costs ~15 ms of the first paint.
             box = FilterBox(placeholder="words speaker: quote: status: label:", id="filter")
+            box.cursor_blink = False  # a blink is a repaint between keystrokes
             self.query_one("#left").mount(box, before=self.article_list)
         if self._search_index is None:
             self._search_index = SearchIndex()
@@ -304,7 +305,9 @@ class ArticleScreen(Screen[None]):
             return
         index = self._search_index
         building = " · indexing…" if index is not None and not index.complete else ""
-        box.border_subtitle = f"{self.article_list.row_count} of {self.progress.total}{building}"
+        subtitle = f"{self.article_list.row_count} of {self.progress.total}{building}"
+        if box.border_subtitle != subtitle:  # each assignment repaints the box
+            box.border_subtitle = subtitle
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self) -> None:

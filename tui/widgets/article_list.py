@@ -121,7 +121,10 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _apply_filter(self, keep: str | None) -> None:
         predicate = self._predicate
-        self._rows = [r for r in self._summaries if predicate is None or predicate(r)]
+        rows = [r for r in self._summaries if predicate is None or predicate(r)]
+        if rows == self._rows and rows:
+            return  # most keystrokes of a query keep the same rows: nothing to repaint
+        self._rows = rows
         self._row_index = {s.id: i for i, s in enumerate(self._rows)}
         self._cache.clear()
         self._set_row_count(len(self._rows))
