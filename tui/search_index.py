@@ -57,6 +57,7 @@ class SearchIndex:
         self._vocabulary: list[str] = []  # sorted keys of both postings
         self._unsorted: list[str] = []  # new keys not yet in the vocabulary
         self._early: dict[str, tuple[str, Annotations]] = {}  # updates before add
+        self._memo: dict[str, set[int]] = {}  # prefix -> articles, until the index changes
         self.complete = False
         """True once every stored article was added (set by the builder)."""
 
@@ -72,6 +73,7 @@ class SearchIndex:
             if article_id in self._numbers:
                 return
             number = len(self._ids)
+            self._memo.clear()
             self._ids.append(article_id)
             self._numbers[article_id] = number
             for key in keys:
@@ -95,6 +97,7 @@ class SearchIndex:
                 self._set_annotation_keys(number, keys)
 
     def _set_annotation_keys(self, number: int, keys: set[str]) -> None:
+        self._memo.clear()
         old = self._annotation_keys.get(number, set())
         for key in old - keys:
             self._annotation_postings[key].discard(number)
@@ -126,6 +129,12 @@ class SearchIndex:
             return {ids[n] for n in found or ()}
 
     def _prefixed(self, prefix: str) -> set[int]:
+        """Articles with a key starting with ``prefix`` (never mutate the result: it is
+        kept, so that a backspace or a query typed again costs a lookup; a one-letter
+        prefix unions thousands of postings)."""
+        known = self._memo.get(prefix)
+        if known is not None:
+            return known
         numbers: set[int] = set()
         vocabulary = self._vocabulary
         index = bisect.bisect_left(vocabulary, prefix)
@@ -134,4 +143,7 @@ class SearchIndex:
             numbers.update(self._text_postings.get(key, ()))
             numbers.update(self._annotation_postings.get(key, ()))
             index += 1
+        if len(self._memo) >= 256:
+            self._memo.clear()
+        self._memo[prefix] = numbers
         return numbers
