@@ -132,17 +132,25 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = min(index, max(0, len(self._rows) - 1))
         self.refresh()
 
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """Only with rows out of sight: the scrollbar is always shown (newsread.tcss), and
+        a scroll key with nothing to scroll must reach the screen (pagedown: the reader)."""
+        return super().allow_vertical_scroll and self.max_scroll_y > 0
+
     def _set_row_count(self, count: int) -> None:
         """The virtual height follows the rows, without a layout pass when it can.
 
         Assigning ``virtual_size`` lays out the whole screen (~30 ms at 120x40, most of
         a filter keystroke).  A layout is only needed when the scrollbar appears or
-        goes (it takes a column); otherwise the scroll range is updated in place.
+        goes (it takes a column), never with ``overflow-y: scroll`` (newsread.tcss);
+        otherwise the scroll range is updated in place.
         """
         size = Size(self.size.width, count)
         viewport = self.scrollable_content_region.height
         old = self.virtual_size.height
-        if self.is_mounted and viewport > 0 and (old > viewport) == (count > viewport):
+        always = self.styles.overflow_y == "scroll"  # the scrollbar never comes or goes
+        if self.is_mounted and viewport > 0 and (always or (old > viewport) == (count > viewport)):
             self.set_reactive(ArticleList.virtual_size, size)
             self._scroll_update(size)
         else:
