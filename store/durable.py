@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
+from annotate.disk import fsync_dir
 from store.errors import StoreCorrupt, StoreWriteError
 
 Signature = tuple[int, int, int]
@@ -32,15 +33,6 @@ Signature = tuple[int, int, int]
 def signature_of(st: os.stat_result) -> Signature:
     """The signature of a file from its ``stat``: changes whenever the file is replaced."""
     return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make renames and new names in ``folder`` durable (raises ``OSError``)."""
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def write_all(fd: int, payload: bytes) -> None:

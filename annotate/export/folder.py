@@ -26,6 +26,8 @@ from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from annotate.disk import fsync_dir
+
 _LEFTOVER = re.compile(r"^\.[\w.]+\.spacy\.\w+\.tmp$")
 """A file an older newsread, killed while writing a DocBin in place, left behind."""
 _AT_FDCWD = -100
@@ -51,14 +53,6 @@ def _exchange(first: Path, second: Path) -> bool:
     if errno in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: not on this filesystem
         return False
     raise OSError(errno, os.strerror(errno), str(second))
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _alive(pid: int) -> bool:
@@ -114,7 +108,7 @@ def swapped_folder(target: Path, names: Collection[str]) -> Iterator[Path]:
     fresh = Path(tempfile.mkdtemp(prefix=f"{_prefix(target)}{os.getpid()}-", dir=target.parent))
     try:
         yield fresh
-        _fsync_dir(fresh)
+        fsync_dir(fresh)
         if not target.exists():
             os.rename(fresh, target)
         elif _exchange(fresh, target):
@@ -127,6 +121,6 @@ def swapped_folder(target: Path, names: Collection[str]) -> Iterator[Path]:
             os.rename(target, aside)
             os.rename(fresh, target)
             fresh = aside
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
     finally:
         shutil.rmtree(fresh, ignore_errors=True)
