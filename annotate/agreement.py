@@ -20,6 +20,11 @@ speaker is accepted), and its statement tags.  Rejected and pending items claim 
   annotator without a version of an article is *missing* there, not ``O``.
 - **Statement tag κ** per pair and tag: the units are the article's sentences and every
   tagged statement span; a unit has the tag or not.
+- **Speaker links** per pair: of the attribution contents both claim exactly, the share
+  whose speakers name the same entity -- the mention the speaker resolves to
+  (``speaker_ref``), else the speaker as written, compared as text (case and spacing
+  aside), so ``he → Chris Gregoire`` and ``Governor Chris Gregoire`` only agree through
+  their resolution; an undecided or missing speaker names nothing.
 - **Disagreements** per article: items (entities, contents, speakers, statement tags)
   not claimed by every annotator of the article, most first, so a reviewer starts where
   it matters.
@@ -73,6 +78,19 @@ def claims(annotations: Annotations) -> dict[str, list[Claim]]:
         if q.speaker is not None and q.speaker_status is Status.ACCEPTED
     ]
     return {"entities": entities, "quotes": quotes, "speakers": speakers}
+
+
+def speaker_links(annotations: Annotations, text: str) -> dict[tuple[int, int], str]:
+    """The entity each accepted attribution's speaker names, by content span (module)."""
+    links: dict[tuple[int, int], str] = {}
+    for quote in annotations.quotes:
+        if quote.status is not Status.ACCEPTED:
+            continue
+        decided = quote.speaker_status is Status.ACCEPTED
+        mention = (quote.speaker_ref or quote.speaker) if decided else None
+        name = text[mention.start : mention.end] if mention is not None else ""
+        links[(quote.start, quote.end)] = " ".join(name.split()).casefold()
+    return links
 
 
 def tags_of(annotations: Annotations) -> dict[tuple[int, int], frozenset[str]]:
@@ -204,6 +222,8 @@ class _Pair:
     tokens_a: list[str] = field(default_factory=list)
     tokens_b: list[str] = field(default_factory=list)
     tag_units: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
+    links_compared: int = 0
+    links_agreed: int = 0
 
 
 def agreement(articles: Iterable[ArticleVersions], *, done_only: bool = False) -> dict[str, Any]:
@@ -221,6 +241,7 @@ def agreement(articles: Iterable[ArticleVersions], *, done_only: bool = False) -
         names |= set(versions)
         claimed = {n: claims(v) for n, v in versions.items()}
         tagged = {n: tags_of(v) for n, v in versions.items()}
+        linked = {n: speaker_links(v, article.text) for n, v in versions.items()}
         tokens = token_spans(article.text)
         tags = {n: token_tags(tokens, c["entities"]) for n, c in claimed.items()}
         for column in zip(*tags.values(), strict=True):
@@ -233,6 +254,9 @@ def agreement(articles: Iterable[ArticleVersions], *, done_only: bool = False) -
                 ca, cb = claimed[a][kind], claimed[b][kind]
                 pair.exact[kind].add(ca, cb, exact_matches(ca, cb))
                 pair.overlap[kind].add(ca, cb, overlap_matches(ca, cb))
+            both = linked[a].keys() & linked[b].keys()
+            pair.links_compared += len(both)
+            pair.links_agreed += sum(linked[a][k] == linked[b][k] for k in both)
             pair.tokens_a += tags[a]
             pair.tokens_b += tags[b]
             empty: frozenset[str] = frozenset()
@@ -264,6 +288,11 @@ def _pair_report(a: str, b: str, pair: _Pair) -> dict[str, Any]:
         "exact": {kind: tally.report() for kind, tally in pair.exact.items()},
         "overlap": {kind: tally.report() for kind, tally in pair.overlap.items()},
         "token_kappa": cohen_kappa(pair.tokens_a, pair.tokens_b),
+        "speaker_link": {
+            "compared": pair.links_compared,
+            "agreed": pair.links_agreed,
+            "share": pair.links_agreed / pair.links_compared if pair.links_compared else None,
+        },
         "tag_kappa": {
             tag: cohen_kappa(
                 [str(tag in x) for x, _ in pair.tag_units],

@@ -163,3 +163,36 @@ def test_cohen_kappa_equals_scikit_learn(pairs: list[tuple[str, str]]) -> None:
 def test_alpha_is_undefined_without_variation() -> None:
     assert krippendorff_alpha([Counter({"O": 3}), Counter({"O": 2})]) is None
     assert krippendorff_alpha([Counter({"O": 1})]) is None
+
+
+def test_speaker_links_compare_the_entity_named_not_the_phrase() -> None:
+    from annotate.model import Quote, QuoteKind
+
+    text = "Governor Chris Gregoire said the budget passed. He said “we are done.” Ann agreed."
+    said = (text.index("the budget"), text.index(" passed") + 7)
+    done = (text.index("we are"), text.index("done.") + 5)
+    governor = _span(0, len("Governor Chris Gregoire"), "SPEAKER")
+    chris = _span(9, len("Governor Chris Gregoire"), "PERSON")
+    he = _span(text.index("He"), text.index("He") + 2, "SPEAKER")
+
+    def quote(span: tuple[int, int], speaker: Span, ref: Span | None = None) -> Quote:
+        return Quote(*span, QuoteKind.INDIRECT, speaker=speaker, speaker_ref=ref,
+                     status=Status.ACCEPTED, speaker_status=Status.ACCEPTED)  # fmt: skip
+
+    ann = _span(text.index("Ann"), text.index("Ann") + 3, "SPEAKER")
+    versions = {
+        # alice: the title phrase, and "he" resolved to Chris Gregoire
+        "alice": Annotations(quotes=(quote(said, governor, chris), quote(done, he, chris))),
+        # bob: the name itself, and "he" resolved to nobody (the pronoun as written)
+        "bob": Annotations(quotes=(quote(said, chris), quote(done, he))),
+        # carol: Ann for the first, nothing more
+        "carol": Annotations(quotes=(quote(said, ann),)),
+    }
+    report = agreement([ArticleVersions("a1", "T", text, versions)])
+    # alice-bob: 2 contents both claim; the first names Chris Gregoire twice, the second
+    # "chris gregoire" against "he": 1 of 2.  alice-carol and bob-carol: 0 of 1.
+    assert _pair(report, "alice", "bob")["speaker_link"] == {
+        "compared": 2, "agreed": 1, "share": 0.5}  # fmt: skip
+    assert _pair(report, "alice", "carol")["speaker_link"]["agreed"] == 0
+    assert _pair(report, "bob", "carol")["speaker_link"] == {
+        "compared": 1, "agreed": 0, "share": 0.0}  # fmt: skip

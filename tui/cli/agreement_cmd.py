@@ -122,7 +122,9 @@ def renderables(report: dict[str, Any]) -> list[RenderableType]:
         parts.append(Text("No article has two annotators' versions yet."))
         return parts
     table = Table(title="Pairwise agreement (F1 exact / overlap)")
-    for column in ("pair", "articles", "entities", "contents", "speakers", "token κ", "tag κ"):
+    columns = ("pair", "articles", "entities", "contents", "speakers", "same speaker entity",
+               "token κ", "tag κ")  # fmt: skip
+    for column in columns:
         table.add_column(column)
     for pair in report["pairs"]:
         cells = [pair_name(pair), Text(str(pair["articles"]))]
@@ -130,6 +132,8 @@ def renderables(report: dict[str, Any]) -> list[RenderableType]:
             exact = pair["exact"][kind]["overall"]
             overlap = pair["overlap"][kind]["overall"]
             cells.append(Text(f"{_figure(exact)} / {_figure(overlap)}"))
+        link = pair["speaker_link"]
+        cells.append(Text(f"{_figure(link['share'])} ({link['agreed']}/{link['compared']})"))
         cells.append(Text(_figure(pair["token_kappa"])))
         tags = ", ".join(f"{one_line(t)} {_figure(k)}" for t, k in pair["tag_kappa"].items())
         cells.append(Text(tags or "-"))
