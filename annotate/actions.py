@@ -59,6 +59,9 @@ def step(
     if not items:
         return None
     pending = [i for i in items if is_pending(i)]  # incl. a quote whose speaker waits
+    if any(isinstance(i, Span) and i.status is Status.REPLACED for i in pending):
+        waiting = {(e.start, e.end) for e in annotations.entities if e.status is Status.PENDING}
+        pending = [i for i in pending if not superseded(i, waiting)]
     candidates = {i.id for i in (pending or items)}
     index = next((n for n, i in enumerate(items) if i.id == current_id), None)
     if index is None:
@@ -70,6 +73,17 @@ def step(
         if item.id in candidates:
             return item
     return None
+
+
+def superseded(item: Focusable, waiting: set[tuple[int, int]]) -> bool:
+    """True for a replaced suggestion whose replacement (a suggestion on exactly its
+    text, among the ``waiting`` offsets) still waits: tab goes to the replacement,
+    whose decision settles both."""
+    return (
+        isinstance(item, Span)
+        and item.status is Status.REPLACED
+        and (item.start, item.end) in waiting
+    )
 
 
 def step_any(
@@ -143,7 +157,8 @@ def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
     A quote accepted earlier whose speaker still waits is pending too: its shown
     speaker is accepted here, or the article could never be done.  A pending entity
     overlapping an accepted one (or one accepted before it here, in reading order) is
-    rejected: ``doc.ents`` holds no overlap.
+    rejected: ``doc.ents`` holds no overlap.  "All" is all *as shown*: a replaced
+    suggestion (``Status.REPLACED``) is rejected, and its replacement, if any, accepted.
     """
     pending = [i for i in focusables(annotations) if is_pending(i)]
     if not pending:
@@ -151,6 +166,9 @@ def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
     taken = [e for e in annotations.entities if e.status is Status.ACCEPTED]
     decided: list[Item] = []
     for item in pending:  # in reading order: of overlapping entities the first is kept
+        if isinstance(item, Span) and item.status is Status.REPLACED:
+            decided.append(_decide(item, Status.REJECTED))
+            continue
         if isinstance(item, Span) and any(t.overlaps(item.start, item.end) for t in taken):
             decided.append(_decide(item, Status.REJECTED))
             continue

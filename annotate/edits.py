@@ -108,7 +108,7 @@ def merge_suggestions(current: Annotations, suggested: Annotations) -> Annotatio
     replaced by the new analysis, except where a decided item already covers the
     same span (so a rejected suggestion does not come back as pending).
     """
-    kept_entities = [s for s in current.entities if s.status is not Status.PENDING]
+    kept_entities = [s for s in current.entities if s.status.decided]
     kept_quotes = [q for q in current.quotes if q.status is not Status.PENDING]
     taken = {(s.start, s.end) for s in kept_entities}
     taken_ids = {s.id for s in kept_entities}

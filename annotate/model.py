@@ -30,11 +30,23 @@ class Origin(StrEnum):
 
 
 class Status(StrEnum):
-    """The decision on a suggestion.  ``pending`` means nobody has looked at it yet."""
+    """The decision on a suggestion.  ``pending`` means nobody has looked at it yet.
+
+    ``replaced`` is not a decision either: a model suggestion whose text people rejected
+    or relabelled in other articles (``annotate.learn.lexicon``) is kept, shown as
+    replaced (next to the learned suggestion with their label, if any), and still waits
+    for the person: exports treat it as pending, and accepting it restores it.
+    """
 
     PENDING = "pending"
     ACCEPTED = "accepted"
     REJECTED = "rejected"
+    REPLACED = "replaced"
+
+    @property
+    def decided(self) -> bool:
+        """True for a person's decision (accepted or rejected)."""
+        return self is Status.ACCEPTED or self is Status.REJECTED
 
 
 class ArticleStatus(StrEnum):
@@ -376,14 +388,14 @@ class Annotations:
     def pending(self) -> int:
         """How many suggestions still wait for a decision (quotes count once, and a quote
         whose speaker waits counts as pending: it is not training data yet)."""
-        return sum(1 for s in self.entities if s.status is Status.PENDING) + sum(
+        return sum(1 for s in self.entities if not s.status.decided) + sum(
             1 for q in self.quotes if is_pending(q)
         )
 
     @property
     def decided(self) -> int:
         """How many suggestions carry a decision."""
-        return sum(1 for s in self.entities if s.status is not Status.PENDING) + sum(
+        return sum(1 for s in self.entities if s.status.decided) + sum(
             1 for q in self.quotes if q.status is not Status.PENDING
         )
 
@@ -434,7 +446,7 @@ def is_pending(item: Span | Quote) -> bool:
             and item.speaker is not None
             and item.speaker_status is Status.PENDING
         )
-    return item.status is Status.PENDING
+    return not item.status.decided
 
 
 def sorted_spans(spans: Iterable[Span]) -> tuple[Span, ...]:

@@ -49,7 +49,7 @@ def last_decided(history: Sequence[Edit], cursor: int) -> str | None:
         return None
     after = history[cursor - 1].after
     first = after[0] if after else None
-    if isinstance(first, Span) and first.status is not Status.PENDING:
+    if isinstance(first, Span) and first.status.decided:
         return first.id
     return None
 
@@ -67,7 +67,7 @@ def propagate(
     there is nothing to change.
     """
     source = find(annotations, source_id)
-    if not isinstance(source, Span) or source.status is Status.PENDING:
+    if not isinstance(source, Span) or not source.status.decided:
         return None
     before: list[Item] = []
     after: list[Item] = []

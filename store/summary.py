@@ -143,7 +143,7 @@ def _tally(item: Item) -> tuple[str, int, int, list[str]]:
     """What one annotation adds to a summary: its kind, pending and decided (0 or 1),
     and its ``counts`` keys.  The one place that says how an item is counted."""
     if isinstance(item, Span):
-        pending = item.status is Status.PENDING
+        pending = not item.status.decided  # a replaced suggestion still waits
         keys = [count_key("entity", item.label, item.status, item.annotator)]
         return "entity", int(pending), int(not pending), keys
     if isinstance(item, Quote):

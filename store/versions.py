@@ -89,7 +89,7 @@ def is_suggestion(item: Item) -> bool:
         return False
     if isinstance(item, Quote):
         return item.status is Status.PENDING and item.speaker_status is Status.PENDING
-    return item.status is Status.PENDING
+    return not item.status.decided  # pending, or replaced by a learned suggestion
 
 
 def version_name(item: Item) -> str:

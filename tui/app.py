@@ -31,6 +31,7 @@ from textual.worker import get_current_worker
 
 from annotate.assignment import assigned
 from annotate.edits import Edit, EditConflict
+from annotate.learn.lexicon import with_learned
 from annotate.limits import ARTICLE_BUDGET_S
 from annotate.model import Annotations, Article, ArticleStatus, Statement, Status
 from annotate.terminal_text import escape, one_line
@@ -40,7 +41,7 @@ from tui import trace
 from tui.collector import CHECK_EVERY_S, IdleCollector
 from tui.commands import ArticleCommands
 from tui.config import Settings
-from tui.learned import LearnedReady, LearnedSuggestions, without_learned
+from tui.learned import LearnedReady, LearnedSuggestions
 from tui.messages import AnalysisFailed, AnalysisReady, ModelLoaded
 from tui.screens.annotate import AnnotateScreen
 from tui.training import (
@@ -444,14 +445,8 @@ class NewsreadApp(App[None]):
             old = self.store.summary(article_id)
             if article.analysis is None or old.status is ArticleStatus.DONE:
                 return
-            pending = without_learned(annotations)  # the rest, as of now (not of the job)
-            spans = [
-                s
-                for s in message.spans
-                if not any(e.overlaps(s.start, s.end) for e in pending.entities)
-            ]
             suggested = Annotations(
-                entities=(*[e for e in pending.entities if e.status is Status.PENDING], *spans),
+                entities=with_learned(annotations, message.plan),  # as of now, not of the job
                 quotes=tuple(q for q in annotations.quotes if q.status is Status.PENDING),
                 sentences=annotations.sentences,
             )

@@ -2,10 +2,11 @@
 
 One thread, fed by a queue, owns the :class:`~annotate.learn.lexicon.Lexicon`: at start it
 reads the decided articles; after a decision (or an undo) it re-reads that article's share;
-when an article is opened it computes that article's learned suggestions and, when they
-differ from what is stored, posts :class:`LearnedReady`.  The app stores them on the UI
-thread (the store has one writing thread), as pending suggestions of origin ``learned``
-next to the model's.  The queue keeps the jobs in order: an undo followed by opening an
+when an article is opened it computes that article's learned suggestions and the model
+suggestions they replace and, when that differs from what is stored, posts
+:class:`LearnedReady`.  The app stores them on the UI thread (the store has one writing
+thread): pending suggestions of origin ``learned`` next to the model's, the replaced ones
+marked ``replaced``.  The queue keeps the jobs in order: an undo followed by opening an
 article is seen in that order, so the undone name is no longer suggested there.
 """
 
@@ -18,28 +19,17 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from annotate.learn.lexicon import Lexicon, learned
-from annotate.model import Annotations, ArticleStatus, Origin, Span, Status
+from annotate.learn.lexicon import Learned, Lexicon
+from annotate.model import ArticleStatus
 from store import Store, StoreError
 
 
 @dataclass
 class LearnedReady(Message):
-    """The learned suggestions an article should now have (replacing its pending ones)."""
+    """What an article should now hold of what was learned (replacing what it holds)."""
 
     article_id: str
-    spans: tuple[Span, ...]
-
-
-def without_learned(annotations: Annotations) -> Annotations:
-    """The annotations less their pending learned suggestions."""
-    return annotations.replace(
-        entities=tuple(
-            e
-            for e in annotations.entities
-            if not (e.origin is Origin.LEARNED and e.status is Status.PENDING)
-        )
-    )
+    plan: Learned
 
 
 class LearnedSuggestions:
@@ -100,6 +90,6 @@ class LearnedSuggestions:
             article, annotations = self.store.get(article_id)
             if article.analysis is None:
                 return  # the analysis would replace them: suggest after it
-            spans = self.lexicon.suggest(article.text, without_learned(annotations))
-            if learned(spans) != learned(annotations.entities):
-                self._post(LearnedReady(article_id, spans))
+            plan = self.lexicon.plan(article.text, annotations)
+            if not plan.held_by(annotations):
+                self._post(LearnedReady(article_id, plan))

@@ -11,8 +11,9 @@ It also counts the corrections of the model (:func:`corrected_texts`): a text wh
 suggestion a person rejected, or relabelled, in :data:`MIN_CORRECTIONS` articles or more
 *overrides* the model's same suggestion elsewhere (:meth:`Lexicon.overrides`): a pending
 model suggestion of that text and label is replaced by a learned one with the label people
-chose, or by none when they rejected it.  What the replaced suggestion becomes in the
-store (it stays visible, never deleted) is the caller's.
+chose, or by none when they rejected it.  The replaced suggestion is kept, marked
+``Status.REPLACED`` (:func:`with_learned`): shown as replaced, never deleted, and still
+waiting for the person, because a correction made elsewhere is not a decision here.
 
 Thread-safe: the app updates and asks it from its background thread (``tui.learned``),
 never from a key press.
@@ -23,6 +24,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterable
+from dataclasses import dataclass, replace
 
 from annotate.model import Annotations, Origin, Span, Status, span_id
 from annotate.propagation import occurrences
@@ -136,7 +138,7 @@ class Lexicon:
             return []
         found: list[tuple[Span, Span | None]] = []
         for entity in annotations.entities:
-            if entity.status is not Status.PENDING or entity.origin is not Origin.MODEL:
+            if entity.status.decided or entity.origin is not Origin.MODEL:
                 continue
             covered = text[entity.start : entity.end]
             chosen = [
@@ -175,6 +177,62 @@ class Lexicon:
                 taken.append((start, end))
                 found.append(Span(start, end, label, origin=Origin.LEARNED))
         return tuple(sorted(found, key=lambda s: (s.start, -s.end)))
+
+    def plan(self, text: str, annotations: Annotations) -> Learned:
+        """What one article should hold of what was learned (:class:`Learned`)."""
+        base = restored(annotations)
+        overrides = self.overrides(text, base)
+        replacements = [new for _, new in overrides if new is not None]
+        spans = self.suggest(text, base.replace(entities=(*base.entities, *replacements)))
+        return Learned(
+            tuple(sorted((*replacements, *spans), key=lambda s: (s.start, -s.end, s.label))),
+            frozenset(old.id for old, _ in overrides),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Learned:
+    """An article's learned suggestions (pending, origin ``learned``: new names and the
+    replacements of overridden suggestions) and the ids of the model suggestions that
+    people's corrections replace."""
+
+    spans: tuple[Span, ...] = ()
+    replaced: frozenset[str] = frozenset()
+
+    def held_by(self, annotations: Annotations) -> bool:
+        """True when ``annotations`` already hold exactly this (nothing to store)."""
+        now = {e.id for e in annotations.entities if e.status is Status.REPLACED}
+        return learned(self.spans) == learned(annotations.entities) and now == self.replaced
+
+
+def restored(annotations: Annotations) -> Annotations:
+    """The annotations as the model left them: pending learned suggestions removed and
+    replaced suggestions pending again (what :meth:`Lexicon.plan` starts from)."""
+    return annotations.replace(
+        entities=tuple(
+            replace(e, status=Status.PENDING) if e.status is Status.REPLACED else e
+            for e in annotations.entities
+            if not (e.origin is Origin.LEARNED and e.status is Status.PENDING)
+        )
+    )
+
+
+def with_learned(annotations: Annotations, plan: Learned) -> tuple[Span, ...]:
+    """The pending entity suggestions ``annotations`` should hold under ``plan``, made
+    from their state *now* (decisions taken since the plan was computed win).
+
+    The model's pending suggestions stay, those ``plan`` replaces marked ``REPLACED``;
+    a learned span is added where it touches no entity but the ones it replaces.
+    """
+    base = restored(annotations)
+    waiting = [
+        replace(e, status=Status.REPLACED) if e.id in plan.replaced else e
+        for e in base.entities
+        if e.status is Status.PENDING
+    ]
+    live = [e for e in base.entities if e.id not in plan.replaced]
+    added = [s for s in plan.spans if not any(e.overlaps(s.start, s.end) for e in live)]
+    return (*waiting, *added)
 
 
 def learned(entities: Iterable[Span]) -> set[tuple[int, int, str]]:

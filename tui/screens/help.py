@@ -40,6 +40,7 @@ LEGEND = (
               "every speaker decided)"),
     ("title 6", "the number after a title: suggestions still pending in that article"),
     ("PERSON✓ ✗", "reader: a label with ✓ is accepted, ✗ rejected, no mark pending"),
+    ("PERSON↷", "reader: the model's label, replaced by what people chose in other articles"),
     ("QUOTE SPEAKER CUE", "the focused quote's speaker and cue; = SPEAKER is the name the "
                           "speaker resolves to"),
     ("article 3/10", "status line: decided / all items of the open article"),

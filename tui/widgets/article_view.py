@@ -38,7 +38,12 @@ from tui.widgets.text_layout import Mark, TextLayout, build_layout, line_strip
 LINE_SLACK = 8
 """The virtual height is a multiple of this many lines (see ``_ensure_layout``)."""
 
-DECISION_MARKS = {Status.PENDING: "", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+DECISION_MARKS = {
+    Status.PENDING: "",
+    Status.ACCEPTED: "✓",
+    Status.REJECTED: "✗",
+    Status.REPLACED: "↷",  # replaced by what people chose elsewhere: still to decide
+}
 KIND_TAGS = {
     QuoteKind.DIRECT: "QUOTE",
     QuoteKind.PARTIAL: "QUOTE",
@@ -297,7 +302,7 @@ class ArticleView(ScrollView, can_focus=True):
         for quote in self.annotations.quotes:
             yield from self._quote_marks(quote, quote is focused_quote, focused, tag_style, starts)
         for span in self.annotations.entities:
-            if span.status is Status.REJECTED:
+            if span.status is Status.REJECTED or span.status is Status.REPLACED:
                 mark_style = style("palette--rejected")
             else:
                 mark_style = style(label_class(span.label))

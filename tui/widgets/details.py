@@ -19,7 +19,16 @@ from annotate.terminal_text import one_line
 from tui.widgets.text_layout import visible
 from tui.widgets.text_lines import TextLines
 
-STATUS_MARKS = {Status.PENDING: "…", Status.ACCEPTED: "✓", Status.REJECTED: "✗"}
+STATUS_MARKS = {
+    Status.PENDING: "…",
+    Status.ACCEPTED: "✓",
+    Status.REJECTED: "✗",
+    Status.REPLACED: "↷",
+}
+REPLACED_HINT = (
+    "replaced: people rejected or relabelled this text in other articles; "
+    "a keeps the model's label, x rejects it\n"
+)
 HEADINGS = {
     QuoteKind.DIRECT: "QUOTE",
     QuoteKind.PARTIAL: "QUOTE",
@@ -67,6 +76,8 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
         out.append(f"{one_line(item.label)}\n", style="bold")
         out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
         out.append(f"status  {status}\norigin  {item.origin}\n")
+        if item.status is Status.REPLACED:
+            out.append(REPLACED_HINT, style="italic")
     else:
         out.append(f"{HEADINGS[item.kind]} · {item.kind}\n", style="bold")
         out.append(f"“{_excerpt(text, item.start, item.end)}”\n")

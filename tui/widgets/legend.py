@@ -44,7 +44,9 @@ class Legend(TextLines):
 
     def _render_legend(self) -> Text:
         counts = Counter(
-            s.label for s in self._annotations.entities if s.status is not Status.REJECTED
+            s.label
+            for s in self._annotations.entities
+            if s.status is Status.ACCEPTED or s.status is Status.PENDING
         )
         kinds = Counter(q.kind for q in self._annotations.quotes if q.status is not Status.REJECTED)
         quotes = kinds[QuoteKind.DIRECT] + kinds[QuoteKind.PARTIAL]
