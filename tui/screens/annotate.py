@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.binding import BindingType
 
 from annotate import actions
-from annotate.model import Quote, QuoteKind, Span
+from annotate.model import Quote, QuoteKind, Span, Statement
 from annotate.tokens import tokenize
 from tui.bindings import ANNOTATE_BINDINGS
 from tui.labels import QUOTE_CHOICE
@@ -228,7 +228,7 @@ class AnnotateScreen(ArticleScreen):
         if self.article is None:
             return
         item = self.focused_item
-        if isinstance(item, Quote):
+        if isinstance(item, Quote | Statement):  # a suggested statement: its tags pre-checked
             start, end = item.start, item.end
         else:
             offset = item.start if item is not None else self.reader.first_visible_offset()
