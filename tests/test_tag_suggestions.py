@@ -202,7 +202,7 @@ def test_analysis_with_a_tag_classifier_suggests_pending_tags_on_sentences() -> 
         assert statement.id == span_id("statement", statement.start, statement.end, "", "model")
     textcat = nlp.get_pipe(PIPE)
     for start, end in found.sentences:  # exactly the tags at or over the threshold
-        cats = textcat(nlp.make_doc(text[start:end])).cats  # type: ignore[operator]
+        cats = textcat(nlp.make_doc(text[start:end])).cats
         over = tuple(tag for tag, score in cats.items() if score >= THRESHOLD)
         assert (by_text[text[start:end]].tags if over else ()) == over
         assert over or text[start:end] not in by_text
