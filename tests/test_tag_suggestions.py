@@ -211,3 +211,34 @@ def test_analysis_with_a_tag_classifier_suggests_pending_tags_on_sentences() -> 
     plain = load_model("blank:en", fresh=True)
     plain.add_pipe("sentencizer")
     assert next(iter(analyze(plain, [article])))[1].statements == ()
+
+
+def test_keys_decide_a_suggestion_like_any_other() -> None:
+    from annotate import actions
+    from annotate.edits import apply_edit
+    from annotate.tokens import tokenize
+
+    waiting = suggested_statement(*_at(DENIAL), ("denial",))
+    ann = Span(*_at("Ann Lee"), "PERSON")
+    annotations = Annotations(
+        entities=(ann,), statements=(waiting, _decided(CLAIM, ("c",), Status.ACCEPTED))
+    )
+    assert [i.id for i in actions.focusables(annotations)][0] == ann.id
+    assert actions.step(annotations, ann.id) == waiting  # the only other pending item
+    everything = apply_edit(annotations, actions.accept_all(annotations, "bob"))  # type: ignore[arg-type]
+    assert all(s.status is Status.ACCEPTED for s in everything.statements)
+    tokens = tokenize(Article.from_text(TEXT))
+    moved = actions.move_edge(annotations, waiting.id, tokens, edge="end", delta=1, annotator="b")
+    assert moved is None  # a statement is its sentence: no edge to move
+    own = Statement(*_at(OWN), ("filler",))
+    with_own = annotations.replace(statements=(*annotations.statements, own))
+    assert own not in actions.focusables(with_own)  # a person's own tag is no suggestion
+    removed = actions.tag(with_own, *_at(OWN), (), "bob")
+    assert removed is not None and removed.after == ()  # untagging one's own removes it
+    rejected = actions.tag(with_own, *_at(DENIAL), (), "bob")
+    assert rejected is not None and rejected.after[0].status is Status.REJECTED
+    changed = actions.tag(with_own, *_at(DENIAL), ("claim",), "bob")
+    assert changed is not None and changed.after[0] == replace(
+        waiting, tags=("claim",), status=Status.ACCEPTED, annotator="bob",
+        timestamp=changed.after[0].timestamp,
+    )  # fmt: skip

@@ -236,7 +236,10 @@ class AnnotateScreen(ArticleScreen):
         current = actions.statement_at(self.annotations, start, end)
         excerpt = self.article.text[start:end].replace("\n", " ")
         excerpt = excerpt if len(excerpt) < 60 else excerpt[:59] + "…"
-        tags = tuple(self.newsread.settings.tags)
+        # A suggested tag the settings do not list (the model learned it) can be unchecked.
+        tags = tuple(
+            dict.fromkeys((*self.newsread.settings.tags, *(current.tags if current else ())))
+        )
         focus = item.id if item is not None else None
 
         def chosen(result: tuple[str, ...] | None) -> None:
