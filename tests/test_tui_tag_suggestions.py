@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from annotate import actions
-from annotate.model import Statement, Status, suggested_statement
+from annotate.model import Article, Statement, Status, suggested_statement
 from store import Store
 from tests.tui_support import TEXT, add_fixture_articles, running, sentences
 from tui.cli import main
@@ -135,3 +135,40 @@ async def test_item_keys_do_not_break_on_a_focused_suggestion(
             assert _statement(store, CRITICS).status is Status.PENDING
     finally:
         store.close()
+
+
+@pytest.mark.model  # loads trained pipelines from disk (spacy.load), though no real model
+async def test_a_trained_model_suggests_tags_in_a_new_article(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``newsread train`` on ten claims and ten denials, then the app using the model: a new
+    article gets pending tag suggestions on its sentences (base: blank English plus a
+    sentencizer saved to disk, so no real model is needed)."""
+    from annotate.detect.nlp import load_model
+    from tests.conftest import wait_for
+    from tests.test_train_tags import CLAIMS, DENIALS, _store
+    from tui.app import NewsreadApp
+
+    base = load_model("blank:en", fresh=True)
+    base.add_pipe("sentencizer")
+    base.to_disk(tmp_path / "base")
+    root = tmp_path / "store"
+    _store(root, done=24)
+    args = ["--store", str(root), "--model", str(tmp_path / "base"), "train", "--epochs", "6"]
+    assert main(args) == 0
+    capsys.readouterr()
+    (model,) = [p for p in (root / "models").iterdir() if p.is_dir() and p.name[0] != "."]
+    text = f"A new story. {CLAIMS[1]} {DENIALS[0]}"
+    with Store.open(root) as store:
+        article = Article.from_text(text, title="new")
+        store.add_articles([(article, None)])
+        app = NewsreadApp(store, Settings(store=root, annotator="ann", model=str(model)))
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for(lambda: store.get(article.id)[0].analysis is not None, timeout=120)
+            await pilot.pause()
+        _, found = store.get(article.id)
+        summary = store.summary(article.id)
+    tags = {text[s.start : s.end]: s.tags for s in found.statements}
+    assert tags[CLAIMS[1]] == ("claim",) and tags[DENIALS[0]] == ("denial",)
+    assert all(s.status is Status.PENDING for s in found.statements)
+    assert summary.pending >= 2 and summary.statements == 0  # waiting, not a person's yet
