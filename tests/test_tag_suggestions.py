@@ -242,3 +242,27 @@ def test_keys_decide_a_suggestion_like_any_other() -> None:
         waiting, tags=("claim",), status=Status.ACCEPTED, annotator="bob",
         timestamp=changed.after[0].timestamp,
     )  # fmt: skip
+
+
+def test_a_pending_suggestion_is_shared_and_a_decision_on_it_is_the_annotator_s(
+    tmp_path: Path,
+) -> None:
+    from annotate import actions
+    from store.versions import is_suggestion
+
+    article, annotations = _article()
+    waiting = next(s for s in annotations.statements if s.status is Status.PENDING)
+    assert is_suggestion(waiting)
+    assert not any(is_suggestion(s) for s in annotations.statements if s is not waiting)
+    with Store.open(tmp_path / "s") as store:
+        store.add_articles([(article, annotations)])
+        assert store.suggestions(article.id).statements == (waiting,)  # the base: shared
+        edit = actions.accept(store.get(article.id)[1], waiting.id, "bob")
+        assert edit is not None
+        store.save_decision(article.id, edit)
+        assert store.suggestions(article.id).statements == (waiting,)  # others still see it
+        (bob,) = [s for s in store.versions(article.id)["bob"].statements if s.id == waiting.id]
+        assert bob.status is Status.ACCEPTED and bob.annotator == "bob"
+        assert store.undo(article.id) is not None
+        (back,) = [s for s in store.get(article.id)[1].statements if s.id == waiting.id]
+        assert back == waiting
