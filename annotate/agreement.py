@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Any
 
-from annotate.model import Annotations, Status, is_tagged
+from annotate.model import Annotations, Status
+from annotate.statements import is_tagged
 
 KINDS = ("entities", "quotes", "speakers")
 """The span kinds compared with F1."""

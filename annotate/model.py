@@ -259,7 +259,7 @@ def quotations(quotes: Iterable[Quote]) -> list[Quote]:
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A sentence or quote that a person tagged (claim, denial, …): multi-label; or a
-    trained classifier's suggestion (:func:`suggested_statement`), decided like any."""
+    trained classifier's suggestion (``annotate.statements``), decided like any."""
 
     start: int
     end: int
@@ -312,24 +312,6 @@ class Statement:
             origin=Origin(data.get("origin", Origin.USER)),
             status=Status(data.get("status", Status.ACCEPTED)),
         )
-
-
-def suggested_statement(start: int, end: int, tags: Iterable[str]) -> Statement:
-    """A model's tag suggestion on the sentence ``start:end``, waiting for a decision."""
-    return Statement(
-        start,
-        end,
-        tuple(tags),
-        id=span_id("statement", start, end, "", Origin.MODEL),
-        origin=Origin.MODEL,
-        status=Status.PENDING,
-    )
-
-
-def is_tagged(statement: Statement) -> bool:
-    """True when ``statement`` is training data: tags a person gave or accepted (pending
-    and rejected suggestions are *unknown*, never negatives)."""
-    return statement.status is Status.ACCEPTED and bool(statement.tags)
 
 
 @dataclass(frozen=True, slots=True)

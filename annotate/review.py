@@ -22,7 +22,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from annotate.model import Annotations, Quote, Span, Statement, Status, is_tagged
+from annotate.model import Annotations, Quote, Span, Statement, Status
+from annotate.statements import is_tagged
 
 Key = tuple[str, int, int, str]
 """An item: kind (``entity``, ``quote``, ``tag``), start, end, and the tag's name."""

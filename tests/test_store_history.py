@@ -13,15 +13,8 @@ from hypothesis import strategies as st
 
 import store.history
 from annotate.edits import Edit, EditConflict, apply_edit, make_edit
-from annotate.model import (
-    Annotations,
-    Quote,
-    QuoteKind,
-    Span,
-    Statement,
-    Status,
-    suggested_statement,
-)
+from annotate.model import Annotations, Quote, QuoteKind, Span, Statement, Status
+from annotate.statements import suggested_statement
 from store import Store
 from store.history import ArticleState, apply_sorted, sorted_annotations
 from store.journal import JOURNAL_NAME, read_journal

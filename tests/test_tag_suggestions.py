@@ -30,9 +30,9 @@ from annotate.model import (
     Statement,
     Status,
     span_id,
-    suggested_statement,
 )
 from annotate.review import items as review_items
+from annotate.statements import suggested_statement
 from store import Store
 from store.summary import summarize
 from tui.cli import main

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from annotate import actions
-from annotate.model import Article, Statement, Status, suggested_statement
+from annotate.model import Article, Statement, Status
+from annotate.statements import suggested_statement
 from store import Store
 from tests.tui_support import TEXT, add_fixture_articles, running, sentences
 from tui.cli import main

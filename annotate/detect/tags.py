@@ -17,7 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from annotate.model import Statement, suggested_statement
+from annotate.model import Statement
+from annotate.statements import suggested_statement
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import IO
 
 from annotate.export.writers import ExportItem, SelectedArticles, say, warn
-from annotate.model import ArticleStatus, is_tagged
+from annotate.model import ArticleStatus
+from annotate.statements import is_tagged
 
 DONE, IN_PROGRESS, NEW = (
     ArticleStatus.DONE.value,

@@ -30,7 +30,8 @@ from annotate.detect.nlp import load_model
 from annotate.formats.docbin_stream import DocBinWriter
 from annotate.formats.prodigy_rel import KIND_LABELS
 from annotate.formats.tokens import make_doc
-from annotate.model import Annotations, Article, Quote, Span, is_tagged
+from annotate.model import Annotations, Article, Quote, Span
+from annotate.statements import is_tagged
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc

@@ -12,7 +12,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
-from annotate.model import Annotations, Quote, Span, Statement, Status, is_tagged
+from annotate.model import Annotations, Quote, Span, Statement, Status
+from annotate.statements import is_tagged
 
 Doc = Mapping[str, Any]
 """An item's ``to_dict`` document (what the store's fast read gives, see ``Store.docs``)."""

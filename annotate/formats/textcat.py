@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from annotate.model import Annotations, Article, is_tagged
+from annotate.model import Annotations, Article
+from annotate.statements import is_tagged
 
 
 def cats(tags: Iterable[str], tag_set: Iterable[str]) -> dict[str, float]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from annotate.detect.tags import PIPE, THRESHOLD
 from annotate.learn.scoring import Prf, Scores
 from annotate.learn.training import BudgetExceeded, Progress, Step, TrainConfig
-from annotate.model import is_tagged
+from annotate.statements import is_tagged
 
 if TYPE_CHECKING:
     from spacy.language import Language
