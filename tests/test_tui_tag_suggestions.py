@@ -173,3 +173,23 @@ async def test_a_trained_model_suggests_tags_in_a_new_article(
     assert tags[CLAIMS[1]] == ("claim",) and tags[DENIALS[0]] == ("denial",)
     assert all(s.status is Status.PENDING for s in found.statements)
     assert summary.pending >= 2 and summary.statements == 0  # waiting, not a person's yet
+
+
+async def test_learned_suggestions_refreshing_keep_the_pending_tag_suggestions(
+    tmp_path: Path, settings: Settings
+) -> None:
+    """A decision refreshes the article's learned entity suggestions (a re-analysis of
+    the entities alone): the model's pending tag suggestions must survive it."""
+    from tui.learned import LearnedReady
+
+    store = _store(tmp_path / "store")
+    try:
+        async with running(store, settings) as (app, pilot):
+            article_id = store.list_articles()[0].id
+            before = store.get(article_id)[1].statements
+            app.on_learned_ready(LearnedReady(article_id, ()))
+            await pilot.pause()
+            assert store.get(article_id)[1].statements == before
+            assert len(before) == 2
+    finally:
+        store.close()

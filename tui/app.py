@@ -455,6 +455,7 @@ class NewsreadApp(App[None]):
             suggested = Annotations(
                 entities=(*[e for e in pending.entities if e.status is Status.PENDING], *spans),
                 quotes=tuple(q for q in annotations.quotes if q.status is Status.PENDING),
+                statements=tuple(s for s in annotations.statements if s.status is Status.PENDING),
                 sentences=annotations.sentences,
             )
             merged = self.store.save_analysis(article_id, suggested, dict(article.analysis))
