@@ -28,17 +28,23 @@ from annotate.model import (
 )
 from annotate.tokens import Tokens
 
-Focusable = Span | Quote
+Focusable = Span | Quote | Statement
 
 
 def focusables(annotations: Annotations) -> list[Focusable]:
-    """Entities and quotes in reading order: what tab moves through."""
-    items: list[Focusable] = [*annotations.entities, *annotations.quotes]
+    """Entities, quotes and suggested statement tags in reading order: what tab moves
+    through.  A statement a person tagged on their own is no suggestion (``t`` reaches
+    it from its sentence)."""
+    items: list[Focusable] = [
+        *annotations.entities,
+        *annotations.quotes,
+        *(s for s in annotations.statements if s.origin is not Origin.USER),
+    ]
     return sorted(items, key=_reading_key)
 
 
 def find(annotations: Annotations, item_id: str | None) -> Focusable | None:
-    """The entity or quote with ``item_id``."""
+    """The entity, quote or suggested statement with ``item_id``."""
     if item_id is None:
         return None
     for item in focusables(annotations):
@@ -58,7 +64,7 @@ def step(
     items = focusables(annotations)
     if not items:
         return None
-    pending = [i for i in items if is_pending(i)]  # incl. a quote whose speaker waits
+    pending = [i for i in items if _waits(i)]  # incl. a quote whose speaker waits
     if any(isinstance(i, Span) and i.status is Status.REPLACED for i in pending):
         waiting = {(e.start, e.end) for e in annotations.entities if e.status is Status.PENDING}
         pending = [i for i in pending if not superseded(i, waiting)]
@@ -111,8 +117,18 @@ def step_any(
     return after[0] if after else ordered[0]
 
 
-def _reading_key(item: Focusable) -> tuple[int, int, bool, str]:
-    return (item.start, -item.end, isinstance(item, Quote), item.id)
+_KIND_ORDER = {Span: 0, Quote: 1, Statement: 2}
+
+
+def _reading_key(item: Focusable) -> tuple[int, int, int, str]:
+    return (item.start, -item.end, _KIND_ORDER[type(item)], item.id)
+
+
+def _waits(item: Focusable) -> bool:
+    """True while ``item`` waits for a decision (``is_pending``, statements too)."""
+    if isinstance(item, Statement):
+        return item.status is Status.PENDING
+    return is_pending(item)
 
 
 def _decide(item: Focusable, status: Status) -> Focusable:
@@ -125,7 +141,8 @@ def _decide(item: Focusable, status: Status) -> Focusable:
 
 
 def accept(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
-    """Accept the focused entity, or a quote together with the speaker shown with it.
+    """Accept the focused entity, a quote together with the speaker shown with it, or a
+    statement's suggested tags.
 
     Entities it overlaps are rejected in the same edit, as when a span is drawn or
     moved: spaCy's ``doc.ents`` holds no overlap, and an export must hold what the
@@ -144,7 +161,8 @@ def accept(annotations: Annotations, item_id: str | None, annotator: str) -> Edi
 
 
 def reject(annotations: Annotations, item_id: str | None, annotator: str) -> Edit | None:
-    """Reject the focused entity or quote."""
+    """Reject the focused entity, quote or statement tag suggestion (a rejected tag
+    suggestion is *unknown*, not "none of these tags": no export carries it)."""
     item = find(annotations, item_id)
     if item is None:
         return None
@@ -160,7 +178,7 @@ def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
     rejected: ``doc.ents`` holds no overlap.  "All" is all *as shown*: a replaced
     suggestion (``Status.REPLACED``) is rejected, and its replacement, if any, accepted.
     """
-    pending = [i for i in focusables(annotations) if is_pending(i)]
+    pending = [i for i in focusables(annotations) if _waits(i)]
     if not pending:
         return None
     taken = [e for e in annotations.entities if e.status is Status.ACCEPTED]
@@ -226,8 +244,8 @@ def move_edge(
     (entities may not overlap in spaCy's ``doc.ents``).
     """
     item = find(annotations, item_id)
-    if item is None or not len(tokens):
-        return None
+    if item is None or isinstance(item, Statement) or not len(tokens):
+        return None  # a statement is its sentence: its bounds are not drawn by hand
     first = tokens.first_starting_at_or_after(item.start)
     last = tokens.last_ending_at_or_before(item.end)
     if edge == "start":
@@ -411,7 +429,7 @@ def rekind(
 
 
 def statement_at(annotations: Annotations, start: int, end: int) -> Statement | None:
-    """The statement tagged exactly on ``start:end``, if any."""
+    """The statement tagged (or suggested) exactly on ``start:end``, if any."""
     return next((s for s in annotations.statements if (s.start, s.end) == (start, end)), None)
 
 
@@ -428,15 +446,28 @@ def sentence_around(annotations: Annotations, offset: int, text: str) -> tuple[i
 def tag(
     annotations: Annotations, start: int, end: int, tags: Sequence[str], annotator: str
 ) -> Edit | None:
-    """Set the tags of the statement ``start:end``; no tags removes the statement."""
+    """Set the tags of the statement ``start:end``; no tags removes the statement.
+
+    On a suggested statement the chosen tags are accepted (its id and origin kept), and
+    no tags rejects it: the suggestion stays, decided, so a re-analysis does not bring
+    it back and the decision can be undone like any other.
+    """
     current = statement_at(annotations, start, end)
     wanted = tuple(dict.fromkeys(tags))
     if current is None and not wanted:
         return None
-    if current is not None and current.tags == wanted:
+    if current is not None and current.tags == wanted and current.status is Status.ACCEPTED:
         return None
     before: Iterable[Item] = [current] if current is not None else []
-    after: Iterable[Item] = (
-        [Statement(start, end, wanted, id=current.id if current else "")] if wanted else []
-    )
-    return make_edit("tag " + ",".join(wanted) if wanted else "untag", before, after, annotator)
+    after: list[Item] = []
+    if current is not None and current.origin is not Origin.USER:
+        if wanted:
+            after = [replace(current, tags=wanted, status=Status.ACCEPTED)]
+        elif current.status is Status.REJECTED:
+            return None
+        else:
+            after = [replace(current, status=Status.REJECTED)]
+    elif wanted:
+        after = [Statement(start, end, wanted, id=current.id if current else "")]
+    action = "tag " + ",".join(wanted) if wanted else ("reject tags" if after else "untag")
+    return make_edit(action, before, after, annotator)

@@ -42,6 +42,7 @@ from itertools import combinations
 from typing import Any
 
 from annotate.model import Annotations, Status
+from annotate.statements import is_tagged
 
 KINDS = ("entities", "quotes", "speakers")
 """The span kinds compared with F1."""
@@ -94,8 +95,9 @@ def speaker_links(annotations: Annotations, text: str) -> dict[tuple[int, int], 
 
 
 def tags_of(annotations: Annotations) -> dict[tuple[int, int], frozenset[str]]:
-    """Statement tags by statement span."""
-    return {(s.start, s.end): frozenset(s.tags) for s in annotations.statements}
+    """Statement tags by statement span (pending and rejected tag suggestions claim
+    nothing)."""
+    return {(s.start, s.end): frozenset(s.tags) for s in annotations.statements if is_tagged(s)}
 
 
 # -- F1 ----------------------------------------------------------------------------------

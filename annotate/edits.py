@@ -104,9 +104,10 @@ def _order(item: Item) -> tuple[int, int, str]:
 def merge_suggestions(current: Annotations, suggested: Annotations) -> Annotations:
     """New model output merged with what a person already decided.
 
-    Decided items and user-made items stay as they are; pending suggestions are
-    replaced by the new analysis, except where a decided item already covers the
-    same span (so a rejected suggestion does not come back as pending).
+    Decided items and user-made items stay as they are; pending suggestions (tag
+    suggestions on statements too) are replaced by the new analysis, except where a
+    decided item already covers the same span (so a rejected suggestion does not come
+    back as pending).
     """
     kept_entities = [s for s in current.entities if s.status.decided]
     kept_quotes = [q for q in current.quotes if q.status is not Status.PENDING]
@@ -120,9 +121,17 @@ def merge_suggestions(current: Annotations, suggested: Annotations) -> Annotatio
     quotes = kept_quotes + [
         q for q in suggested.quotes if (q.start, q.end) not in quote_spans and q.id not in quote_ids
     ]
+    kept_statements = [s for s in current.statements if s.status is not Status.PENDING]
+    statement_spans = {(s.start, s.end) for s in kept_statements}
+    statement_ids = {s.id for s in kept_statements}
+    statements = kept_statements + [
+        s
+        for s in suggested.statements
+        if (s.start, s.end) not in statement_spans and s.id not in statement_ids
+    ]
     return Annotations(
         entities=tuple(sorted(entities, key=_order)),
         quotes=tuple(sorted(quotes, key=_order)),
-        statements=current.statements,
+        statements=tuple(sorted(statements, key=_order)),
         sentences=suggested.sentences or current.sentences,
     )

@@ -270,7 +270,8 @@ def quotations(quotes: Iterable[Quote]) -> list[Quote]:
 
 @dataclass(frozen=True, slots=True)
 class Statement:
-    """A sentence or quote that a person tagged (claim, denial, …): multi-label."""
+    """A sentence or quote that a person tagged (claim, denial, …): multi-label; or a
+    trained classifier's suggestion (``annotate.statements``), decided like any."""
 
     start: int
     end: int
@@ -278,22 +279,37 @@ class Statement:
     id: str = ""
     annotator: str | None = None
     timestamp: float | None = None
+    origin: Origin = Origin.USER
+    status: Status = Status.ACCEPTED
 
     def __post_init__(self) -> None:
         if self.start < 0 or self.end < self.start:
             raise ValueError(f"bad statement offsets {self.start}:{self.end}")
         object.__setattr__(self, "tags", tuple(self.tags))
         if not self.id:
-            object.__setattr__(self, "id", span_id("statement", self.start, self.end, "", "user"))
+            object.__setattr__(
+                self, "id", span_id("statement", self.start, self.end, "", self.origin)
+            )
+
+    label = property(lambda self: "TAGS", doc="The span interface of the UI: ``TAGS``.")
+
+    def text(self, text: str) -> str:
+        """The statement's sentence (or quote)."""
+        return text[self.start : self.end]
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
+        """A JSON-ready dict; ``origin`` and ``status`` only when not the defaults (a
+        person's own tags), so the files and exports of those stay byte for byte."""
         data: dict[str, Any] = {
             "id": self.id,
             "start": self.start,
             "end": self.end,
             "tags": list(self.tags),
         }
+        if self.origin is not Origin.USER:
+            data["origin"] = str(self.origin)
+        if self.status is not Status.ACCEPTED:
+            data["status"] = str(self.status)
         return _with_decider(data, self.annotator, self.timestamp)
 
     @classmethod
@@ -305,6 +321,8 @@ class Statement:
             tags=tuple(str(t) for t in data.get("tags", ())),
             id=str(data.get("id", "")),
             **_decider(data),
+            origin=Origin(data.get("origin", Origin.USER)),
+            status=Status(data.get("status", Status.ACCEPTED)),
         )
 
 
@@ -388,20 +406,31 @@ class Annotations:
     def pending(self) -> int:
         """How many suggestions still wait for a decision (quotes count once, and a quote
         whose speaker waits counts as pending: it is not training data yet)."""
-        return sum(1 for s in self.entities if not s.status.decided) + sum(
-            1 for q in self.quotes if is_pending(q)
+        return (
+            sum(1 for s in self.entities if not s.status.decided)
+            + sum(1 for q in self.quotes if is_pending(q))
+            + sum(1 for s in self.statements if s.status is Status.PENDING)
         )
 
     @property
     def decided(self) -> int:
-        """How many suggestions carry a decision."""
-        return sum(1 for s in self.entities if s.status.decided) + sum(
-            1 for q in self.quotes if q.status is not Status.PENDING
+        """How many suggestions carry a decision (a statement a person tagged on their
+        own is not a suggestion: it counts in :attr:`tagged` instead)."""
+        return (
+            sum(1 for s in self.entities if s.status.decided)
+            + sum(1 for q in self.quotes if q.status is not Status.PENDING)
+            + sum(1 for s in self.statements if statement_decided(s))
         )
 
+    @property
+    def tagged(self) -> int:
+        """Statements a person made or decided (pending tag suggestions are not)."""
+        return sum(1 for s in self.statements if s.status is not Status.PENDING)
+
     def status(self, analysed: bool) -> ArticleStatus:
-        """``done`` when analysed and nothing is pending; ``new`` when untouched."""
-        touched = self.decided > 0 or bool(self.statements)
+        """``done`` when analysed and nothing is pending; ``new`` when untouched (a
+        pending tag suggestion alone leaves an article new)."""
+        touched = self.decided > 0 or self.tagged > 0
         if analysed and self.pending == 0 and (touched or self.entities or self.quotes):
             return ArticleStatus.DONE
         return ArticleStatus.IN_PROGRESS if touched else ArticleStatus.NEW
@@ -447,6 +476,11 @@ def is_pending(item: Span | Quote) -> bool:
             and item.speaker_status is Status.PENDING
         )
     return not item.status.decided
+
+
+def statement_decided(statement: Statement) -> bool:
+    """True for a suggested statement a person accepted or rejected."""
+    return statement.origin is not Origin.USER and statement.status is not Status.PENDING
 
 
 def sorted_spans(spans: Iterable[Span]) -> tuple[Span, ...]:

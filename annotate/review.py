@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from annotate.model import Annotations, Quote, Span, Statement, Status
+from annotate.statements import is_tagged
 
 Key = tuple[str, int, int, str]
 """An item: kind (``entity``, ``quote``, ``tag``), start, end, and the tag's name."""
@@ -68,6 +69,8 @@ def _claims(annotations: Annotations) -> dict[Key, str]:
         if quote.status is Status.ACCEPTED:
             found[("quote", quote.start, quote.end, "")] = "QUOTE"
     for statement in annotations.statements:
+        if not is_tagged(statement):  # a pending or rejected tag suggestion claims nothing
+            continue
         for tag in statement.tags:
             found[("tag", statement.start, statement.end, tag)] = tag
     return found

@@ -23,6 +23,7 @@ from annotate.model import (
     Statement,
     Status,
     is_pending,
+    statement_decided,
 )
 from store.versions import BASE, EVERYTHING, Viewer, iter_items, resolve
 
@@ -153,8 +154,9 @@ def _tally(item: Item) -> tuple[str, int, int, list[str]]:
             keys.append(count_key("speaker", "SPEAKER", item.speaker_status, item.annotator))
         return "quote", int(pending), int(item.status is not Status.PENDING), keys
     assert isinstance(item, Statement)
-    keys = [count_key("statement", tag, "accepted", item.annotator) for tag in item.tags]
-    return "statement", 0, 0, keys
+    keys = [count_key("statement", tag, item.status, item.annotator) for tag in item.tags]
+    pending = item.status is Status.PENDING
+    return "statement", int(pending), int(statement_decided(item)), keys
 
 
 def article_status(
@@ -182,7 +184,9 @@ def summarize(
     """The list entry of an article, with per (kind, label, status, annotator) counts.
 
     Quotes are counted under their kind (``direct``/``partial``) and, when they have a
-    speaker, once more as a ``speaker`` decision; statement tags count as accepted.
+    speaker, once more as a ``speaker`` decision; statement tags count under their
+    statement's status (a person's own tags are accepted).  ``statements`` counts the
+    statements a person made or decided, not pending tag suggestions.
     """
     counts: Counter[str] = Counter()
     items: list[Item] = [*annotations.entities, *annotations.quotes, *annotations.statements]
@@ -199,7 +203,7 @@ def summarize(
         decided=annotations.decided,
         entities=len(annotations.entities),
         quotes=len(annotations.quotes),
-        statements=len(annotations.statements),
+        statements=annotations.tagged,
         analysed=analysed,
         order=order,
         updated=_latest(items),
@@ -255,7 +259,8 @@ def summary_after(
     for sign, items in ((-1, removed), (1, added)):
         for item in items:
             kind, item_pending, item_decided, keys = _tally(item)
-            sizes[kind] += sign
+            if kind != "statement" or not item_pending:  # a pending tag suggestion is
+                sizes[kind] += sign  # no statement of a person's (``summarize``)
             pending += sign * item_pending
             decided += sign * item_decided
             for key in keys:

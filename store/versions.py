@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from annotate.edits import Edit, Item, kind_of
-from annotate.model import Annotations, Quote, Span, Statement, Status
+from annotate.model import Annotations, Quote, Statement, Status
 
 GOLD = "gold"
 """The version a review writes."""
@@ -84,9 +84,10 @@ def resolve(viewer: Viewer, present: Iterable[str]) -> str:
 
 def is_suggestion(item: Item) -> bool:
     """Whether an item written without a version belongs to the base: a pending
-    suggestion (a statement, or anything decided, is somebody's decision)."""
+    suggestion (a tag suggestion on a statement too; a person's own statement, or
+    anything decided, is somebody's decision)."""
     if isinstance(item, Statement):
-        return False
+        return item.status is Status.PENDING
     if isinstance(item, Quote):
         return item.status is Status.PENDING and item.speaker_status is Status.PENDING
     return not item.status.decided  # pending, or replaced by a learned suggestion
@@ -190,7 +191,7 @@ def recovered_suggestions(base: Annotations, history: Iterable[Edit]) -> list[It
     for edit in history:
         for item in edit.before:
             key = (kind_of(item), item.id)
-            if key not in known and isinstance(item, Span | Quote) and is_suggestion(item):
+            if key not in known and is_suggestion(item):
                 known.add(key)
                 found.append(item)
     return found

@@ -20,7 +20,7 @@ from annotate.tokens import tokenize
 from tests.tui_support import TEXT, at, fixture_annotations
 
 
-def by_text(annotations: Annotations, needle: str, nth: int = 0) -> Span | Quote:
+def by_text(annotations: Annotations, needle: str, nth: int = 0) -> actions.Focusable:
     start, end = at(needle, nth)
     return next(i for i in actions.focusables(annotations) if (i.start, i.end) == (start, end))
 
@@ -66,7 +66,7 @@ def test_relabel_only_applies_to_entities() -> None:
     ann = fixture_annotations()
     doe = by_text(ann, "Doe", nth=1)
     edit = actions.relabel(ann, doe.id, "PERSON", "t")
-    assert edit is not None and edit.after[0].label == "PERSON"  # type: ignore[union-attr]
+    assert edit is not None and edit.after[0].label == "PERSON"
     assert actions.relabel(ann, by_text(ann, "We will cut taxes,").id, "ORG", "t") is None
 
 

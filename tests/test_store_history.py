@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import store.history
 from annotate.edits import Edit, EditConflict, apply_edit, make_edit
 from annotate.model import Annotations, Quote, QuoteKind, Span, Statement, Status
+from annotate.statements import suggested_statement
 from store import Store
 from store.history import ArticleState, apply_sorted, sorted_annotations
 from store.journal import JOURNAL_NAME, read_journal
@@ -154,8 +155,18 @@ spans_strategy = st.lists(
 
 def _random_edit(data: st.DataObject, annotations: Annotations) -> Edit:
     spans = list(annotations.entities)
-    action = data.draw(st.sampled_from(["decide", "relabel", "add", "remove", "stale", "tag"]))
-    if action == "add" or not spans:
+    action = data.draw(
+        st.sampled_from(["decide", "relabel", "add", "remove", "stale", "tag", "suggest", "judge"])
+    )
+    if action == "suggest":  # a pending tag suggestion (as a re-analysis brings)
+        start = data.draw(st.integers(0, 45))
+        suggestion = suggested_statement(start, start + 3, ("claim",))
+        return make_edit("suggest", [], [suggestion], None, 7.0)
+    if action == "judge" and annotations.statements:  # accept, reject or un-decide a tag
+        statement = data.draw(st.sampled_from(list(annotations.statements)))
+        status = data.draw(st.sampled_from(list(Status)))
+        return make_edit("judge", [statement], [replace(statement, status=status)], "k", 8.0)
+    if action in ("add", "judge") or not spans:
         start = data.draw(st.integers(0, 45))
         span = Span(start, start + data.draw(st.integers(0, 5)), data.draw(st.sampled_from(LABELS)))
         return make_edit("add", [], [replace(span, status=Status.ACCEPTED)], "h", 1.0)
@@ -198,7 +209,9 @@ def test_incremental_summary_equals_a_full_count(
     if not analysed:
         article = replace(article, analysis=None)
     quote = Quote(2, 9, QuoteKind.PARTIAL, speaker=Span(12, 15, "PERSON"))
-    state = ArticleState(article, sorted_annotations(Annotations(tuple(spans), (quote,))))
+    waiting = (suggested_statement(20, 30, ("claim", "denial")),)  # a pending tag suggestion
+    start = Annotations(tuple(spans), (quote,), waiting if data.draw(st.booleans()) else ())
+    state = ArticleState(article, sorted_annotations(start))
     summary = summarize(article, state.annotations, 0)
     for _ in range(15):  # one version: the case the store counts incrementally
         move = data.draw(st.sampled_from(["edit", "edit", "undo", "redo"]))
@@ -215,3 +228,8 @@ def test_incremental_summary_equals_a_full_count(
             state, applied = step
         summary = summary_after(summary, applied.before, applied.after, state.annotations)
         assert summary == summarize(article, state.annotations, 0)
+        assert summary.status == state.annotations.status(analysed)
+        assert summary.pending == state.annotations.pending
+        assert summary.statements == sum(
+            1 for s in state.annotations.statements if s.status is not Status.PENDING
+        )

@@ -33,7 +33,7 @@ from annotate.assignment import assigned
 from annotate.edits import Edit, EditConflict
 from annotate.learn.lexicon import with_learned
 from annotate.limits import ARTICLE_BUDGET_S
-from annotate.model import Annotations, Article, ArticleStatus, Statement, Status
+from annotate.model import Annotations, Article, ArticleStatus, Origin, Statement, Status
 from annotate.terminal_text import escape, one_line
 from store import ArticleSummary, Store, StoreError
 from store.versions import Viewer
@@ -269,8 +269,10 @@ class NewsreadApp(App[None]):
         self.main.summary_changed(old, self.store.summary(article.id), annotations)
         if self.learned is not None:
             self.learned.decided(article.id)
-        # Focus what the step changed back (a statement is not focusable in the reader).
-        touched = [i.id for i in edit.after if not isinstance(i, Statement)]
+        # Focus what the step changed back (a person's own statement is not focusable).
+        touched = [
+            i.id for i in edit.after if not (isinstance(i, Statement) and i.origin is Origin.USER)
+        ]
         self.main.refresh_annotations(annotations, focus=touched[0] if touched else None)
         action = edit.action.removeprefix("undo ")
         self.say(f"undone: {action}" if back else f"redone: {action}")
@@ -448,6 +450,7 @@ class NewsreadApp(App[None]):
             suggested = Annotations(
                 entities=with_learned(annotations, message.plan),  # as of now, not of the job
                 quotes=tuple(q for q in annotations.quotes if q.status is Status.PENDING),
+                statements=tuple(s for s in annotations.statements if s.status is Status.PENDING),
                 sentences=annotations.sentences,
             )
             merged = self.store.save_analysis(article_id, suggested, dict(article.analysis))

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from annotate.detect.entities import fix_entities
 from annotate.detect.quotes import detect_quotes
+from annotate.detect.tags import PIPE, THRESHOLD, suggest_tags, tag_classifier
 from annotate.model import Annotations, Article
 
 T = TypeVar("T")
@@ -125,23 +126,31 @@ def analyze(
     labels: Collection[str] | None = None,
     scare_quotes: bool = False,
     cognition: bool = True,
+    tag_threshold: float = THRESHOLD,
 ) -> Iterator[tuple[Article, Annotations]]:
     """Each article with the suggestions made for it, in input order.
 
     ``n_process`` is spaCy's multiprocessing (worker processes parse, this process
     applies the rules); ``labels`` restricts the entity labels; ``scare_quotes`` and
-    ``cognition`` see :func:`annotations_from_doc`.
+    ``cognition`` see :func:`annotations_from_doc`.  A pipeline with a statement-tag
+    classifier (a trained model) also suggests tags, sentence by sentence
+    (:mod:`annotate.detect.tags`) scoring ``tag_threshold`` or more.
     """
+    classifier = tag_classifier(nlp)
+    disable = [PIPE] if classifier is not None else []
     stream = ((spacy_text(a.text), a) for a in articles)
     for doc, article in nlp.pipe(
-        stream, as_tuples=True, batch_size=batch_size, n_process=n_process
+        stream, as_tuples=True, batch_size=batch_size, n_process=n_process, disable=disable
     ):
-        yield (
-            article,
-            annotations_from_doc(
-                doc, labels=labels, scare_quotes=scare_quotes, cognition=cognition
-            ),
+        found = annotations_from_doc(
+            doc, labels=labels, scare_quotes=scare_quotes, cognition=cognition
         )
+        if classifier is not None:
+            statements = suggest_tags(
+                nlp, classifier, doc.text, found.sentences, threshold=tag_threshold
+            )
+            found = found.replace(statements=statements)
+        yield article, found
 
 
 class OverBudget(RuntimeError):

@@ -24,6 +24,7 @@ from typing import IO
 
 from annotate.export.writers import ExportItem, SelectedArticles, say, warn
 from annotate.model import ArticleStatus
+from annotate.statements import is_tagged
 
 DONE, IN_PROGRESS, NEW = (
     ArticleStatus.DONE.value,
@@ -100,7 +101,8 @@ def tag_set(articles: Iterable[ExportItem], configured: Iterable[str]) -> tuple[
     tags = dict.fromkeys(configured)
     for _, decisions, _ in articles:
         for statement in decisions.statements:
-            tags.update(dict.fromkeys(statement.tags))
+            if is_tagged(statement):
+                tags.update(dict.fromkeys(statement.tags))
     return tuple(tags)
 
 

@@ -31,6 +31,7 @@ from annotate.formats.docbin_stream import DocBinWriter
 from annotate.formats.prodigy_rel import KIND_LABELS
 from annotate.formats.tokens import make_doc
 from annotate.model import Annotations, Article, Quote, Span
+from annotate.statements import is_tagged
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -94,7 +95,7 @@ class DocBinCorpus:
         nlp = load_model("blank:en")
         statements = []
         for statement in sorted(annotations.statements, key=lambda s: (s.start, -s.end)):
-            if statement.tags:
+            if is_tagged(statement):
                 text = article.text[statement.start : statement.end]
                 statements.append((nlp.make_doc(text), statement.tags))
                 self._tags_seen.update(dict.fromkeys(statement.tags))

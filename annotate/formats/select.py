@@ -2,7 +2,8 @@
 
 Exports are training data, so only what a person accepted goes out: accepted
 entities, accepted quotes (with their speaker only when the speaker was accepted
-too) and tagged statements.  Pending and rejected suggestions stay in the store.
+too) and tagged statements (a person's own, or tag suggestions they accepted).  Pending
+and rejected suggestions stay in the store: nobody said what they are.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from annotate.model import Annotations, Quote, Span, Statement, Status
+from annotate.statements import is_tagged
 
 Doc = Mapping[str, Any]
 """An item's ``to_dict`` document (what the store's fast read gives, see ``Store.docs``)."""
@@ -63,7 +65,7 @@ class Selection:
             for q in annotations.quotes
             if q.status is Status.ACCEPTED and self._by(q)
         )
-        statements = tuple(s for s in annotations.statements if s.tags and self._by(s))
+        statements = tuple(s for s in annotations.statements if is_tagged(s) and self._by(s))
         return Annotations(
             entities=entities,
             quotes=quotes,
@@ -85,7 +87,7 @@ class Selection:
                     for q in quotes
                     if q.get("status") == _ACCEPTED
                 ],
-                [s for s in statements if s.get("tags")],
+                [s for s in statements if _tagged(s)],
             )
         return SelectedDocs(
             [
@@ -104,12 +106,18 @@ class Selection:
             [
                 s
                 for s in statements
-                if s.get("tags") and (annotator is None or s.get("annotator") == annotator)
+                if _tagged(s) and (annotator is None or s.get("annotator") == annotator)
             ],
         )
 
 
 _ACCEPTED = str(Status.ACCEPTED)
+
+
+def _tagged(statement: Doc) -> bool:
+    """``annotate.model.is_tagged`` on a statement document (no ``status``: a person's own
+    tags, accepted)."""
+    return bool(statement.get("tags")) and statement.get("status", _ACCEPTED) == _ACCEPTED
 
 
 def _unconfirmed_speaker(quote: Doc) -> Doc:

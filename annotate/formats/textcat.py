@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from annotate.model import Annotations, Article
+from annotate.statements import is_tagged
 
 
 def cats(tags: Iterable[str], tag_set: Iterable[str]) -> dict[str, float]:
@@ -30,7 +31,7 @@ def textcat_records(
     """
     ordered = tuple(dict.fromkeys(tag_set))
     for statement in sorted(annotations.statements, key=lambda s: (s.start, -s.end)):
-        if not statement.tags:
+        if not is_tagged(statement):
             continue
         yield {
             "text": article.text[statement.start : statement.end],

@@ -11,6 +11,8 @@ The classifier is trained only when it can learn something worth scoring: at lea
 model (``spacy.TextCatBOW.v3``) with no embedding layer of its own to share, so adding it
 cannot change what the tagger, parser or NER compute, and it trains in seconds on two
 cores.  It is scored per tag on the tagged statements of the held-out done articles.
+Its name and the score a tag needs (:data:`PIPE`, :data:`THRESHOLD`) live with the code
+that suggests tags from it (``annotate.detect.tags``).
 """
 
 from __future__ import annotations
@@ -22,19 +24,18 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from annotate.detect.tags import PIPE, THRESHOLD
 from annotate.learn.scoring import Prf, Scores
 from annotate.learn.training import BudgetExceeded, Progress, Step, TrainConfig
+from annotate.statements import is_tagged
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from annotate.learn.examples import Decided
 
-PIPE = "textcat_multilabel"
 MIN_TAGS = 2
 MIN_EXAMPLES = 10
-THRESHOLD = 0.5
-"""A tag is predicted (and suggested) when its score reaches this."""
 MODEL_CONFIG: dict[str, Any] = {
     "threshold": THRESHOLD,
     "model": {
@@ -60,7 +61,7 @@ def tagged(items: Iterable[Decided]) -> list[Tagged]:
     for item in items:
         text = item.article.text
         for statement in sorted(item.annotations.statements, key=lambda s: (s.start, -s.end)):
-            if statement.tags and text[statement.start : statement.end].strip():
+            if is_tagged(statement) and text[statement.start : statement.end].strip():
                 found.append(
                     Tagged(text[statement.start : statement.end], frozenset(statement.tags))
                 )

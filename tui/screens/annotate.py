@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.binding import BindingType
 
 from annotate import actions
-from annotate.model import Quote, QuoteKind, Span
+from annotate.model import Quote, QuoteKind, Span, Statement
 from annotate.tokens import tokenize
 from tui.bindings import ANNOTATE_BINDINGS
 from tui.labels import QUOTE_CHOICE
@@ -228,7 +228,7 @@ class AnnotateScreen(ArticleScreen):
         if self.article is None:
             return
         item = self.focused_item
-        if isinstance(item, Quote):
+        if isinstance(item, Quote | Statement):  # a suggested statement: its tags pre-checked
             start, end = item.start, item.end
         else:
             offset = item.start if item is not None else self.reader.first_visible_offset()
@@ -236,7 +236,10 @@ class AnnotateScreen(ArticleScreen):
         current = actions.statement_at(self.annotations, start, end)
         excerpt = self.article.text[start:end].replace("\n", " ")
         excerpt = excerpt if len(excerpt) < 60 else excerpt[:59] + "…"
-        tags = tuple(self.newsread.settings.tags)
+        # A suggested tag the settings do not list (the model learned it) can be unchecked.
+        tags = tuple(
+            dict.fromkeys((*self.newsread.settings.tags, *(current.tags if current else ())))
+        )
         focus = item.id if item is not None else None
 
         def chosen(result: tuple[str, ...] | None) -> None:

@@ -6,7 +6,8 @@ lines are rendered, each cached, so long articles scroll smoothly.  Colours come
 the shared :class:`~tui.widgets.palette.LabelPalette`, i.e. from ``newsread.tcss``.
 
 Every highlight also carries a text mark (``PERSON✓``, ``QUOTE``, ``SPEAKER``), so
-labels and decisions stay readable without colour (``NO_COLOR``, monochrome).  Reported
+labels and decisions stay readable without colour (``NO_COLOR``, monochrome); a sentence
+with suggested statement tags ends with ``TAGS? claim,denial`` (``✓``/``✗`` once decided).  Reported
 speech has no quotation marks to show where it begins, so it also gets a mark before its
 first word (``SAID›``) and ends with ``REPORTED`` (``MIXED`` when it holds quoted words).
 
@@ -28,7 +29,7 @@ from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from annotate.model import Annotations, Quote, QuoteKind, Status
+from annotate.model import Annotations, Origin, Quote, QuoteKind, Status
 from annotate.terminal_text import one_line
 from annotate.tokens import Tokens
 from tui.labels import label_class
@@ -52,6 +53,9 @@ KIND_TAGS = {
 }
 """The end tag of each attribution kind: quotations read ``QUOTE``, reported speech not."""
 REPORTED_KINDS = frozenset({QuoteKind.MIXED, QuoteKind.INDIRECT})
+TAG_MARKS = {Status.PENDING: "TAGS?", Status.ACCEPTED: "TAGS✓", Status.REJECTED: "TAGS✗"}
+"""The mark after a sentence with suggested tags: ``TAGS? claim,denial`` waits for a
+decision, ``TAGS✓ claim`` was accepted, ``TAGS✗ claim`` rejected."""
 REPORTED_START = "SAID›"
 """The mark before reported speech's first word (a quotation's own marks show its start)."""
 
@@ -312,6 +316,11 @@ class ArticleView(ScrollView, can_focus=True):
             yield Mark(span.start, span.end, mark_style, tag, tag_style)
         if focused_quote is not None:
             yield from self._speaker_marks(focused_quote, tag_style)
+        for statement in self.annotations.statements:
+            if statement.origin is not Origin.USER:
+                sentence = focused if statement.id == self.focused_id else Style()
+                tag = f"{TAG_MARKS[statement.status]} {one_line(','.join(statement.tags))}"
+                yield Mark(statement.start, statement.end, sentence, tag, tag_style)
         yield from starts  # last: after any tag ending at the same place (``said CUE SAID›``)
         selection = self.selection
         if selection is not None:

@@ -14,7 +14,7 @@ import time
 from rich.text import Text
 
 from annotate.actions import Focusable, statement_at
-from annotate.model import Annotations, Quote, QuoteKind, Span, Status
+from annotate.model import Annotations, QuoteKind, Span, Statement, Status
 from annotate.terminal_text import one_line
 from tui.widgets.text_layout import visible
 from tui.widgets.text_lines import TextLines
@@ -37,12 +37,23 @@ HEADINGS = {
 }
 
 
+TAG_KEYS = "a accept · x reject · t change the tags"
+"""The keys that decide a suggested statement (panel and details bar)."""
+
+
+def tag_heading(statement: Statement) -> str:
+    """What a suggested statement is, in words (not only colour)."""
+    if statement.status is Status.PENDING:
+        return "TAG SUGGESTION (model)"
+    return f"TAGS {statement.status} (suggested)"
+
+
 def _excerpt(text: str, start: int, end: int, width: int = 60) -> str:
     excerpt = visible(text[start:end]).replace("\n", " ")
     return excerpt if len(excerpt) <= width else excerpt[: width - 1] + "…"
 
 
-def _when(item: Span | Quote) -> str:
+def _when(item: Focusable) -> str:
     if item.timestamp is None:
         return ""
     stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.timestamp))
@@ -78,6 +89,12 @@ def describe(text: str, annotations: Annotations, item: Focusable | None) -> Tex
         out.append(f"status  {status}\norigin  {item.origin}\n")
         if item.status is Status.REPLACED:
             out.append(REPLACED_HINT, style="italic")
+    elif isinstance(item, Statement):
+        out.append(f"{tag_heading(item)}\n", style="bold")
+        out.append(f"“{_excerpt(text, item.start, item.end)}”\n")
+        out.append(f"tags    {one_line(', '.join(item.tags))}\n")
+        out.append(f"status  {status}\norigin  {item.origin}\n")
+        out.append(f"{TAG_KEYS}\n", style="dim")
     else:
         out.append(f"{HEADINGS[item.kind]} · {item.kind}\n", style="bold")
         out.append(f"“{_excerpt(text, item.start, item.end)}”\n")

@@ -10,9 +10,9 @@ from __future__ import annotations
 from rich.text import Text
 
 from annotate.actions import Focusable
-from annotate.model import Quote
+from annotate.model import Quote, Statement
 from annotate.terminal_text import one_line
-from tui.widgets.details import STATUS_MARKS
+from tui.widgets.details import STATUS_MARKS, TAG_KEYS, tag_heading
 from tui.widgets.text_layout import visible
 from tui.widgets.text_lines import TextLines
 
@@ -27,6 +27,11 @@ def describe_line(text: str, item: Focusable | None) -> Text:
     if item is None:
         return Text("nothing focused · tab next · v new span · ? every key", style="dim")
     out = Text()
+    if isinstance(item, Statement):
+        out.append(tag_heading(item), style="bold")
+        out.append(f" {one_line(','.join(item.tags))} · {STATUS_MARKS[item.status]} {item.status}")
+        out.append(f" · {TAG_KEYS}")
+        return out
     label = f"QUOTE {item.kind}" if isinstance(item, Quote) else one_line(item.label)
     out.append(label, style="bold")
     out.append(f" · {STATUS_MARKS[item.status]} {item.status} · {item.origin}")
