@@ -44,9 +44,18 @@ class StoreStats:
 
     @property
     def pending(self) -> int:
-        """Suggestions still waiting for a decision."""
+        """Suggestions still waiting for a decision (replaced ones wait too)."""
         return sum(
-            statuses.get("pending", 0)
+            statuses.get("pending", 0) + statuses.get("replaced", 0)
+            for labels in self.by_label.values()
+            for statuses in labels.values()
+        )
+
+    @property
+    def replaced(self) -> int:
+        """Model suggestions replaced by what people chose elsewhere (still waiting)."""
+        return sum(
+            statuses.get("replaced", 0)
             for labels in self.by_label.values()
             for statuses in labels.values()
         )

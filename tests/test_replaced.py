@@ -11,6 +11,8 @@ import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from annotate import actions
 from annotate.edits import apply_edit, merge_suggestions
 from annotate.learn.lexicon import Learned, Lexicon, restored, with_learned
@@ -217,3 +219,15 @@ def test_undoing_a_correction_takes_the_override_back() -> None:
     plan = lexicon.plan(THIRD, held)
     assert plan == Learned()
     assert held.replace(entities=with_learned(held, plan)) == _third()
+
+
+def test_stats_count_a_replaced_suggestion_as_waiting(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = _lexicon().plan(THIRD, _third())
+    _store_with_third(tmp_path / "s", tuple(e for e in with_learned(_third(), plan)))
+    assert main(["--store", str(tmp_path / "s"), "stats"]) == 0
+    out = capsys.readouterr().out
+    assert "pending suggestions: 3 (2 replaced)" in out  # learned Molano + 2 replaced
+    org = next(line.split() for line in out.splitlines() if line.split()[:2] == ["entity", "ORG"])
+    assert org[2:] == ["0", "0", "0", "1"]  # accepted, rejected, pending, replaced

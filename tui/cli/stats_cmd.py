@@ -62,16 +62,18 @@ def render(stats: StoreStats, where: str) -> str:
         f"Articles: {stats.articles}   ({status_line})",
         f"Decisions: {sum(decisions.values())}   "
         f"(accepted {decisions['accepted']} · rejected {decisions['rejected']}) · "
-        f"pending suggestions: {stats.pending}",
+        f"pending suggestions: {stats.pending}"
+        + (f" ({stats.replaced} replaced)" if stats.replaced else ""),
         "",
         "By label",
     ]
+    columns = (*STATUSES, "replaced") if stats.replaced else STATUSES
     rows = [
-        [kind, label, *(str(statuses.get(s, 0)) for s in STATUSES)]
+        [kind, label, *(str(statuses.get(s, 0)) for s in columns)]
         for kind, labels in stats.by_label.items()
         for label, statuses in labels.items()
     ]
-    lines += _table(["kind", "label", *STATUSES], rows, numeric=len(STATUSES))
+    lines += _table(["kind", "label", *columns], rows, numeric=len(columns))
     lines += ["", "By annotator"]
     rows = [
         [name, *(str(counts.get(s, 0)) for s in DECIDED)]
