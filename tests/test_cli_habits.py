@@ -111,3 +111,29 @@ def test_analyze_reads_one_html_page_as_import_does(
     finally:
         store.close()
     assert imported.text == record["text"]  # one reader for both commands
+
+
+def test_a_reader_that_goes_away_stops_the_command_without_a_traceback(
+    seeded_store: Store, tmp_path: Path
+) -> None:
+    """``newsread stats | head -1``: the pipe closes before the report is written."""
+    import os
+    import subprocess
+    import sys
+
+    assert seeded_store.list_articles()  # something to report
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # nobody will read: the first write fails with EPIPE
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "tui", "--store", str(tmp_path / "store"), "stats"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+    assert done.returncode == 1
