@@ -266,3 +266,14 @@ def test_a_pending_suggestion_is_shared_and_a_decision_on_it_is_the_annotator_s(
         assert store.undo(article.id) is not None
         (back,) = [s for s in store.get(article.id)[1].statements if s.id == waiting.id]
         assert back == waiting
+
+
+def test_analyze_prints_tag_suggestions_only_when_there_are_some() -> None:
+    from tui.cli.analyze_cmd import article_record
+
+    article, annotations = _article()
+    start, end = _at(CLAIM)
+    with_tags = annotations.replace(statements=(suggested_statement(start, end, ("claim",)),))
+    record = article_record(article, with_tags)
+    assert record["statements"] == [{"start": start, "end": end, "text": CLAIM, "tags": ["claim"]}]
+    assert "statements" not in article_record(article, annotations.replace(statements=()))

@@ -26,7 +26,7 @@ from tui.config import ONTONOTES_LABELS, Settings
 
 if TYPE_CHECKING:
     from annotate.formats.base import Failure
-    from annotate.model import Annotations, Article, Span
+    from annotate.model import Annotations, Article, Span, Statement
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -105,7 +105,8 @@ def _span(span: Span | None, text: str) -> dict[str, Any] | None:
 
 def article_record(article: Article, annotations: Annotations) -> dict[str, Any]:
     """The JSON object printed for one article (the README's analyze format: text, title,
-    entities with ``origin``, quotes with ``kind``, ``speaker_ref``, a mixed one's ``quoted``)."""
+    entities with ``origin``, quotes with ``kind``, ``speaker_ref``, a mixed one's ``quoted``,
+    and ``statements``: the tags a trained classifier suggests, when there are any)."""
     text = article.text
     return {
         "source": article.source,
@@ -136,6 +137,22 @@ def article_record(article: Article, annotations: Annotations) -> dict[str, Any]
             }
             for q in annotations.quotes
         ],
+        # Tag suggestions, only from a model trained with statement tags (the key is left
+        # out otherwise, so the base model's output keeps DESIGN.md's shape).
+        **(
+            {"statements": [_statement(s, text) for s in annotations.statements]}
+            if annotations.statements
+            else {}
+        ),
+    }
+
+
+def _statement(statement: Statement, text: str) -> dict[str, Any]:
+    return {
+        "start": statement.start,
+        "end": statement.end,
+        "text": text[statement.start : statement.end],
+        "tags": list(statement.tags),
     }
 
 
