@@ -64,7 +64,7 @@ def step(
     items = focusables(annotations)
     if not items:
         return None
-    pending = [i for i in items if _waits(i)]  # incl. a quote whose speaker waits
+    pending = [i for i in items if is_pending(i)]  # incl. a quote whose speaker waits
     if any(isinstance(i, Span) and i.status is Status.REPLACED for i in pending):
         waiting = {(e.start, e.end) for e in annotations.entities if e.status is Status.PENDING}
         pending = [i for i in pending if not superseded(i, waiting)]
@@ -124,13 +124,6 @@ def _reading_key(item: Focusable) -> tuple[int, int, int, str]:
     return (item.start, -item.end, _KIND_ORDER[type(item)], item.id)
 
 
-def _waits(item: Focusable) -> bool:
-    """True while ``item`` waits for a decision (``is_pending``, statements too)."""
-    if isinstance(item, Statement):
-        return item.status is Status.PENDING
-    return is_pending(item)
-
-
 def _decide(item: Focusable, status: Status) -> Focusable:
     """``item`` decided; a quote's shown speaker is decided with it, because every way of
     accepting a quote (``a``, an edge move, accept all) says "this, as shown"."""
@@ -178,7 +171,7 @@ def accept_all(annotations: Annotations, annotator: str) -> Edit | None:
     rejected: ``doc.ents`` holds no overlap.  "All" is all *as shown*: a replaced
     suggestion (``Status.REPLACED``) is rejected, and its replacement, if any, accepted.
     """
-    pending = [i for i in focusables(annotations) if _waits(i)]
+    pending = [i for i in focusables(annotations) if is_pending(i)]
     if not pending:
         return None
     taken = [e for e in annotations.entities if e.status is Status.ACCEPTED]

@@ -409,7 +409,7 @@ class Annotations:
         return (
             sum(1 for s in self.entities if not s.status.decided)
             + sum(1 for q in self.quotes if is_pending(q))
-            + sum(1 for s in self.statements if s.status is Status.PENDING)
+            + sum(1 for s in self.statements if is_pending(s))
         )
 
     @property
@@ -459,8 +459,9 @@ class Annotations:
         )
 
 
-def is_pending(item: Span | Quote) -> bool:
-    """True while ``item`` waits for a decision.
+def is_pending(item: Span | Quote | Statement) -> bool:
+    """True while ``item`` waits for a decision (an entity replaced by what people chose
+    elsewhere waits too; a statement waits while it is a pending tag suggestion).
 
     An accepted quote whose shown speaker is still pending waits too: exporting it
     would claim the quote without its speaker (``speaker=None``), so an article is not
@@ -475,6 +476,8 @@ def is_pending(item: Span | Quote) -> bool:
             and item.speaker is not None
             and item.speaker_status is Status.PENDING
         )
+    if isinstance(item, Statement):
+        return item.status is Status.PENDING  # statements are never replaced
     return not item.status.decided
 
 

@@ -155,8 +155,7 @@ def _tally(item: Item) -> tuple[str, int, int, list[str]]:
         return "quote", int(pending), int(item.status is not Status.PENDING), keys
     assert isinstance(item, Statement)
     keys = [count_key("statement", tag, item.status, item.annotator) for tag in item.tags]
-    pending = item.status is Status.PENDING
-    return "statement", int(pending), int(statement_decided(item)), keys
+    return "statement", int(is_pending(item)), int(statement_decided(item)), keys
 
 
 def article_status(

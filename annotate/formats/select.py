@@ -115,7 +115,7 @@ _ACCEPTED = str(Status.ACCEPTED)
 
 
 def _tagged(statement: Doc) -> bool:
-    """``annotate.model.is_tagged`` on a statement document (no ``status``: a person's own
+    """``annotate.statements.is_tagged`` on a statement document (no ``status``: a person's own
     tags, accepted)."""
     return bool(statement.get("tags")) and statement.get("status", _ACCEPTED) == _ACCEPTED
 
